@@ -1,0 +1,50 @@
+import type { StompHeaders } from '../protocol/frame.model.js';
+import type { MessageFrameTemplate } from '../protocol/frame.serializer.js';
+
+/** How a subscription acknowledges messages (STOMP `ack` header). */
+export type AckMode = 'auto' | 'client' | 'client-individual';
+
+/** A message on its way to subscribers. */
+export interface BrokerMessage {
+  destination: string;
+  /** `content-type` and the sender's custom headers; never `subscription`, `message-id` or `destination`. */
+  headers: StompHeaders;
+  body: Buffer;
+}
+
+/** A MESSAGE serialised once for all its subscribers. */
+export interface OutboundMessage {
+  readonly template: MessageFrameTemplate;
+  /** Sent as a WebSocket binary message where the transport has them. */
+  readonly binary: boolean;
+}
+
+/** A session as the broker sees it: something that takes MESSAGE frames. */
+export interface BrokerSubscriber {
+  readonly id: string;
+  deliver(message: OutboundMessage, subscriptionId: string, ackMode: AckMode): void;
+}
+
+/** What the broker holds for one subscription. */
+export interface BrokerSubscriptionView {
+  sessionId: string;
+  subscriptionId: string;
+  destination: string;
+  ackMode: AckMode;
+}
+
+/**
+ * The broker contract: the in-memory broker implements it, and so will the relay to an external
+ * STOMP broker. Methods may return a Promise where the work crosses a network.
+ */
+export interface MessageBroker {
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode): void | Promise<void>;
+  unsubscribe(sessionId: string, subscriptionId: string): void | Promise<void>;
+  /** Delivers to every matching subscription; returns how many deliveries were made where known. */
+  publish(message: BrokerMessage): number | Promise<number>;
+  /** Acknowledges (or, with `accepted` false, rejects) a message delivered to a client-ack subscription. */
+  ack(sessionId: string, ackId: string, accepted: boolean): void | Promise<void>;
+  sessionClosed(sessionId: string): void | Promise<void>;
+  subscriptions(): BrokerSubscriptionView[];
+  close(): void | Promise<void>;
+}

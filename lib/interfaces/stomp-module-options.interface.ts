@@ -1,0 +1,88 @@
+import type { ModuleMetadata, Type, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { OverflowPolicy } from '../stomp.constants.js';
+import type { StompHeaders } from '../protocol/frame.model.js';
+
+/** The authenticated user of a session; `name` is what user destinations resolve against. */
+export interface StompPrincipal {
+  name: string;
+  [key: string]: unknown;
+}
+
+/** What the `authenticate` hook knows about a connecting client. */
+export interface StompConnectInfo {
+  /** Headers of the CONNECT frame (`login`, `passcode`, any token header). */
+  headers: StompHeaders;
+  /** The URL of the HTTP request that opened the transport, with its query string. */
+  url: string;
+  remoteAddress: string | undefined;
+  /** HTTP request headers that the transport lets through (SockJS hides cookies and Authorization). */
+  requestHeaders: Record<string, string | string[] | undefined>;
+  transport: string;
+  sessionId: string;
+}
+
+/** Options of `StompModule.forRoot`; every field has a default (see the README's options table). */
+export interface StompModuleOptions {
+  /** Path of the STOMP endpoint on the Nest HTTP server (Spring `addEndpoint`). Default `/stomp`. */
+  endpoint?: string;
+  /** Prefixes routed to `@MessageMapping` handlers (Spring `setApplicationDestinationPrefixes`). */
+  appPrefix?: string | string[];
+  /** Prefixes handled by the broker (Spring `enableSimpleBroker`); none means every other destination. */
+  brokerPrefixes?: string | string[];
+  /** Prefix of user destinations (Spring `setUserDestinationPrefix`). Default `/user/`. */
+  userDestinationPrefix?: string;
+  /** Segment separator of destinations: `/` (default) or `.` (Spring `AntPathMatcher(".")`). */
+  pathSeparator?: '/' | '.';
+  /** Serve SockJS (all its transports) at the endpoint. Default true. */
+  sockJs?: boolean;
+  /** Serve raw WebSocket at `<endpoint>/websocket` and SockJS's websocket transport. Default true. */
+  webSocketEnabled?: boolean;
+  /** Bytes written to one SockJS streaming response before the client must open a new one. */
+  streamBytesLimit?: number;
+  /** Messages held for a SockJS HTTP session between two requests. */
+  httpMessageCacheSize?: number;
+  /** SockJS heart-beat (`h` frame) period, ms. */
+  sockJsHeartbeatTime?: number;
+  /** Time a SockJS HTTP session may go without a receiving request before it is closed, ms. */
+  disconnectDelay?: number;
+  /** URL of the sockjs-client script for iframe transports; default: the copy the endpoint serves itself. */
+  clientLibraryUrl?: string;
+  /** Largest STOMP frame a client may send, bytes. */
+  messageSizeLimit?: number;
+  /** Bytes that may wait for a slow client before the overflow policy applies. */
+  sendBufferSizeLimit?: number;
+  /** How long a client may leave data unread before it is closed, ms. */
+  sendTimeLimit?: number;
+  /** What happens when a client cannot keep up: `terminate` (Spring) or `drop-oldest`. */
+  overflowPolicy?: OverflowPolicy;
+  /** Headers per frame. */
+  maxHeaders?: number;
+  /** Bytes of one header (or command) line. */
+  maxHeaderLineLength?: number;
+  maxSubscriptionsPerSession?: number;
+  /** Time a transport may stay open without a CONNECT frame, ms. */
+  connectTimeout?: number;
+  /** STOMP heart-beat offered in CONNECTED: [server sends every, server expects every], ms; [0, 0] turns it off. */
+  heartbeat?: [number, number];
+  /** Origins allowed to connect (`*` for any, `https://*.example.com` patterns). Default: same origin only. */
+  allowedOrigins?: string[];
+  /** Bytes of one SockJS send request body. */
+  httpSendBytesLimit?: number;
+  /** Size of the broker's resolved-destination cache (Spring `setCacheLimit`). */
+  cacheLimit?: number;
+  /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
+  authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
+}
+
+/** A class that builds the options, for `forRootAsync({ useClass })`. */
+export interface StompOptionsFactory {
+  createStompOptions(): StompModuleOptions | Promise<StompModuleOptions>;
+}
+
+/** Options of `StompModule.forRootAsync`. */
+export interface StompModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  useFactory?: (...args: never[]) => StompModuleOptions | Promise<StompModuleOptions>;
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
+  useClass?: Type<StompOptionsFactory>;
+  useExisting?: Type<StompOptionsFactory>;
+}

@@ -1,0 +1,154 @@
+import { StompProtocolError } from './errors/protocol.error.js';
+import type { StompFrame, StompHeaders } from './protocol/frame.model.js';
+import type { AckMode, MessageBroker } from './broker/message-broker.interface.js';
+import type { StompConnectInfo, StompPrincipal } from './interfaces/stomp-module-options.interface.js';
+import type { SessionCloseReason, SessionRouter } from './session/session.types.js';
+import type { StompBrokerRegistry } from './session/stomp.registry.js';
+import type { StompSession } from './session/stomp.session.js';
+import type { ResolvedStompOptions } from './stomp.options.js';
+
+/** Where SENDs and SUBSCRIBEs under the application prefix go (the @MessageMapping handlers). */
+export interface ApplicationDestinationHandler {
+  /** `destination` has the application prefix stripped (`/dap/hello` → `/hello`), as in Spring. */
+  handleSend(session: StompSession, destination: string, frame: StompFrame): void | Promise<void>;
+  handleSubscribe(session: StompSession, destination: string, subscriptionId: string, frame: StompFrame): void | Promise<void>;
+}
+
+/** Lifecycle callbacks for whoever reports session events. */
+export interface SessionObserver {
+  connected(session: StompSession): void;
+  closed(session: StompSession, reason: SessionCloseReason): void;
+  internalError(session: StompSession, error: unknown): void;
+}
+
+/** Headers that belong to one hop of the protocol and are never copied onto a MESSAGE. */
+const HOP_HEADERS: ReadonlySet<string> = new Set([
+  'destination', 'receipt', 'transaction', 'content-length', 'subscription', 'message-id', 'ack', 'id', 'login', 'passcode',
+]);
+
+/**
+ * The one place that routes by prefix: application destinations to the handlers, broker
+ * destinations to the broker, anything else back to the client as an ERROR.
+ */
+export class MessageDispatcher implements SessionRouter {
+  applicationHandler: ApplicationDestinationHandler | undefined;
+  observer: SessionObserver | undefined;
+
+  constructor(
+    private readonly options: ResolvedStompOptions,
+    private readonly broker: MessageBroker,
+    private readonly registry: StompBrokerRegistry,
+  ) {}
+
+  async authenticate(session: StompSession, frame: StompFrame): Promise<StompPrincipal | undefined> {
+    const hook = this.options.authenticate;
+    if (!hook) return undefined;
+    const { request, transport } = session.connection;
+    const info: StompConnectInfo = {
+      headers: frame.headers,
+      url: request.url,
+      remoteAddress: request.remoteAddress,
+      requestHeaders: request.headers,
+      transport,
+      sessionId: session.id,
+    };
+    let principal: StompPrincipal | null | undefined;
+    try {
+      principal = await hook(info);
+    } catch (error) {
+      // The hook may explain itself through a StompProtocolError; anything else stays on the server.
+      if (error instanceof StompProtocolError) throw error;
+      throw new StompProtocolError('AUTHENTICATION_FAILED', 'Authentication failed');
+    }
+    if (!principal || typeof principal.name !== 'string' || principal.name === '') {
+      throw new StompProtocolError('AUTHENTICATION_FAILED', 'Authentication failed');
+    }
+    return principal;
+  }
+
+  connected(session: StompSession): void {
+    this.registry.add(session);
+    this.observer?.connected(session);
+  }
+
+  send(session: StompSession, frame: StompFrame): void | Promise<void> {
+    const destination = frame.headers.destination;
+    const appDestination = this.applicationDestination(destination);
+    if (appDestination !== undefined) {
+      if (!this.applicationHandler) throw noHandler(destination);
+      return this.applicationHandler.handleSend(session, appDestination, frame);
+    }
+    this.requireBrokerDestination(destination);
+    this.publish(destination, forwardedHeaders(frame.headers), frame.body);
+  }
+
+  subscribe(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, frame: StompFrame): void | Promise<void> {
+    const appDestination = this.applicationDestination(destination);
+    if (appDestination !== undefined) {
+      if (!this.applicationHandler) throw noHandler(destination);
+      return this.applicationHandler.handleSubscribe(session, appDestination, subscriptionId, frame);
+    }
+    this.requireBrokerDestination(destination);
+    return this.broker.subscribe(session, subscriptionId, destination, ackMode);
+  }
+
+  unsubscribe(session: StompSession, subscriptionId: string): void | Promise<void> {
+    return this.broker.unsubscribe(session.id, subscriptionId);
+  }
+
+  ack(session: StompSession, ackId: string, accepted: boolean): void | Promise<void> {
+    return this.broker.ack(session.id, ackId, accepted);
+  }
+
+  closed(session: StompSession, reason: SessionCloseReason): void {
+    void this.broker.sessionClosed(session.id);
+    this.registry.remove(session);
+    this.observer?.closed(session, reason);
+  }
+
+  internalError(session: StompSession, error: unknown): void {
+    this.observer?.internalError(session, error);
+  }
+
+  /** Publishes to the broker and counts nothing else; callers have checked the destination. */
+  publish(destination: string, headers: StompHeaders, body: Buffer): number | Promise<number> {
+    return this.broker.publish({ destination, headers, body });
+  }
+
+  /** True for destinations the broker owns: under a broker prefix, or (with none configured) anything that is not the app's or a user's. */
+  isBrokerDestination(destination: string): boolean {
+    const prefixes = this.options.brokerPrefixes;
+    if (prefixes.length > 0) return prefixes.some((p) => destination.startsWith(p));
+    return this.applicationDestination(destination) === undefined && !destination.startsWith(this.options.userDestinationPrefix);
+  }
+
+  requireBrokerDestination(destination: string): void {
+    if (!this.isBrokerDestination(destination)) {
+      throw new StompProtocolError('UNKNOWN_DESTINATION', `Unknown destination '${clip(destination)}'`);
+    }
+  }
+
+  /** The destination without its application prefix (keeping the leading '/'), or undefined when it has none. */
+  applicationDestination(destination: string): string | undefined {
+    for (const prefix of this.options.appPrefixes) {
+      if (destination.startsWith(prefix)) return destination.slice(prefix.length - 1);
+    }
+    return undefined;
+  }
+}
+
+function forwardedHeaders(headers: StompHeaders): StompHeaders {
+  const forwarded: StompHeaders = {};
+  for (const name in headers) {
+    if (!HOP_HEADERS.has(name)) forwarded[name] = headers[name];
+  }
+  return forwarded;
+}
+
+function noHandler(destination: string): StompProtocolError {
+  return new StompProtocolError('UNKNOWN_DESTINATION', `No handler for destination '${clip(destination)}'`);
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}

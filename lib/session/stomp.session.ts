@@ -1,0 +1,353 @@
+import { StompProtocolError } from '../errors/protocol.error.js';
+import type { StompFrame, StompHeaders, StompVersion } from '../protocol/frame.model.js';
+import { FrameParser } from '../protocol/frame.parser.js';
+import { serializeFrame } from '../protocol/frame.serializer.js';
+import { negotiateHeartBeat, parseHeartBeat } from '../protocol/heartbeat.negotiator.js';
+import { negotiateVersion } from '../protocol/version.negotiator.js';
+import type { AckMode, BrokerSubscriber, OutboundMessage } from '../broker/message-broker.interface.js';
+import type { StompPrincipal } from '../interfaces/stomp-module-options.interface.js';
+import type { StompConnection } from '../transport/stomp.connection.js';
+import { CLOSE_CODES } from '../stomp.constants.js';
+import type { StompCounters } from './stomp.counters.js';
+import type { SessionCloseReason, SessionLimits, SessionRouter } from './session.types.js';
+
+type SessionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
+
+/** A subscription as its session knows it. */
+export interface SessionSubscription {
+  readonly id: string;
+  readonly destination: string;
+  readonly ackMode: AckMode;
+}
+
+const EOL = Buffer.from('\n');
+const ACK_MODES: ReadonlySet<string> = new Set(['auto', 'client', 'client-individual']);
+const SERVER_NAME = 'nestjs-stomp';
+
+/**
+ * One STOMP session over one connection: the protocol state machine (CONNECT, heart-beats,
+ * receipts, transactions, limits). It knows nothing of routing or Nest; it hands frames to
+ * its router one at a time, in arrival order, waiting while the router works asynchronously.
+ */
+export class StompSession implements BrokerSubscriber {
+  readonly subscriptions = new Map<string, SessionSubscription>();
+  /** Free-form per-session attributes for application code (Spring's session attributes). */
+  readonly attributes = new Map<string, unknown>();
+  principal: StompPrincipal | undefined;
+  version: StompVersion | undefined;
+
+  private state: SessionState = 'awaiting-connect';
+  private readonly parser: FrameParser;
+  private readonly inbox: StompFrame[] = [];
+  private busy = false;
+  private readonly transactions = new Map<string, StompFrame[]>();
+  private deliveries = 0;
+  private wroteSinceTick = false;
+  private readSinceCheck = false;
+  private missedHeartbeats = 0;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private sendTimer: NodeJS.Timeout | undefined;
+  private receiveTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly connection: StompConnection,
+    private readonly router: SessionRouter,
+    private readonly limits: SessionLimits,
+    private readonly counters: StompCounters,
+  ) {
+    this.parser = new FrameParser(
+      { maxFrameBytes: limits.messageSizeLimit, maxHeaders: limits.maxHeaders, maxHeaderLineBytes: limits.maxHeaderLineLength },
+      (frame) => this.receive(frame),
+    );
+    connection.onData((chunk) => this.onData(chunk));
+    connection.onClose((reason) => this.end(reason));
+    this.connectTimer = setTimeout(
+      () => this.fail(new StompProtocolError('CONNECT_TIMEOUT', `No CONNECT frame within ${limits.connectTimeout} ms`), 'connect-timeout'),
+      limits.connectTimeout,
+    );
+    counters.sessionsOpened++;
+  }
+
+  get id(): string {
+    return this.connection.id;
+  }
+
+  /** The user this session acts for: the principal's name, or the session id when anonymous (as Spring). */
+  get userName(): string {
+    return this.principal?.name ?? this.id;
+  }
+
+  get isConnected(): boolean {
+    return this.state === 'connected';
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Sends one MESSAGE from a broker subscription; the shared bytes were serialised once by the broker. */
+  deliver(message: OutboundMessage, subscriptionId: string, ackMode: AckMode): void {
+    if (this.state !== 'connected') return;
+    const messageId = String(++this.deliveries);
+    const ack = ackMode !== 'auto' && this.version === '1.2' ? messageId : undefined;
+    this.write(message.template.render(subscriptionId, messageId, this.version!, ack), message.binary);
+    this.counters.messagesDelivered++;
+  }
+
+  /** Sends a frame built here (CONNECTED, RECEIPT, ERROR, or a direct MESSAGE). */
+  sendFrame(command: 'CONNECTED' | 'RECEIPT' | 'ERROR' | 'MESSAGE', headers: StompHeaders, body?: Buffer | string): void {
+    if (this.state === 'closed') return;
+    this.write(serializeFrame(command, headers, body, this.version ?? '1.2'), false);
+  }
+
+  /** Sends an ERROR frame with a client-safe message, then ends the session. */
+  fail(error: unknown, reason: SessionCloseReason = 'protocol-error', receiptId?: string): void {
+    if (this.state === 'closed') return;
+    const protocolError = error instanceof StompProtocolError ? error : undefined;
+    if (!protocolError) this.router.internalError(this, error);
+    const headers: StompHeaders = { message: protocolError?.message ?? 'Internal error', ...protocolError?.headers };
+    if (receiptId !== undefined) headers['receipt-id'] = receiptId;
+    this.sendFrame('ERROR', headers);
+    this.close(protocolError ? reason : 'internal-error', CLOSE_CODES.protocolError);
+  }
+
+  /** Ends the session from the server side. */
+  close(reason: SessionCloseReason, code: number = CLOSE_CODES.normal, text = 'Session closed'): void {
+    if (this.state === 'closed') return;
+    this.end(reason);
+    this.connection.close(code, text);
+  }
+
+  private onData(chunk: Buffer | string): void {
+    if (this.state === 'closed') return;
+    this.readSinceCheck = true;
+    try {
+      this.parser.push(chunk);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private receive(frame: StompFrame): void {
+    this.counters.framesIn++;
+    if (this.busy) this.inbox.push(frame);
+    else this.process(frame);
+  }
+
+  /** Runs one frame; a frame whose work is asynchronous holds back the ones after it, so order is kept. */
+  private process(frame: StompFrame): void {
+    if (this.state === 'closed') return;
+    try {
+      const pending = this.handle(frame);
+      if (pending) {
+        this.busy = true;
+        pending.then(
+          () => this.resume(frame),
+          (error: unknown) => this.fail(error, failureReason(error), frame.headers.receipt),
+        );
+        return;
+      }
+      this.acknowledge(frame);
+    } catch (error) {
+      this.fail(error, failureReason(error), frame.headers.receipt);
+    }
+  }
+
+  private resume(frame: StompFrame): void {
+    this.busy = false;
+    this.acknowledge(frame);
+    while (!this.busy && this.inbox.length > 0 && this.state !== 'closed') this.process(this.inbox.shift()!);
+  }
+
+  /** RECEIPT for every frame that asks, once its work is done (not only DISCONNECT, unlike Spring's simple broker). */
+  private acknowledge(frame: StompFrame): void {
+    const receipt = frame.headers.receipt;
+    if (receipt !== undefined && frame.command !== 'CONNECT' && frame.command !== 'STOMP' && this.state === 'connected') {
+      this.sendFrame('RECEIPT', { 'receipt-id': receipt });
+    }
+  }
+
+  private handle(frame: StompFrame): Promise<void> | void {
+    if (frame.command === 'CONNECT' || frame.command === 'STOMP') return this.handleConnect(frame);
+    if (this.state !== 'connected') {
+      throw new StompProtocolError('NOT_CONNECTED', `Send CONNECT first (got ${frame.command})`);
+    }
+    switch (frame.command) {
+      case 'SEND':
+        return this.handleSend(frame);
+      case 'SUBSCRIBE':
+        return this.handleSubscribe(frame);
+      case 'UNSUBSCRIBE':
+        return this.handleUnsubscribe(frame);
+      case 'ACK':
+      case 'NACK':
+        return this.handleAck(frame);
+      case 'BEGIN':
+        return this.handleBegin(frame);
+      case 'COMMIT':
+        return this.handleCommit(frame);
+      case 'ABORT':
+        return void this.takeTransaction(frame);
+      case 'DISCONNECT':
+        return this.handleDisconnect(frame);
+      default:
+        throw new StompProtocolError('UNKNOWN_COMMAND', `A client cannot send ${frame.command}`);
+    }
+  }
+
+  private handleConnect(frame: StompFrame): Promise<void> | void {
+    if (this.state !== 'awaiting-connect') throw new StompProtocolError('ALREADY_CONNECTED', 'This session is already connected');
+    clearTimeout(this.connectTimer);
+    this.version = negotiateVersion(frame.headers['accept-version']);
+    this.parser.version = this.version;
+    const heartbeat = negotiateHeartBeat(parseHeartBeat(frame.headers['heart-beat']), this.limits.heartbeat);
+    this.state = 'connecting';
+    const principal = this.router.authenticate(this, frame);
+    if (principal instanceof Promise) return principal.then((p) => this.completeConnect(p, heartbeat));
+    this.completeConnect(principal, heartbeat);
+  }
+
+  private completeConnect(principal: StompPrincipal | undefined, heartbeat: { sendIntervalMs: number; receiveTimeoutMs: number }): void {
+    if (this.state !== 'connecting') return;
+    this.principal = principal;
+    this.state = 'connected';
+    const headers: StompHeaders = {
+      version: this.version!,
+      'heart-beat': `${this.limits.heartbeat[0]},${this.limits.heartbeat[1]}`,
+      server: SERVER_NAME,
+      session: this.id,
+    };
+    if (principal) headers['user-name'] = principal.name;
+    this.sendFrame('CONNECTED', headers);
+    this.startHeartbeats(heartbeat.sendIntervalMs, heartbeat.receiveTimeoutMs);
+    this.router.connected(this);
+  }
+
+  private handleSend(frame: StompFrame): Promise<void> | void {
+    required(frame, 'destination');
+    const transaction = frame.headers.transaction;
+    if (transaction !== undefined) {
+      const frames = this.transactions.get(transaction);
+      if (!frames) throw new StompProtocolError('UNKNOWN_TRANSACTION', `Unknown transaction '${clip(transaction)}'`);
+      if (frames.length >= this.limits.maxFramesPerTransaction) {
+        throw new StompProtocolError('FRAME_TOO_LARGE', `A transaction holds at most ${this.limits.maxFramesPerTransaction} frames`);
+      }
+      frames.push(frame);
+      return;
+    }
+    return this.router.send(this, frame);
+  }
+
+  private handleSubscribe(frame: StompFrame): Promise<void> | void {
+    const destination = required(frame, 'destination');
+    // STOMP 1.0 made the id optional; the destination then names the subscription.
+    const id = this.version === '1.0' ? (frame.headers.id ?? destination) : required(frame, 'id');
+    const ackMode = frame.headers.ack ?? 'auto';
+    if (!ACK_MODES.has(ackMode)) throw new StompProtocolError('MALFORMED_HEADER', `Invalid ack mode '${clip(ackMode)}'`);
+    if (this.subscriptions.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', `Subscription id '${clip(id)}' is already in use`);
+    if (this.subscriptions.size >= this.limits.maxSubscriptionsPerSession) {
+      throw new StompProtocolError('TOO_MANY_SUBSCRIPTIONS', `At most ${this.limits.maxSubscriptionsPerSession} subscriptions per session`);
+    }
+    const subscription: SessionSubscription = { id, destination, ackMode: ackMode as AckMode };
+    this.subscriptions.set(id, subscription);
+    const pending = this.router.subscribe(this, id, destination, subscription.ackMode, frame);
+    if (pending) return pending.catch((error: unknown) => {
+      this.subscriptions.delete(id);
+      throw error;
+    });
+  }
+
+  private handleUnsubscribe(frame: StompFrame): Promise<void> | void {
+    const id = this.version === '1.0' ? (frame.headers.id ?? required(frame, 'destination')) : required(frame, 'id');
+    // An unknown id is harmless (the client may race its own UNSUBSCRIBE): nothing to undo.
+    if (!this.subscriptions.delete(id)) return;
+    return this.router.unsubscribe(this, id);
+  }
+
+  private handleAck(frame: StompFrame): Promise<void> | void {
+    const ackId = this.version === '1.2' ? required(frame, 'id') : required(frame, 'message-id');
+    return this.router.ack(this, ackId, frame.command === 'ACK');
+  }
+
+  private handleBegin(frame: StompFrame): void {
+    const transaction = required(frame, 'transaction');
+    if (this.transactions.has(transaction)) {
+      throw new StompProtocolError('DUPLICATE_TRANSACTION', `Transaction '${clip(transaction)}' has already begun`);
+    }
+    if (this.transactions.size >= this.limits.maxTransactionsPerSession) {
+      throw new StompProtocolError('DUPLICATE_TRANSACTION', `At most ${this.limits.maxTransactionsPerSession} open transactions per session`);
+    }
+    this.transactions.set(transaction, []);
+  }
+
+  private async handleCommit(frame: StompFrame): Promise<void> {
+    for (const send of this.takeTransaction(frame)) await this.router.send(this, send);
+  }
+
+  private takeTransaction(frame: StompFrame): StompFrame[] {
+    const transaction = required(frame, 'transaction');
+    const frames = this.transactions.get(transaction);
+    if (!frames) throw new StompProtocolError('UNKNOWN_TRANSACTION', `Unknown transaction '${clip(transaction)}'`);
+    this.transactions.delete(transaction);
+    return frames;
+  }
+
+  private handleDisconnect(frame: StompFrame): void {
+    this.acknowledge(frame);
+    this.close('client-disconnect');
+  }
+
+  private startHeartbeats(sendIntervalMs: number, receiveTimeoutMs: number): void {
+    if (sendIntervalMs > 0) {
+      this.sendTimer = setInterval(() => {
+        if (!this.wroteSinceTick) this.write(EOL, false);
+        this.wroteSinceTick = false;
+      }, sendIntervalMs);
+    }
+    if (receiveTimeoutMs > 0) {
+      this.receiveTimer = setInterval(() => {
+        this.missedHeartbeats = this.readSinceCheck ? 0 : this.missedHeartbeats + 1;
+        this.readSinceCheck = false;
+        if (this.missedHeartbeats >= this.limits.heartbeatGraceFactor) {
+          this.fail(new StompProtocolError('HEARTBEAT_TIMEOUT', `No heart-beat received for ${receiveTimeoutMs * this.missedHeartbeats} ms`), 'heartbeat-timeout');
+        }
+      }, receiveTimeoutMs);
+    }
+  }
+
+  private write(frame: Buffer, binary: boolean): void {
+    this.wroteSinceTick = true;
+    this.counters.framesOut++;
+    this.connection.send(frame, binary);
+  }
+
+  /** Releases everything the session holds; runs once, whoever ends the session. */
+  private end(reason: SessionCloseReason): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.connectTimer);
+    clearInterval(this.sendTimer);
+    clearInterval(this.receiveTimer);
+    this.inbox.length = 0;
+    this.transactions.clear();
+    this.counters.countClose(reason);
+    this.router.closed(this, reason);
+    this.subscriptions.clear();
+  }
+}
+
+function required(frame: StompFrame, header: string): string {
+  const value = frame.headers[header];
+  if (value === undefined || value === '') {
+    throw new StompProtocolError('MISSING_HEADER', `${frame.command} requires a '${header}' header`);
+  }
+  return value;
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+function failureReason(error: unknown): SessionCloseReason {
+  return error instanceof StompProtocolError && error.code === 'AUTHENTICATION_FAILED' ? 'authentication-failed' : 'protocol-error';
+}

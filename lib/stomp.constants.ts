@@ -1,0 +1,59 @@
+/** Injection token of the options exactly as the user passed them. */
+export const STOMP_MODULE_OPTIONS = Symbol('STOMP_MODULE_OPTIONS');
+
+/** `ExecutionContext.getType()` of a STOMP handler invocation. */
+export const STOMP_CONTEXT_TYPE = 'stomp';
+
+/** What happens when a client cannot take messages as fast as they come. */
+export type OverflowPolicy = 'terminate' | 'drop-oldest';
+
+/**
+ * Every default in one table. Where Spring has the same setting, its default is used
+ * (see ../shared/design/reference-spring.md); the rest are our own explicit limits.
+ */
+export const STOMP_DEFAULTS = {
+  endpoint: '/stomp',
+  userDestinationPrefix: '/user/',
+  pathSeparator: '/',
+  /** Spring `setStreamBytesLimit`. */
+  streamBytesLimit: 128 * 1024,
+  /** Spring `setHttpMessageCacheSize`. */
+  httpMessageCacheSize: 100,
+  /** Spring SockJS `setHeartbeatTime`. */
+  sockJsHeartbeatTime: 25_000,
+  /** Spring SockJS `setDisconnectDelay`. */
+  disconnectDelay: 5_000,
+  /** Spring `setMessageSizeLimit`: the largest STOMP frame a client may send. */
+  messageSizeLimit: 64 * 1024,
+  /** Spring `setSendBufferSizeLimit`. */
+  sendBufferSizeLimit: 512 * 1024,
+  /** Spring `setSendTimeLimit`. */
+  sendTimeLimit: 10_000,
+  overflowPolicy: 'terminate' as OverflowPolicy,
+  maxHeaders: 64,
+  maxHeaderLineLength: 8 * 1024,
+  maxSubscriptionsPerSession: 1_000,
+  maxTransactionsPerSession: 16,
+  maxFramesPerTransaction: 1_000,
+  /** Time a transport may stay open without a CONNECT frame. */
+  connectTimeout: 10_000,
+  /** STOMP heart-beat the server offers in CONNECTED (send, receive), as Spring's simple broker with a scheduler. */
+  heartbeat: [10_000, 10_000] as [number, number],
+  /** A client is dropped after this many missed heart-beat periods (Spring's simple broker: 3). */
+  heartbeatGraceFactor: 3,
+  /** Cap on the body of one SockJS xhr_send/jsonp_send request: four STOMP frames of the largest size, JSON-escaped. */
+  httpSendBytesLimitFactor: 4,
+  /** Resolved-destination cache of the subscription registry (Spring `setCacheLimit`). */
+  cacheLimit: 1024,
+  errorDestination: '/queue/errors',
+} as const;
+
+/** Close codes sent to a transport when the server ends a session. */
+export const CLOSE_CODES = {
+  normal: 1000,
+  goingAway: 1001,
+  protocolError: 1002,
+  policyViolation: 1008,
+  /** Spring `CloseStatus.SESSION_NOT_RELIABLE`: the client could not keep up. */
+  sessionNotReliable: 4500,
+} as const;

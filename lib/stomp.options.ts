@@ -1,0 +1,172 @@
+import { STOMP_DEFAULTS, type OverflowPolicy } from './stomp.constants.js';
+import { StompOptionsError } from './errors/options.error.js';
+import type { StompModuleOptions } from './interfaces/stomp-module-options.interface.js';
+
+/** The options after defaults, normalisation and validation: what the running module uses. */
+export interface ResolvedStompOptions {
+  endpoint: string;
+  /** Application prefixes, each ending with `/`. */
+  appPrefixes: string[];
+  /** Broker prefixes, each ending with `/`; empty = the broker takes every other destination. */
+  brokerPrefixes: string[];
+  userDestinationPrefix: string;
+  pathSeparator: '/' | '.';
+  sockJs: boolean;
+  webSocketEnabled: boolean;
+  streamBytesLimit: number;
+  httpMessageCacheSize: number;
+  sockJsHeartbeatTime: number;
+  disconnectDelay: number;
+  clientLibraryUrl: string | undefined;
+  messageSizeLimit: number;
+  sendBufferSizeLimit: number;
+  sendTimeLimit: number;
+  overflowPolicy: OverflowPolicy;
+  maxHeaders: number;
+  maxHeaderLineLength: number;
+  maxSubscriptionsPerSession: number;
+  connectTimeout: number;
+  heartbeat: [number, number];
+  allowedOrigins: string[] | undefined;
+  httpSendBytesLimit: number;
+  cacheLimit: number;
+  authenticate: StompModuleOptions['authenticate'];
+}
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'endpoint', 'appPrefix', 'brokerPrefixes', 'userDestinationPrefix', 'pathSeparator', 'sockJs',
+  'webSocketEnabled', 'streamBytesLimit', 'httpMessageCacheSize', 'sockJsHeartbeatTime', 'disconnectDelay',
+  'clientLibraryUrl', 'messageSizeLimit', 'sendBufferSizeLimit', 'sendTimeLimit', 'overflowPolicy',
+  'maxHeaders', 'maxHeaderLineLength', 'maxSubscriptionsPerSession', 'connectTimeout', 'heartbeat',
+  'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate',
+]);
+
+/** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
+export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedStompOptions {
+  rejectUnknownOptions(options);
+  const d = STOMP_DEFAULTS;
+  const messageSizeLimit = positiveInt(options, 'messageSizeLimit', d.messageSizeLimit);
+  return {
+    endpoint: endpointPath(options.endpoint ?? d.endpoint),
+    appPrefixes: prefixes(options.appPrefix, 'appPrefix'),
+    brokerPrefixes: prefixes(options.brokerPrefixes, 'brokerPrefixes'),
+    userDestinationPrefix: prefixes(options.userDestinationPrefix ?? d.userDestinationPrefix, 'userDestinationPrefix')[0],
+    pathSeparator: oneOf(options, 'pathSeparator', ['/', '.'] as const, d.pathSeparator),
+    sockJs: bool(options, 'sockJs', true),
+    webSocketEnabled: bool(options, 'webSocketEnabled', true),
+    streamBytesLimit: positiveInt(options, 'streamBytesLimit', d.streamBytesLimit),
+    httpMessageCacheSize: positiveInt(options, 'httpMessageCacheSize', d.httpMessageCacheSize),
+    sockJsHeartbeatTime: positiveInt(options, 'sockJsHeartbeatTime', d.sockJsHeartbeatTime),
+    disconnectDelay: positiveInt(options, 'disconnectDelay', d.disconnectDelay),
+    clientLibraryUrl: optionalString(options, 'clientLibraryUrl'),
+    messageSizeLimit,
+    sendBufferSizeLimit: positiveInt(options, 'sendBufferSizeLimit', d.sendBufferSizeLimit),
+    sendTimeLimit: positiveInt(options, 'sendTimeLimit', d.sendTimeLimit),
+    overflowPolicy: oneOf(options, 'overflowPolicy', ['terminate', 'drop-oldest'] as const, d.overflowPolicy),
+    maxHeaders: positiveInt(options, 'maxHeaders', d.maxHeaders),
+    maxHeaderLineLength: positiveInt(options, 'maxHeaderLineLength', d.maxHeaderLineLength),
+    maxSubscriptionsPerSession: positiveInt(options, 'maxSubscriptionsPerSession', d.maxSubscriptionsPerSession),
+    connectTimeout: positiveInt(options, 'connectTimeout', d.connectTimeout),
+    heartbeat: heartbeat(options.heartbeat ?? d.heartbeat),
+    allowedOrigins: origins(options.allowedOrigins),
+    httpSendBytesLimit: positiveInt(options, 'httpSendBytesLimit', messageSizeLimit * d.httpSendBytesLimitFactor),
+    cacheLimit: positiveInt(options, 'cacheLimit', d.cacheLimit),
+    authenticate: fn(options, 'authenticate'),
+  };
+}
+
+function rejectUnknownOptions(options: object): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new StompOptionsError('StompModule options must be an object, e.g. StompModule.forRoot({ endpoint: "/stomp" })');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      const hint = [...KNOWN_OPTIONS].find((known) => known.toLowerCase() === key.toLowerCase());
+      throw new StompOptionsError(
+        `Unknown StompModule option '${key}'` + (hint ? `: did you mean '${hint}'?` : `; known options: ${[...KNOWN_OPTIONS].join(', ')}`),
+      );
+    }
+  }
+}
+
+function endpointPath(value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || /[\s?#]/.test(value)) {
+    throw new StompOptionsError(`StompModule option 'endpoint' must be a path such as '/stomp', got ${JSON.stringify(value)}`);
+  }
+  const trimmed = value.replace(/\/+$/, '');
+  if (trimmed === '') {
+    throw new StompOptionsError(`StompModule option 'endpoint' cannot be '/': give the endpoint its own path such as '/stomp'`);
+  }
+  return trimmed;
+}
+
+function prefixes(value: unknown, name: string): string[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((item) => {
+    if (typeof item !== 'string' || !item.startsWith('/') || item.length < 2) {
+      throw new StompOptionsError(`StompModule option '${name}' takes destination prefixes such as '/topic', got ${JSON.stringify(item)}`);
+    }
+    // Spring appends the trailing slash too, so '/topic' does not also claim '/topics'.
+    return item.endsWith('/') ? item : `${item}/`;
+  });
+}
+
+function positiveInt<K extends keyof StompModuleOptions>(options: StompModuleOptions, name: K, fallback: number): number {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new StompOptionsError(`StompModule option '${name}' must be a positive whole number, got ${JSON.stringify(value)} (default ${fallback})`);
+  }
+  return value;
+}
+
+function bool(options: StompModuleOptions, name: 'sockJs' | 'webSocketEnabled', fallback: boolean): boolean {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new StompOptionsError(`StompModule option '${name}' must be true or false`);
+  return value;
+}
+
+function oneOf<K extends keyof StompModuleOptions, V extends string>(
+  options: StompModuleOptions,
+  name: K,
+  allowed: readonly V[],
+  fallback: V,
+): V {
+  const value: unknown = options[name];
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as V)) {
+    throw new StompOptionsError(`StompModule option '${name}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as V;
+}
+
+function optionalString(options: StompModuleOptions, name: 'clientLibraryUrl'): string | undefined {
+  const value = options[name];
+  if (value !== undefined && typeof value !== 'string') throw new StompOptionsError(`StompModule option '${name}' must be a URL string`);
+  return value;
+}
+
+function fn<K extends 'authenticate'>(options: StompModuleOptions, name: K): StompModuleOptions[K] {
+  const value = options[name];
+  if (value !== undefined && typeof value !== 'function') throw new StompOptionsError(`StompModule option '${name}' must be a function`);
+  return value;
+}
+
+function heartbeat(value: unknown): [number, number] {
+  const valid = Array.isArray(value) && value.length === 2 && value.every((n) => Number.isSafeInteger(n) && n >= 0);
+  if (!valid) {
+    throw new StompOptionsError(`StompModule option 'heartbeat' must be [sendEveryMs, expectEveryMs], e.g. [10000, 10000] or [0, 0] to turn it off`);
+  }
+  return [value[0], value[1]];
+}
+
+function origins(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((o) => typeof o === 'string' && o.length > 0)) {
+    throw new StompOptionsError(`StompModule option 'allowedOrigins' takes origins such as ['https://app.example.com'] or ['*']`);
+  }
+  return list.map((o: string) => o.replace(/\/+$/, ''));
+}

@@ -1,0 +1,60 @@
+import type { Server as HttpServer } from 'node:http';
+import { DestinationMatcher } from './broker/destination.matcher.js';
+import type { MessageBroker } from './broker/message-broker.interface.js';
+import { SimpleBroker } from './broker/simple.broker.js';
+import { MessageDispatcher } from './message.dispatcher.js';
+import { SimpMessagingTemplate } from './messaging/simp-messaging.template.js';
+import { StompBrokerRegistry } from './session/stomp.registry.js';
+import { StompSession } from './session/stomp.session.js';
+import { CLOSE_CODES, STOMP_DEFAULTS } from './stomp.constants.js';
+import type { ResolvedStompOptions } from './stomp.options.js';
+import { EndpointRegistrar, type EndpointLog } from './transport/endpoint.registrar.js';
+import type { StompConnection } from './transport/stomp.connection.js';
+
+/**
+ * The whole STOMP server without Nest: endpoint, sessions, dispatcher, broker and template,
+ * wired once. The Nest module only creates it, attaches it to Nest's HTTP server and closes it.
+ */
+export class StompServer {
+  readonly matcher: DestinationMatcher;
+  readonly broker: MessageBroker;
+  readonly registry: StompBrokerRegistry;
+  readonly dispatcher: MessageDispatcher;
+  readonly template: SimpMessagingTemplate;
+  private readonly registrar: EndpointRegistrar;
+  private readonly sessions = new Set<StompSession>();
+
+  constructor(readonly options: ResolvedStompOptions, log: EndpointLog) {
+    this.matcher = new DestinationMatcher(options.pathSeparator);
+    this.broker = new SimpleBroker(this.matcher, options.cacheLimit);
+    this.registry = new StompBrokerRegistry(options, this.broker);
+    this.dispatcher = new MessageDispatcher(options, this.broker, this.registry);
+    this.template = new SimpMessagingTemplate(this.dispatcher);
+    this.registrar = new EndpointRegistrar(options, (connection) => this.open(connection), log);
+  }
+
+  attach(httpServer: HttpServer): void {
+    this.registrar.attach(httpServer);
+  }
+
+  /** Tells every session the server is going away, closes every transport and releases every timer. */
+  async close(): Promise<void> {
+    for (const session of [...this.sessions]) {
+      if (session.isConnected) session.sendFrame('ERROR', { message: 'Server shutting down' });
+      session.close('shutdown', CLOSE_CODES.goingAway, 'Server shutting down');
+    }
+    this.registrar.detach();
+    await this.broker.close();
+  }
+
+  private open(connection: StompConnection): void {
+    const session = new StompSession(
+      connection,
+      this.dispatcher,
+      { ...this.options, heartbeatGraceFactor: STOMP_DEFAULTS.heartbeatGraceFactor, maxTransactionsPerSession: STOMP_DEFAULTS.maxTransactionsPerSession, maxFramesPerTransaction: STOMP_DEFAULTS.maxFramesPerTransaction },
+      this.registry.counters,
+    );
+    this.sessions.add(session);
+    connection.onClose(() => this.sessions.delete(session));
+  }
+}

@@ -1,0 +1,218 @@
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import sockjs from 'sockjs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ResolvedStompOptions } from '../stomp.options.js';
+import { OriginPolicy } from './origin.policy.js';
+import { SockJsConnection } from './sockjs.connection.js';
+import type { StompConnection } from './stomp.connection.js';
+import { WebSocketConnection } from './websocket.connection.js';
+
+type Listener = (...args: unknown[]) => void;
+type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex, head?: Buffer) => boolean;
+
+const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+const CLIENT_LIBRARY_FILE = 'sockjs-client.min.js';
+const SEND_PATH = /\/(xhr_send|jsonp_send)$/;
+
+/** Optional logging hooks, so this file stays free of Nest. */
+export interface EndpointLog {
+  warn(message: string): void;
+}
+
+/**
+ * Puts the STOMP endpoint on an existing HTTP server: SockJS (every transport) and raw WebSocket
+ * at `<endpoint>/websocket`, on the same port as the app. It sits in front of the server's own
+ * `request`/`upgrade` listeners, claims only the endpoint's paths, enforces origins and request
+ * body caps that sockjs-node lacks, and gives the server back untouched on detach.
+ */
+export class EndpointRegistrar {
+  private readonly origins: OriginPolicy;
+  private readonly webSocketServer: WebSocketServer;
+  private readonly connections = new Set<StompConnection>();
+  private sockJsHandler: SockJsHandler | undefined;
+  private server: HttpServer | undefined;
+  private readonly displaced = new Map<'request' | 'upgrade', Listener[]>();
+  private clientLibrary: Buffer | undefined;
+
+  constructor(
+    private readonly options: ResolvedStompOptions,
+    private readonly onConnection: (connection: StompConnection) => void,
+    private readonly log: EndpointLog,
+  ) {
+    this.origins = new OriginPolicy(options.allowedOrigins);
+    this.webSocketServer = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.httpSendBytesLimit,
+      handleProtocols: (offered) => STOMP_SUBPROTOCOLS.find((p) => offered.has(p)) ?? false,
+    });
+  }
+
+  /** Live transports, for shutdown and statistics. */
+  get openConnections(): ReadonlySet<StompConnection> {
+    return this.connections;
+  }
+
+  attach(server: HttpServer): void {
+    if (this.server) throw new Error('The STOMP endpoint is already attached to a server');
+    this.server = server;
+    if (this.options.sockJs) this.sockJsHandler = this.createSockJs();
+    this.interpose('request', (req, res) => this.handleRequest(req as IncomingMessage, res as ServerResponse));
+    this.interpose('upgrade', (req, socket, head) => this.handleUpgrade(req as IncomingMessage, socket as Duplex, head as Buffer));
+  }
+
+  /** Closes every transport, releases every timer, and gives the server its own listeners back. */
+  detach(): void {
+    for (const connection of this.connections) {
+      connection.close(1001, 'Server shutting down');
+      if (connection instanceof SockJsConnection) connection.release();
+    }
+    this.connections.clear();
+    for (const client of this.webSocketServer.clients) client.terminate();
+    this.webSocketServer.close();
+    const server = this.server;
+    if (!server) return;
+    for (const [event, listeners] of this.displaced) {
+      server.removeAllListeners(event);
+      for (const listener of listeners) server.on(event, listener);
+    }
+    this.displaced.clear();
+    this.server = undefined;
+  }
+
+  /** Runs our handler first for the endpoint's paths; every other request reaches the listeners that were there. */
+  private interpose(event: 'request' | 'upgrade', handle: (...args: unknown[]) => boolean): void {
+    const server = this.server!;
+    const previous = server.listeners(event) as Listener[];
+    this.displaced.set(event, previous);
+    server.removeAllListeners(event);
+    server.on(event, (...args: unknown[]) => {
+      if (handle(...args)) return;
+      for (const listener of previous) listener.apply(server, args);
+    });
+  }
+
+  private claims(pathname: string): boolean {
+    return pathname === this.options.endpoint || pathname.startsWith(`${this.options.endpoint}/`);
+  }
+
+  private handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    const pathname = pathOf(req);
+    if (!this.claims(pathname)) return false;
+    if (!this.origins.allows(req)) {
+      respond(res, 403, 'Origin not allowed');
+      return true;
+    }
+    if (pathname === `${this.options.endpoint}/${CLIENT_LIBRARY_FILE}`) {
+      this.serveClientLibrary(res);
+      return true;
+    }
+    if (!this.sockJsHandler) {
+      respond(res, 404, 'Not found: this endpoint accepts WebSocket only');
+      return true;
+    }
+    if (SEND_PATH.test(pathname) && !this.capBody(req, res)) return true;
+    this.sockJsHandler(req, res);
+    return true;
+  }
+
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const pathname = pathOf(req);
+    if (!this.claims(pathname)) return false;
+    if (!this.origins.allows(req)) return refuseUpgrade(socket, 403, 'Forbidden');
+    if (!this.options.webSocketEnabled) return refuseUpgrade(socket, 404, 'Not Found');
+    const raw = pathname === `${this.options.endpoint}/websocket` || (pathname === this.options.endpoint && !this.sockJsHandler);
+    if (raw) {
+      this.webSocketServer.handleUpgrade(req, socket, head, (ws) => this.acceptWebSocket(ws, req));
+      return true;
+    }
+    if (!this.sockJsHandler) return refuseUpgrade(socket, 404, 'Not Found');
+    this.sockJsHandler(req, socket, head);
+    return true;
+  }
+
+  private acceptWebSocket(ws: WebSocket, req: IncomingMessage): void {
+    const request = { url: req.url ?? '', remoteAddress: req.socket.remoteAddress, headers: req.headers };
+    this.track(new WebSocketConnection(randomUUID(), ws, request, this.options));
+  }
+
+  private createSockJs(): SockJsHandler {
+    const server = sockjs.createServer({
+      prefix: escapeRegExp(this.options.endpoint),
+      response_limit: this.options.streamBytesLimit,
+      websocket: this.options.webSocketEnabled,
+      heartbeat_delay: this.options.sockJsHeartbeatTime,
+      disconnect_delay: this.options.disconnectDelay,
+      // Relative to <endpoint>/iframe.html, so it also works behind a proxy that mounts the app under a path.
+      sockjs_url: this.options.clientLibraryUrl ?? CLIENT_LIBRARY_FILE,
+      log: (severity, message) => {
+        if (severity === 'error') this.log.warn(`SockJS: ${message}`);
+      },
+    });
+    server.on('connection', (conn: sockjs.Connection | null) => {
+      if (!conn) return;
+      const request = { url: conn.url, remoteAddress: conn.remoteAddress, headers: conn.headers };
+      this.track(new SockJsConnection(randomUUID(), conn, request, this.options));
+    });
+    const listener = (server as unknown as { listener(o?: object): { getHandler(): SockJsHandler } }).listener();
+    return listener.getHandler();
+  }
+
+  private track(connection: StompConnection): void {
+    this.connections.add(connection);
+    connection.onClose(() => this.connections.delete(connection));
+    this.onConnection(connection);
+  }
+
+  /** sockjs-node buffers a whole send body without limit; refuse bodies over httpSendBytesLimit. */
+  private capBody(req: IncomingMessage, res: ServerResponse): boolean {
+    const limit = this.options.httpSendBytesLimit;
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      respond(res, 413, `Payload too large: at most ${limit} bytes per request`);
+      req.resume();
+      return false;
+    }
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit && !res.headersSent) {
+        respond(res, 413, `Payload too large: at most ${limit} bytes per request`);
+        req.destroy();
+      }
+    });
+    return true;
+  }
+
+  private serveClientLibrary(res: ServerResponse): void {
+    this.clientLibrary ??= readFileSync(createRequire(import.meta.url).resolve('sockjs-client/dist/sockjs.min.js'));
+    res.writeHead(200, {
+      'content-type': 'application/javascript; charset=UTF-8',
+      'cache-control': 'public, max-age=31536000',
+      'content-length': this.clientLibrary.length,
+    });
+    res.end(this.clientLibrary);
+  }
+}
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function respond(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=UTF-8', connection: 'close' });
+  res.end(`${message}\n`);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): true {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  return true;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

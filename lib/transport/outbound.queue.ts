@@ -1,0 +1,131 @@
+import type { OverflowPolicy } from '../stomp.constants.js';
+import type { ConnectionCloseReason } from './stomp.connection.js';
+
+/** Where the queue writes: a socket-like thing that reports how much it still holds. */
+export interface OutboundSink<T> {
+  /** Bytes written but not yet handed to the kernel. */
+  backlogBytes(): number;
+  write(item: T): void;
+  /** Calls back once the backlog has shrunk (or may have); must not keep a closed connection alive. */
+  whenDrained(callback: () => void): void;
+}
+
+export interface OutboundLimits {
+  sendBufferSizeLimit: number;
+  sendTimeLimit: number;
+  overflowPolicy: OverflowPolicy;
+}
+
+/** Node keeps writing into a socket's memory without bound; above this backlog we hold frames ourselves. */
+const SOCKET_HIGH_WATER = 64 * 1024;
+
+/**
+ * A byte-budgeted queue in front of a socket, so that a client that stops reading costs at most
+ * `sendBufferSizeLimit` bytes. Frames go straight to the socket while it keeps up; once it backs up
+ * they wait here, and `drop-oldest` can still drop them (bytes already in a socket cannot be taken back).
+ */
+export class OutboundQueue<T extends { length: number }> {
+  private readonly pending: T[] = [];
+  private pendingHead = 0;
+  private pendingBytes = 0;
+  private stalledSince = 0;
+  private waitingForDrain = false;
+  private closed = false;
+
+  /** Frames dropped under the drop-oldest policy. */
+  dropped = 0;
+
+  constructor(
+    private readonly sink: OutboundSink<T>,
+    private readonly limits: OutboundLimits,
+    private readonly onOverflow: (reason: ConnectionCloseReason) => void,
+  ) {}
+
+  get queuedBytes(): number {
+    return this.pendingBytes;
+  }
+
+  push(item: T): void {
+    if (this.closed) return;
+    if (this.pendingBytes === 0 && this.sink.backlogBytes() < SOCKET_HIGH_WATER) {
+      this.sink.write(item);
+      return;
+    }
+    this.hold(item);
+  }
+
+  /** Forgets everything; later pushes are ignored. */
+  close(): void {
+    this.closed = true;
+    this.pending.length = 0;
+    this.pendingHead = 0;
+    this.pendingBytes = 0;
+  }
+
+  private hold(item: T): void {
+    const now = Date.now();
+    if (this.stalledSince === 0) this.stalledSince = now;
+    else if (now - this.stalledSince > this.limits.sendTimeLimit) return this.overflow('send-time-limit');
+
+    this.pending.push(item);
+    this.pendingBytes += item.length;
+    while (this.pendingBytes + this.sink.backlogBytes() > this.limits.sendBufferSizeLimit) {
+      if (this.limits.overflowPolicy === 'terminate' || this.pending.length - this.pendingHead <= 1) {
+        return this.overflow('send-buffer-overflow');
+      }
+      this.dropOldest();
+    }
+    this.awaitDrain();
+  }
+
+  private dropOldest(): void {
+    const oldest = this.pending[this.pendingHead];
+    this.pending[this.pendingHead++] = undefined as unknown as T;
+    this.pendingBytes -= oldest.length;
+    this.dropped++;
+    this.compact();
+  }
+
+  /** Keeps the array from growing while its head keeps moving. */
+  private compact(): void {
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+
+  private awaitDrain(): void {
+    if (this.waitingForDrain) return;
+    this.waitingForDrain = true;
+    this.sink.whenDrained(() => {
+      this.waitingForDrain = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.closed) return;
+    const before = this.pendingHead;
+    while (this.pendingHead < this.pending.length && this.sink.backlogBytes() < SOCKET_HIGH_WATER) {
+      const item = this.pending[this.pendingHead];
+      this.pending[this.pendingHead++] = undefined as unknown as T;
+      this.pendingBytes -= item.length;
+      this.sink.write(item);
+    }
+    if (this.pendingHead === this.pending.length) {
+      this.pending.length = 0;
+      this.pendingHead = 0;
+      this.stalledSince = 0;
+    } else {
+      // A client that reads slowly but steadily is not stalled: the time limit counts from its last progress.
+      if (this.pendingHead > before) this.stalledSince = Date.now();
+      this.compact();
+      this.awaitDrain();
+    }
+  }
+
+  private overflow(reason: ConnectionCloseReason): void {
+    this.close();
+    this.onOverflow(reason);
+  }
+}

@@ -1,0 +1,120 @@
+import type { Connection as SockJsNodeConnection } from 'sockjs';
+import type { OverflowPolicy } from '../stomp.constants.js';
+import { OutboundQueue, type OutboundLimits } from './outbound.queue.js';
+import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection, TransportName } from './stomp.connection.js';
+
+/** The parts of sockjs-node 0.3.24's private session that flow control needs (the package is pinned). */
+interface SockJsSessionInternals {
+  send_buffer: string[];
+  recv: { connection?: NodeJS.WritableStream & { writableLength: number }; response?: { socket: (NodeJS.WritableStream & { writableLength: number }) | null } } | null;
+  readyState: number;
+  to_tref: NodeJS.Timeout | null;
+  didTimeout(): void;
+}
+
+const SOCKJS_CLOSED = 3;
+const DRAIN_RECHECK_MS = 50;
+
+export interface SockJsLimits extends OutboundLimits {
+  httpMessageCacheSize: number;
+  overflowPolicy: OverflowPolicy;
+}
+
+/**
+ * A SockJS session (any of its transports). sockjs-node buffers without bound for clients that
+ * are between two polling requests; this adds Spring's `httpMessageCacheSize` bound to that buffer
+ * and the byte budget of OutboundQueue in front of streaming sockets.
+ */
+export class SockJsConnection implements StompConnection {
+  readonly textOnly = true;
+  private readonly queue: OutboundQueue<string>;
+  private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
+  private drainTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly conn: SockJsNodeConnection,
+    readonly request: ConnectionRequestInfo,
+    private readonly limits: SockJsLimits,
+  ) {
+    this.queue = new OutboundQueue<string>(
+      {
+        backlogBytes: () => this.socketBacklog(),
+        write: (text) => this.writeToSession(text),
+        whenDrained: (callback) => this.recheckSoon(callback),
+      },
+      limits,
+      (reason) => this.terminate(reason),
+    );
+    conn.once('close', () => this.finish('transport-closed'));
+  }
+
+  get transport(): TransportName {
+    return (this.conn.protocol || 'xhr-streaming') as TransportName;
+  }
+
+  send(frame: Buffer): void {
+    if (this.conn.readyState !== 1) return;
+    this.queue.push(frame.toString('utf8'));
+  }
+
+  close(code: number, reason: string): void {
+    this.queue.close();
+    this.conn.close(String(code), reason);
+  }
+
+  /** Ends the session now, releasing sockjs-node's disconnect timer (it would keep the process alive for disconnectDelay). */
+  release(): void {
+    const session = this.session;
+    if (!session || session.readyState === SOCKJS_CLOSED) return;
+    if (session.to_tref) clearTimeout(session.to_tref);
+    session.to_tref = null;
+    if (!session.recv) session.didTimeout();
+  }
+
+  onData(listener: (chunk: Buffer | string) => void): void {
+    this.conn.on('data', listener);
+  }
+
+  onClose(listener: (reason: ConnectionCloseReason) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  private get session(): SockJsSessionInternals | undefined {
+    return (this.conn as unknown as { _session?: SockJsSessionInternals })._session;
+  }
+
+  private socketBacklog(): number {
+    const recv = this.session?.recv;
+    const socket = recv?.connection ?? recv?.response?.socket;
+    return socket ? socket.writableLength : 0;
+  }
+
+  /** Between two polling requests sockjs-node holds messages in its own buffer: bound it by count, as Spring does. */
+  private writeToSession(text: string): void {
+    const session = this.session;
+    if (session && !session.recv && session.send_buffer.length >= this.limits.httpMessageCacheSize) {
+      if (this.limits.overflowPolicy === 'terminate') return this.terminate('http-cache-overflow');
+      session.send_buffer.shift();
+      this.queue.dropped++;
+    }
+    this.conn.write(text);
+  }
+
+  /** The socket changes with every SockJS request, so poll briefly instead of waiting on one socket's drain. */
+  private recheckSoon(callback: () => void): void {
+    this.drainTimer = setTimeout(callback, DRAIN_RECHECK_MS);
+  }
+
+  private terminate(reason: ConnectionCloseReason): void {
+    // Spring closes with SESSION_NOT_RELIABLE; a polling client reads the close frame on its next request.
+    this.conn.close('4500', 'Session not reliable: client could not keep up');
+    this.finish(reason);
+  }
+
+  private finish(reason: ConnectionCloseReason): void {
+    this.queue.close();
+    clearTimeout(this.drainTimer);
+    for (const listener of this.closeListeners.splice(0)) listener(reason);
+  }
+}

@@ -1,0 +1,38 @@
+/** Transports a STOMP session can run over; SockJS names are sockjs-client's. */
+export type TransportName =
+  | 'websocket'
+  | 'raw-websocket'
+  | 'xhr-streaming'
+  | 'xhr-polling'
+  | 'eventsource'
+  | 'htmlfile'
+  | 'jsonp-polling';
+
+/** Why a transport ended, as reported to the session. */
+export type ConnectionCloseReason = 'transport-closed' | 'send-buffer-overflow' | 'send-time-limit' | 'http-cache-overflow';
+
+/** What a transport knows of the HTTP request that opened it. */
+export interface ConnectionRequestInfo {
+  url: string;
+  remoteAddress: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * One client's byte pipe, whatever carries it. The session writes whole frames and never
+ * looks at sockets; flow control and overflow policies live behind `send`.
+ */
+export interface StompConnection {
+  readonly id: string;
+  /** The transport in use now (SockJS HTTP sessions may report it once their first request arrives). */
+  readonly transport: TransportName;
+  readonly request: ConnectionRequestInfo;
+  /** SockJS carries text only: binary bodies are sent as UTF-8 text there. */
+  readonly textOnly: boolean;
+  /** Queues one whole STOMP frame; `binary` picks a WebSocket binary message where the transport has one. */
+  send(frame: Buffer, binary: boolean): void;
+  /** Ends the transport; the close listener runs once. */
+  close(code: number, reason: string): void;
+  onData(listener: (chunk: Buffer | string) => void): void;
+  onClose(listener: (reason: ConnectionCloseReason) => void): void;
+}
