@@ -6,6 +6,8 @@ import type { SessionCloseReason, SessionRouter } from './session/session.types.
 import type { StompBrokerRegistry } from './session/stomp.registry.js';
 import type { StompSession } from './session/stomp.session.js';
 import type { ResolvedStompOptions } from './stomp.options.js';
+import { toOutboundMessage } from './broker/simple.broker.js';
+import { UserDestinationRegistry } from './user/user-destination.registry.js';
 
 /** Where SENDs and SUBSCRIBEs under the application prefix go (the @MessageMapping handlers). */
 export interface ApplicationDestinationHandler {
@@ -33,6 +35,7 @@ const HOP_HEADERS: ReadonlySet<string> = new Set([
 export class MessageDispatcher implements SessionRouter {
   applicationHandler: ApplicationDestinationHandler | undefined;
   observer: SessionObserver | undefined;
+  private readonly userSubscriptions = new UserDestinationRegistry();
 
   constructor(
     private readonly options: ResolvedStompOptions,
@@ -78,6 +81,9 @@ export class MessageDispatcher implements SessionRouter {
       if (!this.applicationHandler) throw noHandler(destination);
       return this.applicationHandler.handleSend(session, appDestination, frame);
     }
+    if (this.isUserDestination(destination)) {
+      throw new StompProtocolError('FORBIDDEN_DESTINATION', `Clients cannot send to user destinations ('${clip(destination)}')`);
+    }
     this.requireBrokerDestination(destination);
     this.publish(destination, forwardedHeaders(frame.headers), frame.body);
   }
@@ -88,11 +94,17 @@ export class MessageDispatcher implements SessionRouter {
       if (!this.applicationHandler) throw noHandler(destination);
       return this.applicationHandler.handleSubscribe(session, appDestination, subscriptionId, frame);
     }
+    if (this.isUserDestination(destination)) {
+      this.requireExactUserDestination(destination);
+      return this.userSubscriptions.add(session.id, subscriptionId, destination, ackMode);
+    }
     this.requireBrokerDestination(destination);
+    rejectClientRegex(destination);
     return this.broker.subscribe(session, subscriptionId, destination, ackMode);
   }
 
   unsubscribe(session: StompSession, subscriptionId: string): void | Promise<void> {
+    if (this.userSubscriptions.remove(session.id, subscriptionId)) return;
     return this.broker.unsubscribe(session.id, subscriptionId);
   }
 
@@ -101,6 +113,7 @@ export class MessageDispatcher implements SessionRouter {
   }
 
   closed(session: StompSession, reason: SessionCloseReason): void {
+    this.userSubscriptions.removeSession(session.id);
     void this.broker.sessionClosed(session.id);
     this.registry.remove(session);
     this.observer?.closed(session, reason);
@@ -113,6 +126,45 @@ export class MessageDispatcher implements SessionRouter {
   /** Publishes to the broker and counts nothing else; callers have checked the destination. */
   publish(destination: string, headers: StompHeaders, body: Buffer): number | Promise<number> {
     return this.broker.publish({ destination, headers, body });
+  }
+
+  /**
+   * Delivers to the sessions of one user (all of them, or only `onlySessionId`) that subscribed to
+   * `<userPrefix><destination>`; the MESSAGE shows that user destination, as in Spring.
+   */
+  publishToUser(user: string, destination: string, headers: StompHeaders, body: Buffer, onlySessionId?: string): number {
+    const userDestination = this.userDestination(destination);
+    const message = toOutboundMessage({ destination: userDestination, headers, body });
+    let deliveries = 0;
+    for (const session of this.registry.sessionsOf(user)) {
+      if (onlySessionId !== undefined && session.id !== onlySessionId) continue;
+      for (const subscription of this.userSubscriptions.subscriptionsTo(session.id, userDestination)) {
+        session.deliver(message, subscription.id, subscription.ackMode);
+        deliveries++;
+      }
+    }
+    return deliveries;
+  }
+
+  /** A connected session by id. */
+  session(sessionId: string): StompSession | undefined {
+    return this.registry.session(sessionId);
+  }
+
+  /** `/queue/x` → `/user/queue/x`. */
+  userDestination(destination: string): string {
+    return this.options.userDestinationPrefix + (destination.startsWith('/') ? destination.slice(1) : destination);
+  }
+
+  isUserDestination(destination: string): boolean {
+    return destination.startsWith(this.options.userDestinationPrefix);
+  }
+
+  private requireExactUserDestination(destination: string): void {
+    const rest = destination.slice(this.options.userDestinationPrefix.length - 1);
+    if (/[*?{]/.test(rest) || rest.length < 2) {
+      throw new StompProtocolError('FORBIDDEN_DESTINATION', `Invalid user destination '${clip(destination)}': subscribe to an exact one such as '/user/queue/messages'`);
+    }
   }
 
   /** True for destinations the broker owns: under a broker prefix, or (with none configured) anything that is not the app's or a user's. */
@@ -143,6 +195,13 @@ function forwardedHeaders(headers: StompHeaders): StompHeaders {
     if (!HOP_HEADERS.has(name)) forwarded[name] = headers[name];
   }
   return forwarded;
+}
+
+/** Client-supplied `{name:regex}` parts would run a client's regex on every publish; plain `*`, `**`, `{name}` stay allowed. */
+function rejectClientRegex(destination: string): void {
+  if (/\{[^}]*:/.test(destination)) {
+    throw new StompProtocolError('FORBIDDEN_DESTINATION', `Regular expressions are not allowed in subscription destinations ('${clip(destination)}')`);
+  }
 }
 
 function noHandler(destination: string): StompProtocolError {

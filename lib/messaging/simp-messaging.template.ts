@@ -22,4 +22,21 @@ export class SimpMessagingTemplate {
     const converted = convertPayload(payload);
     return this.dispatcher.publish(destination, messageHeaders(converted, headers), converted.body);
   }
+
+  /**
+   * Sends to every session of `user` subscribed to the user destination `/user<destination>`
+   * (e.g. user 'ana', '/queue/messages' → her subscriptions to '/user/queue/messages'), and to no one else.
+   */
+  async convertAndSendToUser(user: string, destination: string, payload: unknown, headers?: TemplateHeaders): Promise<number> {
+    const converted = convertPayload(payload);
+    return this.dispatcher.publishToUser(user, destination, messageHeaders(converted, headers), converted.body);
+  }
+
+  /** Like convertAndSendToUser, but only to one session (Spring's `@SendToUser(broadcast = false)`). */
+  async convertAndSendToSession(sessionId: string, destination: string, payload: unknown, headers?: TemplateHeaders): Promise<number> {
+    const session = this.dispatcher.session(sessionId);
+    if (!session) return 0;
+    const converted = convertPayload(payload);
+    return this.dispatcher.publishToUser(session.userName, destination, messageHeaders(converted, headers), converted.body, sessionId);
+  }
 }
