@@ -1,0 +1,215 @@
+import { StompProtocolError } from '../errors/protocol.error.js';
+import { STOMP_DEFAULTS } from '../stomp.constants.js';
+import type { CompiledPattern, DestinationMatcher } from './destination.matcher.js';
+
+/** One SUBSCRIBE of one session: `data` is whatever the broker attaches (send function, ack mode...). */
+export interface Subscription<T> {
+  readonly sessionId: string;
+  readonly id: string;
+  readonly destination: string;
+  readonly data: T;
+}
+
+/** A subscription; its registration order and compiled pattern stay private (not in logs or JSON). */
+class Entry<T> implements Subscription<T> {
+  readonly #seq: number;
+  readonly #pattern: CompiledPattern | null;
+
+  constructor(
+    readonly sessionId: string,
+    readonly id: string,
+    readonly destination: string,
+    readonly data: T,
+    seq: number,
+    pattern: CompiledPattern | null,
+  ) {
+    this.#seq = seq;
+    this.#pattern = pattern;
+  }
+
+  /** Registration order, used to merge exact and pattern matches. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** The compiled destination of a pattern subscription, null for an exact one. */
+  get pattern(): CompiledPattern | null {
+    return this.#pattern;
+  }
+}
+
+const NONE: readonly Entry<never>[] = Object.freeze([]);
+
+/** Subscribers of one exact destination; the list is copied before a write only once it has been handed out. */
+class Bucket<T> {
+  private list: Entry<T>[] = [];
+  private shared = false;
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** The list, which from now on is never changed in place. */
+  view(): readonly Entry<T>[] {
+    this.shared = true;
+    return this.list;
+  }
+
+  add(entry: Entry<T>): void {
+    this.own().push(entry);
+  }
+
+  remove(entry: Entry<T>): void {
+    const list = this.own();
+    list.splice(list.indexOf(entry), 1);
+  }
+
+  private own(): Entry<T>[] {
+    if (this.shared) {
+      this.list = this.list.slice();
+      this.shared = false;
+    }
+    return this.list;
+  }
+}
+
+/** Merges two lists already sorted by registration order. */
+function merge<T>(a: readonly Entry<T>[], b: readonly Entry<T>[]): Entry<T>[] {
+  const out: Entry<T>[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i].seq < b[j].seq ? a[i++] : b[j++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
+}
+
+/**
+ * Who is subscribed to what (Spring's `DefaultSubscriptionRegistry`). Exact destinations are
+ * looked up in a map; pattern subscriptions are matched once per destination and the result
+ * cached (FIFO, `cacheLimit` destinations), invalidated precisely on every change.
+ */
+export class SubscriptionRegistry<T> {
+  private readonly bySession = new Map<string, Map<string, Entry<T>>>();
+  private readonly exact = new Map<string, Bucket<T>>();
+  private readonly patterns: Entry<T>[] = [];
+  private readonly cache = new Map<string, readonly Entry<T>[]>();
+  private seq = 0;
+  private count = 0;
+
+  constructor(
+    private readonly matcher: DestinationMatcher,
+    private readonly cacheLimit: number = STOMP_DEFAULTS.cacheLimit,
+  ) {}
+
+  /** Registers a subscription; throws `DUPLICATE_SUBSCRIPTION` when the session already uses `id`. */
+  add(sessionId: string, id: string, destination: string, data: T): Subscription<T> {
+    let own = this.bySession.get(sessionId);
+    if (own?.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', `Duplicate subscription id "${id}"`);
+    const pattern = this.matcher.isPattern(destination) ? this.matcher.compile(destination) : null;
+    const entry = new Entry(sessionId, id, destination, data, this.seq++, pattern);
+    if (!own) this.bySession.set(sessionId, (own = new Map()));
+    own.set(id, entry);
+    this.count++;
+    if (pattern) {
+      this.patterns.push(entry);
+      this.invalidateMatching(pattern);
+    } else {
+      let bucket = this.exact.get(destination);
+      if (!bucket) this.exact.set(destination, (bucket = new Bucket()));
+      bucket.add(entry);
+      this.cache.delete(destination);
+    }
+    return entry;
+  }
+
+  /** Removes one subscription and returns it, or undefined when unknown. */
+  remove(sessionId: string, id: string): Subscription<T> | undefined {
+    const own = this.bySession.get(sessionId);
+    const entry = own?.get(id);
+    if (!own || !entry) return undefined;
+    own.delete(id);
+    if (own.size === 0) this.bySession.delete(sessionId);
+    this.count--;
+    if (entry.pattern) {
+      this.patterns.splice(this.patterns.indexOf(entry), 1);
+      if (this.patterns.length === 0) this.cache.clear();
+      else this.invalidateMatching(entry.pattern);
+    } else {
+      const bucket = this.exact.get(entry.destination);
+      bucket?.remove(entry);
+      if (bucket?.size === 0) this.exact.delete(entry.destination);
+      this.cache.delete(entry.destination);
+    }
+    return entry;
+  }
+
+  /** Removes and returns every subscription of a session (on DISCONNECT or close). */
+  removeSession(sessionId: string): Subscription<T>[] {
+    const removed = this.forSession(sessionId);
+    for (const sub of removed) this.remove(sessionId, sub.id);
+    return removed;
+  }
+
+  /** The subscription `id` of a session, if any. */
+  get(sessionId: string, id: string): Subscription<T> | undefined {
+    return this.bySession.get(sessionId)?.get(id);
+  }
+
+  /** How many subscriptions a session holds. */
+  countFor(sessionId: string): number {
+    return this.bySession.get(sessionId)?.size ?? 0;
+  }
+
+  /** Total number of subscriptions. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Number of sessions holding at least one subscription. */
+  get sessionsCount(): number {
+    return this.bySession.size;
+  }
+
+  /** Every subscription, session by session. */
+  *all(): IterableIterator<Subscription<T>> {
+    for (const own of this.bySession.values()) yield* own.values();
+  }
+
+  /** A session's subscriptions, in subscription order. */
+  forSession(sessionId: string): Subscription<T>[] {
+    const own = this.bySession.get(sessionId);
+    return own ? [...own.values()] : [];
+  }
+
+  /**
+   * Every subscription whose destination equals `destination` or whose pattern matches it, in
+   * subscription order. The array is shared with the registry and later calls (so the fan-out
+   * hot path allocates nothing): callers must not mutate it. The registry never changes it
+   * afterwards either (a later add or remove copies it first), so it is safe to iterate while
+   * subscribers come and go.
+   */
+  match(destination: string): readonly Subscription<T>[] {
+    const exact = this.exact.get(destination)?.view() ?? NONE;
+    if (this.patterns.length === 0) return exact;
+    const cached = this.cache.get(destination);
+    if (cached) return cached;
+    const matched = this.patterns.filter((e) => e.pattern?.test(destination));
+    const result = matched.length === 0 ? exact : exact.length === 0 ? matched : merge(exact, matched);
+    if (this.cacheLimit > 0) {
+      if (this.cache.size >= this.cacheLimit) {
+        const oldest = this.cache.keys().next();
+        if (!oldest.done) this.cache.delete(oldest.value);
+      }
+      this.cache.set(destination, result);
+    }
+    return result;
+  }
+
+  /** Drops the cached results of the destinations `pattern` matches (those its change affects). */
+  private invalidateMatching(pattern: CompiledPattern): void {
+    for (const destination of this.cache.keys()) {
+      if (pattern.test(destination)) this.cache.delete(destination);
+    }
+  }
+}

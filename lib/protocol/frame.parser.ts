@@ -1,0 +1,250 @@
+import { StompProtocolError } from '../errors/protocol.error.js';
+import {
+  CLIENT_COMMANDS,
+  SERVER_COMMANDS,
+  type StompCommand,
+  type StompFrame,
+  type StompHeaders,
+  type StompVersion,
+} from './frame.model.js';
+import { clipForError, commandIsEscapeExempt, unescapeHeaderValue } from './header.codec.js';
+
+/** Bounds on what one peer may make the parser buffer. */
+export interface FrameParserLimits {
+  /** Command line + headers + body (EOLs included, final NUL excluded). */
+  maxFrameBytes: number;
+  /** Header lines per frame, repeated names included. */
+  maxHeaders: number;
+  /** Bytes of one command or header line, EOL excluded. */
+  maxHeaderLineBytes: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const NUL = 0x00;
+const EMPTY = Buffer.alloc(0);
+const DIGITS = /^\d+$/;
+
+type State = 'command' | 'headers' | 'body';
+
+/**
+ * Streaming STOMP frame decoder: an explicit state machine (as `ws`'s Receiver) that consumes
+ * only complete lines/bodies and otherwise waits for more bytes. Chunks are kept in a list and
+ * scanned incrementally, so a frame arriving in many small chunks is copied once, not re-joined
+ * on every push.
+ */
+export class FrameParser {
+  /** Negotiated version; `undefined` before CONNECTED, when non-exempt headers use 1.2 rules. */
+  version: StompVersion | undefined;
+
+  private readonly commands: ReadonlySet<string>;
+  private readonly chunks: Buffer[] = [];
+  private buffered = 0;
+  // Resume point of the current terminator search: bytes from the front already searched,
+  // plus the chunk holding that offset and the chunk's own offset, so no chunk is searched twice.
+  private scanned = 0;
+  private scanChunk = 0;
+  private scanChunkStart = 0;
+
+  private state: State = 'command';
+  private frameBytes = 0;
+  private command: StompCommand = 'CONNECT';
+  private headers: StompHeaders = Object.create(null) as StompHeaders;
+  private headerCount = 0;
+  private contentLength = -1;
+  private error: StompProtocolError | undefined;
+
+  constructor(
+    private readonly limits: FrameParserLimits,
+    private readonly onFrame: (frame: StompFrame) => void,
+    accept: 'client' | 'server' = 'client',
+  ) {
+    this.commands = new Set<string>(accept === 'client' ? CLIENT_COMMANDS : SERVER_COMMANDS);
+  }
+
+  /** Bytes received but not yet part of an emitted frame. */
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  /** Feeds bytes (strings as UTF-8); emits every completed frame; throws StompProtocolError, after which the parser stays dead. */
+  push(chunk: Buffer | string): void {
+    if (this.error) throw this.error;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (bytes.length === 0) return;
+    this.chunks.push(bytes);
+    this.buffered += bytes.length;
+    try {
+      this.run();
+    } catch (err) {
+      if (err instanceof StompProtocolError) {
+        this.error = err;
+        this.chunks.length = 0;
+        this.buffered = 0;
+      }
+      throw err;
+    }
+  }
+
+  private run(): void {
+    for (;;) {
+      if (this.state === 'body') {
+        if (!this.readBody()) return;
+        continue;
+      }
+      const line = this.readLine();
+      if (line === undefined) return;
+      if (this.state === 'command') this.onCommandLine(line);
+      else this.onHeaderLine(line);
+    }
+  }
+
+  /** Returns the next line without its EOL, or undefined while it is incomplete. */
+  private readLine(): Buffer | undefined {
+    const { maxHeaderLineBytes } = this.limits;
+    const lf = this.find(LF);
+    if (lf < 0) {
+      // Fail before the LF arrives; one extra byte is allowed if it may be the CR of a CRLF.
+      const pending = this.buffered;
+      if (pending > maxHeaderLineBytes + 1 || (pending === maxHeaderLineBytes + 1 && this.lastByte() !== CR)) {
+        throw new StompProtocolError('HEADER_TOO_LONG', 'Header line too long');
+      }
+      this.checkFrameSize(pending);
+      return undefined;
+    }
+    const raw = this.consume(lf + 1);
+    const end = lf > 0 && raw[lf - 1] === CR ? lf - 1 : lf;
+    // An empty line before a command is a heart-beat, not part of any frame.
+    if (end === 0 && this.state === 'command') return EMPTY;
+    if (end > maxHeaderLineBytes) throw new StompProtocolError('HEADER_TOO_LONG', 'Header line too long');
+    this.frameBytes += lf + 1;
+    this.checkFrameSize(0);
+    const line = raw.subarray(0, end);
+    if (line.indexOf(CR) >= 0) throw new StompProtocolError('MALFORMED_HEADER', 'Bare CR in header line');
+    return line;
+  }
+
+  private onCommandLine(line: Buffer): void {
+    if (line.length === 0) return;
+    const name = line.toString('utf8');
+    if (!this.commands.has(name)) throw new StompProtocolError('UNKNOWN_COMMAND', `Unknown command '${clipForError(name)}'`);
+    this.command = name as StompCommand;
+    this.headers = Object.create(null) as StompHeaders;
+    this.headerCount = 0;
+    this.contentLength = -1;
+    this.state = 'headers';
+  }
+
+  private onHeaderLine(line: Buffer): void {
+    if (line.length === 0) {
+      if (this.contentLength >= 0) this.checkFrameSize(this.contentLength);
+      this.state = 'body';
+      return;
+    }
+    if (++this.headerCount > this.limits.maxHeaders) throw new StompProtocolError('TOO_MANY_HEADERS', 'Too many headers');
+    const text = line.toString('utf8');
+    const colon = text.indexOf(':');
+    if (colon < 0) throw new StompProtocolError('MALFORMED_HEADER', 'Header line without a colon');
+    let name = text.slice(0, colon);
+    let value = text.slice(colon + 1);
+    const version = this.version ?? '1.2';
+    if (version === '1.0') {
+      name = name.trim();
+      value = value.trim();
+    } else if (!commandIsEscapeExempt(this.command)) {
+      name = unescapeHeaderValue(name, version);
+      value = unescapeHeaderValue(value, version);
+    }
+    if (name === '') throw new StompProtocolError('MALFORMED_HEADER', 'Empty header name');
+    if (name in this.headers) return; // STOMP 1.2: the first of repeated headers wins
+    this.headers[name] = value;
+    if (name === 'content-length') {
+      if (!DIGITS.test(value)) throw new StompProtocolError('BAD_CONTENT_LENGTH', 'Invalid content-length header');
+      this.contentLength = Number(value);
+      // Later header lines only add bytes, so an oversized declaration can fail right away.
+      this.checkFrameSize(this.contentLength);
+    }
+  }
+
+  /** Emits the frame once its body and NUL are buffered; returns false while waiting. */
+  private readBody(): boolean {
+    let body: Buffer;
+    if (this.contentLength >= 0) {
+      if (this.buffered < this.contentLength + 1) return false;
+      body = this.consume(this.contentLength);
+      if (this.consume(1)[0] !== NUL) throw new StompProtocolError('MISSING_NUL', 'Frame body not terminated by NUL');
+    } else {
+      const nul = this.find(NUL);
+      if (nul < 0) {
+        this.checkFrameSize(this.buffered);
+        return false;
+      }
+      this.checkFrameSize(nul);
+      body = this.consume(nul);
+      this.consume(1);
+    }
+    const frame: StompFrame = { command: this.command, headers: this.headers, body };
+    this.state = 'command';
+    this.frameBytes = 0;
+    this.onFrame(frame);
+    return true;
+  }
+
+  private checkFrameSize(more: number): void {
+    if (this.frameBytes + more > this.limits.maxFrameBytes) throw new StompProtocolError('FRAME_TOO_LARGE', 'Frame too large');
+  }
+
+  /** Absolute offset of the first `byte` in the buffer, resuming where the previous search stopped. */
+  private find(byte: number): number {
+    const { chunks } = this;
+    let start = this.scanChunkStart;
+    let from = this.scanned - start;
+    for (let i = this.scanChunk; i < chunks.length; i++) {
+      const at = chunks[i].indexOf(byte, from);
+      if (at >= 0) {
+        this.scanChunk = i;
+        this.scanChunkStart = start;
+        this.scanned = start + at;
+        return start + at;
+      }
+      start += chunks[i].length;
+      from = 0;
+    }
+    this.scanChunk = chunks.length;
+    this.scanChunkStart = start;
+    this.scanned = start;
+    return -1;
+  }
+
+  /** Removes `n` bytes from the front; copies only when they span several chunks. */
+  private consume(n: number): Buffer {
+    this.buffered -= n;
+    this.scanned = this.scanChunk = this.scanChunkStart = 0;
+    if (n === 0) return EMPTY;
+    const { chunks } = this;
+    const first = chunks[0];
+    if (n <= first.length) {
+      if (n === first.length) chunks.shift();
+      else chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let copied = 0;
+    let used = 0;
+    while (copied < n) {
+      const chunk = chunks[used];
+      const take = Math.min(chunk.length, n - copied);
+      chunk.copy(out, copied, 0, take);
+      copied += take;
+      if (take === chunk.length) used++;
+      else chunks[used] = chunk.subarray(take);
+    }
+    chunks.splice(0, used);
+    return out;
+  }
+
+  private lastByte(): number {
+    const last = this.chunks[this.chunks.length - 1];
+    return last[last.length - 1];
+  }
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from '@jest/globals';
+import type { StompFrame, StompHeaders, StompVersion } from '../../../lib/protocol/frame.model.js';
+import { FrameParser } from '../../../lib/protocol/frame.parser.js';
+import { MessageFrameTemplate, serializeFrame } from '../../../lib/protocol/frame.serializer.js';
+
+const VERSIONS: StompVersion[] = ['1.0', '1.1', '1.2'];
+
+/** Parses server frames back as a client of `version` would. */
+function parseServer(wire: Buffer, version: StompVersion): StompFrame[] {
+  const frames: StompFrame[] = [];
+  const parser = new FrameParser(
+    { maxFrameBytes: 1 << 20, maxHeaders: 64, maxHeaderLineBytes: 8192 },
+    (f) => frames.push(f),
+    'server',
+  );
+  parser.version = version;
+  parser.push(wire);
+  expect(parser.bufferedBytes).toBe(0);
+  return frames;
+}
+
+describe('serializeFrame', () => {
+  it('writes command, headers, blank line, body and NUL with LF line ends', () => {
+    const wire = serializeFrame('RECEIPT', { 'receipt-id': '7' }, undefined, '1.2');
+    expect(wire.toString('latin1')).toBe('RECEIPT\nreceipt-id:7\n\n\0');
+  });
+
+  it('adds content-length as the UTF-8 byte length of a string body', () => {
+    const body = 'héllo 😀';
+    const wire = serializeFrame('MESSAGE', { destination: '/t' }, body, '1.2');
+    expect(wire.toString('utf8')).toBe(`MESSAGE\ndestination:/t\ncontent-length:11\n\n${body}\0`);
+    expect(Buffer.byteLength(body)).toBe(11);
+  });
+
+  it('replaces a wrong content-length from the caller', () => {
+    const wire = serializeFrame('MESSAGE', { 'content-length': '999', destination: '/t' }, 'abc', '1.2');
+    expect(wire.toString()).toBe('MESSAGE\ndestination:/t\ncontent-length:3\n\nabc\0');
+  });
+
+  it('writes content-length:0 when the caller asked for one on an empty body, and none otherwise', () => {
+    expect(serializeFrame('ERROR', { 'content-length': '5' }, '', '1.2').toString()).toBe('ERROR\ncontent-length:0\n\n\0');
+    expect(serializeFrame('ERROR', { message: 'x' }, '', '1.2').toString()).toBe('ERROR\nmessage:x\n\n\0');
+  });
+
+  it('skips headers whose value is undefined', () => {
+    const headers = { a: '1', b: undefined, c: '3' } as unknown as StompHeaders;
+    expect(serializeFrame('RECEIPT', headers, undefined, '1.2').toString()).toBe('RECEIPT\na:1\nc:3\n\n\0');
+  });
+
+  it('escapes names and values by version', () => {
+    const headers = { 'k:e\\y': 'v:a\nl\r' };
+    expect(serializeFrame('MESSAGE', headers, undefined, '1.2').toString()).toBe('MESSAGE\nk\\ce\\\\y:v\\ca\\nl\\r\n\n\0');
+    expect(serializeFrame('MESSAGE', headers, undefined, '1.1').toString()).toBe(
+      'MESSAGE\nk\\ce\\\\y:v\\ca\\nl\r\n\n\0',
+    );
+  });
+
+  it('does not escape CONNECTED or CONNECT headers, nor anything under 1.0', () => {
+    const headers = { server: 'a\\b:c' };
+    expect(serializeFrame('CONNECTED', headers, undefined, '1.2').toString()).toBe('CONNECTED\nserver:a\\b:c\n\n\0');
+    expect(serializeFrame('CONNECT', headers, undefined, '1.2').toString()).toBe('CONNECT\nserver:a\\b:c\n\n\0');
+    expect(serializeFrame('MESSAGE', headers, undefined, '1.0').toString()).toBe('MESSAGE\nserver:a\\b:c\n\n\0');
+  });
+
+  it('neutralises CR and LF where there is no escaping, so no header can be injected', () => {
+    const wire = serializeFrame('CONNECTED', { 'user-name': 'bob\nx-admin:true\r\n' }, undefined, '1.2');
+    expect(wire.toString()).toBe('CONNECTED\nuser-name:bob x-admin:true  \n\n\0');
+    const message = serializeFrame('MESSAGE', { a: 'x\n\ny' }, 'body', '1.0');
+    expect(parseServer(message, '1.0').map((f) => f.body.toString())).toEqual(['body']);
+  });
+
+  it('keeps a binary body with NUL bytes intact', () => {
+    const body = Buffer.from([0, 1, 0, 255, 10, 0]);
+    const [frame] = parseServer(serializeFrame('MESSAGE', { destination: '/t' }, body, '1.2'), '1.2');
+    expect(frame.body.equals(body)).toBe(true);
+    expect(frame.headers['content-length']).toBe('6');
+  });
+
+  it.each(VERSIONS)('round-trips tricky headers through the parser under %s', (version) => {
+    // 1.0 cannot carry EOLs at all; 1.1 has no CR escape (a raw CR would be a bare CR to our parser).
+    const custom = { '1.0': 'a:b\\c', '1.1': 'a:b\\c\nd', '1.2': 'a:b\\c\nd\re' }[version];
+    const headers: StompHeaders = { destination: '/topic/é', custom };
+    const [frame] = parseServer(serializeFrame('MESSAGE', headers, 'payload', version), version);
+    expect({ ...frame.headers }).toEqual({ ...headers, 'content-length': '7' });
+    expect(frame.body.toString()).toBe('payload');
+  });
+});
+
+describe('MessageFrameTemplate', () => {
+  const shared: StompHeaders = {
+    destination: '/topic/a:b',
+    'content-type': 'text/plain;charset=UTF-8',
+    custom: 'x\\y\nz',
+  };
+  const body = Buffer.from('héllo\0world');
+
+  it.each(VERSIONS)('renders frames that parse back with their own subscription under %s', (version) => {
+    const template = new MessageFrameTemplate(shared, body);
+    for (const [sub, id] of [
+      ['sub-0', 'm-1'],
+      ['sub:1', 'm\\2'],
+    ]) {
+      const [frame] = parseServer(template.render(sub, id, version), version);
+      expect(frame.command).toBe('MESSAGE');
+      expect(frame.headers.subscription).toBe(sub);
+      expect(frame.headers['message-id']).toBe(id);
+      expect(frame.headers.destination).toBe(shared.destination);
+      expect(frame.headers['content-length']).toBe(String(body.length));
+      expect(frame.headers.ack).toBeUndefined();
+      expect(frame.body.equals(body)).toBe(true);
+      if (version !== '1.0') expect(frame.headers.custom).toBe(shared.custom);
+    }
+  });
+
+  it.each(VERSIONS)('is byte-identical to serializeFrame under %s', (version) => {
+    const template = new MessageFrameTemplate(shared, body);
+    const expected = serializeFrame(
+      'MESSAGE',
+      { subscription: 's', 'message-id': 'm', ack: 'a:1', ...shared },
+      body,
+      version,
+    );
+    expect(template.render('s', 'm', version, 'a:1').equals(expected)).toBe(true);
+  });
+
+  it('adds the ack header when given', () => {
+    const [frame] = parseServer(new MessageFrameTemplate(shared, body).render('s', 'm', '1.2', 'ack-9'), '1.2');
+    expect(frame.headers.ack).toBe('ack-9');
+  });
+
+  it('serialises the shared block once per escape mode and reuses it', () => {
+    const template = new MessageFrameTemplate(shared, body);
+    const first = template.sharedBytes('1.2');
+    const a = template.render('s1', 'm1', '1.2');
+    const b = template.render('s2', 'm2', '1.2');
+    expect(template.sharedBytes('1.2')).toBe(first);
+    expect(a.subarray(a.length - first.length).equals(first)).toBe(true);
+    expect(b.subarray(b.length - first.length).equals(first)).toBe(true);
+    expect(template.sharedBytes('1.1')).not.toBe(first);
+    expect(template.sharedBytes('1.0')).toBe(template.sharedBytes('1.0'));
+  });
+
+  it('copies the body once: later renders do not read the original buffer again', () => {
+    const source = Buffer.from('abc');
+    const template = new MessageFrameTemplate({ destination: '/t' }, source);
+    template.render('s', 'm', '1.2');
+    source.write('XYZ');
+    const [frame] = parseServer(template.render('s2', 'm2', '1.2'), '1.2');
+    expect(frame.body.toString()).toBe('abc');
+  });
+
+  it('ignores per-delivery headers in the shared set and snapshots headers at construction', () => {
+    const headers: StompHeaders = { destination: '/t', subscription: 'x', 'message-id': 'y', ack: 'z', 'content-length': '9' };
+    const template = new MessageFrameTemplate(headers, Buffer.from('ab'));
+    headers.destination = '/changed';
+    const wire = template.render('s', 'm', '1.2').toString();
+    expect(wire).toBe('MESSAGE\nsubscription:s\nmessage-id:m\ndestination:/t\ncontent-length:2\n\nab\0');
+  });
+
+  it('reports the body length and omits content-length for an empty body', () => {
+    const template = new MessageFrameTemplate({ destination: '/t' }, Buffer.alloc(0));
+    expect(template.bodyLength).toBe(0);
+    expect(template.render('s', 'm', '1.2').toString()).toBe('MESSAGE\nsubscription:s\nmessage-id:m\ndestination:/t\n\n\0');
+    expect(new MessageFrameTemplate({}, body).bodyLength).toBe(body.length);
+  });
+});
