@@ -19,3 +19,5 @@ export type { StompFrame, StompHeaders, StompVersion } from './protocol/frame.mo
 export { StompProtocolError, type ProtocolErrorCode } from './errors/protocol.error.js';
 export { StompOptionsError } from './errors/options.error.js';
 export { STOMP_DEFAULTS, STOMP_CONTEXT_TYPE, type OverflowPolicy } from './stomp.constants.js';
+export { StompEvents, type StompSessionEvent, type StompEventType, type ConnectListener } from './events/stomp.events.js';
+export type { StompAuthorizationRule, AuthorizationDecision, DestinationAction } from './security/destination.authorizer.js';

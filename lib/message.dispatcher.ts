@@ -8,6 +8,8 @@ import type { StompSession } from './session/stomp.session.js';
 import type { ResolvedStompOptions } from './stomp.options.js';
 import { toOutboundMessage } from './broker/simple.broker.js';
 import { UserDestinationRegistry } from './user/user-destination.registry.js';
+import type { StompEvents } from './events/stomp.events.js';
+import type { DestinationAuthorizer } from './security/destination.authorizer.js';
 
 /** Where SENDs and SUBSCRIBEs under the application prefix go (the @MessageMapping handlers). */
 export interface ApplicationDestinationHandler {
@@ -16,11 +18,9 @@ export interface ApplicationDestinationHandler {
   handleSubscribe(session: StompSession, destination: string, subscriptionId: string, frame: StompFrame): void | Promise<void>;
 }
 
-/** Lifecycle callbacks for whoever reports session events. */
-export interface SessionObserver {
-  connected(session: StompSession): void;
-  closed(session: StompSession, reason: SessionCloseReason): void;
-  internalError(session: StompSession, error: unknown): void;
+/** Where the dispatcher reports what went wrong on the server side. */
+export interface DispatcherLog {
+  error(message: string): void;
 }
 
 /** Headers that belong to one hop of the protocol and are never copied onto a MESSAGE. */
@@ -34,16 +34,29 @@ const HOP_HEADERS: ReadonlySet<string> = new Set([
  */
 export class MessageDispatcher implements SessionRouter {
   applicationHandler: ApplicationDestinationHandler | undefined;
-  observer: SessionObserver | undefined;
   private readonly userSubscriptions = new UserDestinationRegistry();
 
   constructor(
     private readonly options: ResolvedStompOptions,
     private readonly broker: MessageBroker,
     private readonly registry: StompBrokerRegistry,
+    private readonly events: StompEvents,
+    private readonly authorizer: DestinationAuthorizer,
+    private readonly log: DispatcherLog,
   ) {}
 
   async authenticate(session: StompSession, frame: StompFrame): Promise<StompPrincipal | undefined> {
+    const principal = await this.principalOf(session, frame);
+    const { transport } = session.connection;
+    try {
+      await this.events.emitConnect({ type: 'connect', sessionId: session.id, user: principal?.name ?? session.id, principal, transport, headers: frame.headers });
+    } catch (error) {
+      throw error instanceof StompProtocolError ? error : new StompProtocolError('AUTHENTICATION_FAILED', 'Connection refused');
+    }
+    return principal;
+  }
+
+  private async principalOf(session: StompSession, frame: StompFrame): Promise<StompPrincipal | undefined> {
     const hook = this.options.authenticate;
     if (!hook) return undefined;
     const { request, transport } = session.connection;
@@ -71,10 +84,27 @@ export class MessageDispatcher implements SessionRouter {
 
   connected(session: StompSession): void {
     this.registry.add(session);
-    this.observer?.connected(session);
+    this.events.emit({ type: 'connected', ...sessionFacts(session) });
   }
 
   send(session: StompSession, frame: StompFrame): void | Promise<void> {
+    const check = this.authorizer.check('send', frame.headers.destination, session.principal);
+    if (check) return check.then(() => this.routeSend(session, frame));
+    return this.routeSend(session, frame);
+  }
+
+  subscribe(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, frame: StompFrame): void | Promise<void> {
+    const check = this.authorizer.check('subscribe', destination, session.principal);
+    const subscribed = (): void | Promise<void> => {
+      const routed = this.routeSubscribe(session, subscriptionId, destination, ackMode, frame);
+      const announce = (): void => this.events.emit({ type: 'subscribe', ...sessionFacts(session), subscriptionId, destination });
+      if (routed) return routed.then(announce);
+      announce();
+    };
+    return check ? check.then(subscribed) : subscribed();
+  }
+
+  private routeSend(session: StompSession, frame: StompFrame): void | Promise<void> {
     const destination = frame.headers.destination;
     const appDestination = this.applicationDestination(destination);
     if (appDestination !== undefined) {
@@ -88,7 +118,7 @@ export class MessageDispatcher implements SessionRouter {
     this.publish(destination, forwardedHeaders(frame.headers), frame.body);
   }
 
-  subscribe(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, frame: StompFrame): void | Promise<void> {
+  private routeSubscribe(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, frame: StompFrame): void | Promise<void> {
     const appDestination = this.applicationDestination(destination);
     if (appDestination !== undefined) {
       if (!this.applicationHandler) throw noHandler(destination);
@@ -104,6 +134,7 @@ export class MessageDispatcher implements SessionRouter {
   }
 
   unsubscribe(session: StompSession, subscriptionId: string): void | Promise<void> {
+    this.events.emit({ type: 'unsubscribe', ...sessionFacts(session), subscriptionId });
     if (this.userSubscriptions.remove(session.id, subscriptionId)) return;
     return this.broker.unsubscribe(session.id, subscriptionId);
   }
@@ -116,11 +147,12 @@ export class MessageDispatcher implements SessionRouter {
     this.userSubscriptions.removeSession(session.id);
     void this.broker.sessionClosed(session.id);
     this.registry.remove(session);
-    this.observer?.closed(session, reason);
+    this.events.emit({ type: 'disconnect', ...sessionFacts(session), reason });
   }
 
   internalError(session: StompSession, error: unknown): void {
-    this.observer?.internalError(session, error);
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.log.error(`Session ${session.id} ended by an internal error: ${detail}`);
   }
 
   /** Publishes to the broker and counts nothing else; callers have checked the destination. */
@@ -187,6 +219,10 @@ export class MessageDispatcher implements SessionRouter {
     }
     return undefined;
   }
+}
+
+function sessionFacts(session: StompSession) {
+  return { sessionId: session.id, user: session.userName, principal: session.principal, transport: session.connection.transport };
 }
 
 function forwardedHeaders(headers: StompHeaders): StompHeaders {

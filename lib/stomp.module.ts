@@ -2,6 +2,7 @@ import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { SimpMessagingTemplate } from './messaging/simp-messaging.template.js';
 import { StompBrokerRegistry } from './session/stomp.registry.js';
 import { StompEndpoint } from './stomp.endpoint.js';
+import { StompEvents } from './events/stomp.events.js';
 import { StompServer } from './stomp.server.js';
 import { STOMP_MODULE_OPTIONS } from './stomp.constants.js';
 import { resolveStompOptions } from './stomp.options.js';
@@ -22,10 +23,11 @@ const CORE_PROVIDERS: Provider[] = [
   },
   { provide: StompBrokerRegistry, useFactory: (server: StompServer) => server.registry, inject: [StompServer] },
   { provide: SimpMessagingTemplate, useFactory: (server: StompServer) => server.template, inject: [StompServer] },
+  { provide: StompEvents, useFactory: (server: StompServer) => server.events, inject: [StompServer] },
   StompEndpoint,
 ];
 
-const EXPORTS = [StompServer, StompBrokerRegistry, SimpMessagingTemplate];
+const EXPORTS = [StompServer, StompBrokerRegistry, SimpMessagingTemplate, StompEvents];
 
 /**
  * Spring's `@EnableWebSocketMessageBroker` for Nest: a STOMP endpoint (SockJS + WebSocket) on the

@@ -1,6 +1,7 @@
 import { STOMP_DEFAULTS, type OverflowPolicy } from './stomp.constants.js';
 import { StompOptionsError } from './errors/options.error.js';
 import type { StompModuleOptions } from './interfaces/stomp-module-options.interface.js';
+import type { StompAuthorizationRule } from './security/destination.authorizer.js';
 
 /** The options after defaults, normalisation and validation: what the running module uses. */
 export interface ResolvedStompOptions {
@@ -31,6 +32,7 @@ export interface ResolvedStompOptions {
   httpSendBytesLimit: number;
   cacheLimit: number;
   authenticate: StompModuleOptions['authenticate'];
+  authorization: StompAuthorizationRule[];
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -38,7 +40,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'webSocketEnabled', 'streamBytesLimit', 'httpMessageCacheSize', 'sockJsHeartbeatTime', 'disconnectDelay',
   'clientLibraryUrl', 'messageSizeLimit', 'sendBufferSizeLimit', 'sendTimeLimit', 'overflowPolicy',
   'maxHeaders', 'maxHeaderLineLength', 'maxSubscriptionsPerSession', 'connectTimeout', 'heartbeat',
-  'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate',
+  'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization',
 ]);
 
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
@@ -72,6 +74,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     httpSendBytesLimit: positiveInt(options, 'httpSendBytesLimit', messageSizeLimit * d.httpSendBytesLimitFactor),
     cacheLimit: positiveInt(options, 'cacheLimit', d.cacheLimit),
     authenticate: fn(options, 'authenticate'),
+    authorization: authorizationRules(options.authorization),
   };
 }
 
@@ -169,4 +172,25 @@ function origins(value: unknown): string[] | undefined {
     throw new StompOptionsError(`StompModule option 'allowedOrigins' takes origins such as ['https://app.example.com'] or ['*']`);
   }
   return list.map((o: string) => o.replace(/\/+$/, ''));
+}
+
+function authorizationRules(value: unknown): StompAuthorizationRule[] {
+  if (value === undefined) return [];
+  const isDecision = (d: unknown): boolean => d === undefined || typeof d === 'boolean' || typeof d === 'function';
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (rule: StompAuthorizationRule) =>
+        rule !== null &&
+        typeof rule === 'object' &&
+        (typeof rule.destination === 'string' || (Array.isArray(rule.destination) && rule.destination.every((d) => typeof d === 'string'))) &&
+        isDecision(rule.subscribe) &&
+        isDecision(rule.send),
+    );
+  if (!valid) {
+    throw new StompOptionsError(
+      "StompModule option 'authorization' takes rules such as [{ destination: '/topic/admin/**', subscribe: (user) => user?.admin === true, send: false }]",
+    );
+  }
+  return value;
 }

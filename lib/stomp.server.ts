@@ -9,6 +9,12 @@ import { StompSession } from './session/stomp.session.js';
 import { CLOSE_CODES, STOMP_DEFAULTS } from './stomp.constants.js';
 import type { ResolvedStompOptions } from './stomp.options.js';
 import { EndpointRegistrar, type EndpointLog } from './transport/endpoint.registrar.js';
+import { StompEvents } from './events/stomp.events.js';
+import { DestinationAuthorizer } from './security/destination.authorizer.js';
+import type { DispatcherLog } from './message.dispatcher.js';
+
+/** Where the server logs: Nest's Logger fits. */
+export type StompServerLog = EndpointLog & DispatcherLog;
 import type { StompConnection } from './transport/stomp.connection.js';
 
 /**
@@ -21,14 +27,16 @@ export class StompServer {
   readonly registry: StompBrokerRegistry;
   readonly dispatcher: MessageDispatcher;
   readonly template: SimpMessagingTemplate;
+  readonly events = new StompEvents();
   private readonly registrar: EndpointRegistrar;
   private readonly sessions = new Set<StompSession>();
 
-  constructor(readonly options: ResolvedStompOptions, log: EndpointLog) {
+  constructor(readonly options: ResolvedStompOptions, log: StompServerLog) {
     this.matcher = new DestinationMatcher(options.pathSeparator);
     this.broker = new SimpleBroker(this.matcher, options.cacheLimit);
     this.registry = new StompBrokerRegistry(options, this.broker);
-    this.dispatcher = new MessageDispatcher(options, this.broker, this.registry);
+    const authorizer = new DestinationAuthorizer(options.authorization, this.matcher);
+    this.dispatcher = new MessageDispatcher(options, this.broker, this.registry, this.events, authorizer, log);
     this.template = new SimpMessagingTemplate(this.dispatcher);
     this.registrar = new EndpointRegistrar(options, (connection) => this.open(connection), log);
   }
@@ -45,6 +53,7 @@ export class StompServer {
     }
     this.registrar.detach();
     await this.broker.close();
+    this.events.complete();
   }
 
   private open(connection: StompConnection): void {

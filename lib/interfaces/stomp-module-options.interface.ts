@@ -1,6 +1,7 @@
 import type { ModuleMetadata, Type, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
 import type { OverflowPolicy } from '../stomp.constants.js';
 import type { StompHeaders } from '../protocol/frame.model.js';
+import type { StompAuthorizationRule } from '../security/destination.authorizer.js';
 
 /** The authenticated user of a session; `name` is what user destinations resolve against. */
 export interface StompPrincipal {
@@ -70,6 +71,8 @@ export interface StompModuleOptions {
   httpSendBytesLimit?: number;
   /** Size of the broker's resolved-destination cache (Spring `setCacheLimit`). */
   cacheLimit?: number;
+  /** Who may SUBSCRIBE or SEND where; the first matching rule decides, unnamed destinations are open. */
+  authorization?: StompAuthorizationRule[];
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
 }

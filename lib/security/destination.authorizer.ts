@@ -1,0 +1,60 @@
+import { StompProtocolError } from '../errors/protocol.error.js';
+import type { DestinationMatcher } from '../broker/destination.matcher.js';
+import type { StompPrincipal } from '../interfaces/stomp-module-options.interface.js';
+
+/** What a client asks to do with a destination. */
+export type DestinationAction = 'subscribe' | 'send';
+
+/** Decides one action: a fixed answer, or a function of the user and destination. */
+export type AuthorizationDecision =
+  | boolean
+  | ((principal: StompPrincipal | undefined, destination: string) => boolean | Promise<boolean>);
+
+/** One line of the `authorization` option; the first rule that matches a destination and names the action decides. */
+export interface StompAuthorizationRule {
+  /** Ant patterns (`/topic/admin/**`). */
+  destination: string | string[];
+  subscribe?: AuthorizationDecision;
+  send?: AuthorizationDecision;
+}
+
+/**
+ * Per-destination authorization for SUBSCRIBE and SEND (Spring Security's message matchers),
+ * checked before the frame has any effect. Destinations no rule names are allowed.
+ */
+export class DestinationAuthorizer {
+  constructor(
+    private readonly rules: readonly StompAuthorizationRule[],
+    private readonly matcher: DestinationMatcher,
+  ) {}
+
+  /** Throws FORBIDDEN_DESTINATION when denied; returns a Promise only when a rule is asynchronous. */
+  check(action: DestinationAction, destination: string, principal: StompPrincipal | undefined): void | Promise<void> {
+    const decision = this.decisionFor(action, destination);
+    if (decision === undefined || decision === true) return;
+    if (decision === false) throw denied(action, destination);
+    const verdict = decision(principal, destination);
+    if (typeof verdict === 'boolean') {
+      if (!verdict) throw denied(action, destination);
+      return;
+    }
+    return verdict.then((allowed) => {
+      if (!allowed) throw denied(action, destination);
+    });
+  }
+
+  private decisionFor(action: DestinationAction, destination: string): AuthorizationDecision | undefined {
+    for (const rule of this.rules) {
+      const decision = rule[action];
+      if (decision === undefined) continue;
+      const patterns = Array.isArray(rule.destination) ? rule.destination : [rule.destination];
+      if (patterns.some((p) => this.matcher.match(p, destination) !== null)) return decision;
+    }
+    return undefined;
+  }
+}
+
+function denied(action: DestinationAction, destination: string): StompProtocolError {
+  const shown = destination.length > 60 ? `${destination.slice(0, 60)}…` : destination;
+  return new StompProtocolError('FORBIDDEN_DESTINATION', `Access denied: ${action === 'send' ? 'SEND to' : 'SUBSCRIBE to'} '${shown}'`);
+}
