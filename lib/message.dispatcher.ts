@@ -1,4 +1,4 @@
-import { StompProtocolError } from './errors/protocol.error.js';
+import { StompProtocolError, clipForError as clip } from './errors/protocol.error.js';
 import type { StompFrame, StompHeaders } from './protocol/frame.model.js';
 import type { AckMode, MessageBroker } from './broker/message-broker.interface.js';
 import type { StompConnectInfo, StompPrincipal } from './interfaces/stomp-module-options.interface.js';
@@ -242,8 +242,4 @@ function rejectClientRegex(destination: string): void {
 
 function noHandler(destination: string): StompProtocolError {
   return new StompProtocolError('UNKNOWN_DESTINATION', `No handler for destination '${clip(destination)}'`);
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

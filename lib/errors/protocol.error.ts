@@ -39,3 +39,10 @@ export class StompProtocolError extends Error {
     super(message);
   }
 }
+
+const MAX_ECHOED_CHARS = 40;
+
+/** Shortens client-supplied text before it is echoed in an ERROR message. */
+export function clipForError(text: string): string {
+  return text.length > MAX_ECHOED_CHARS ? `${text.slice(0, MAX_ECHOED_CHARS)}...` : text;
+}

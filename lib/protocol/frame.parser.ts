@@ -1,4 +1,4 @@
-import { StompProtocolError } from '../errors/protocol.error.js';
+import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
 import {
   CLIENT_COMMANDS,
   SERVER_COMMANDS,
@@ -7,7 +7,7 @@ import {
   type StompHeaders,
   type StompVersion,
 } from './frame.model.js';
-import { clipForError, commandIsEscapeExempt, unescapeHeaderValue } from './header.codec.js';
+import { commandIsEscapeExempt, unescapeHeaderValue } from './header.codec.js';
 
 /** Bounds on what one peer may make the parser buffer. */
 export interface FrameParserLimits {

@@ -1,15 +1,9 @@
-import { StompProtocolError } from '../errors/protocol.error.js';
+import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
 import type { StompVersion } from './frame.model.js';
 
 // Non-global regexes: `test` keeps no lastIndex state, so they are safe to share.
 const NEEDS_ESCAPE_11 = /[\\\n:]/;
 const NEEDS_ESCAPE_12 = /[\\\r\n:]/;
-const MAX_ECHOED_CHARS = 40;
-
-/** Shortens client-supplied text before it is echoed in an ERROR message (internal helper). */
-export function clipForError(text: string): string {
-  return text.length > MAX_ECHOED_CHARS ? `${text.slice(0, MAX_ECHOED_CHARS)}...` : text;
-}
 
 /** Escapes a header name or value for the wire (STOMP 1.1/1.2 "Value Encoding"); 1.0 has no escaping. */
 export function escapeHeaderValue(value: string, version: StompVersion): string {

@@ -1,4 +1,4 @@
-import { StompProtocolError } from '../errors/protocol.error.js';
+import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
 import type { DestinationMatcher } from '../broker/destination.matcher.js';
 import type { StompPrincipal } from '../interfaces/stomp-module-options.interface.js';
 
@@ -55,6 +55,5 @@ export class DestinationAuthorizer {
 }
 
 function denied(action: DestinationAction, destination: string): StompProtocolError {
-  const shown = destination.length > 60 ? `${destination.slice(0, 60)}…` : destination;
-  return new StompProtocolError('FORBIDDEN_DESTINATION', `Access denied: ${action === 'send' ? 'SEND to' : 'SUBSCRIBE to'} '${shown}'`);
+  return new StompProtocolError('FORBIDDEN_DESTINATION', `Access denied: ${action === 'send' ? 'SEND to' : 'SUBSCRIBE to'} '${clipForError(destination)}'`);
 }

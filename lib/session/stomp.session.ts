@@ -1,4 +1,4 @@
-import { StompProtocolError } from '../errors/protocol.error.js';
+import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
 import type { StompFrame, StompHeaders, StompVersion } from '../protocol/frame.model.js';
 import { FrameParser } from '../protocol/frame.parser.js';
 import { serializeFrame } from '../protocol/frame.serializer.js';
@@ -10,6 +10,8 @@ import type { StompConnection } from '../transport/stomp.connection.js';
 import { CLOSE_CODES } from '../stomp.constants.js';
 import type { StompCounters } from './stomp.counters.js';
 import type { SessionCloseReason, SessionLimits, SessionRouter } from './session.types.js';
+import { HeartbeatMonitor } from './heartbeat.monitor.js';
+import { TransactionBuffer } from './transaction.buffer.js';
 
 type SessionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
 
@@ -40,14 +42,10 @@ export class StompSession implements BrokerSubscriber {
   private readonly parser: FrameParser;
   private readonly inbox: StompFrame[] = [];
   private busy = false;
-  private readonly transactions = new Map<string, StompFrame[]>();
+  private readonly transactions: TransactionBuffer;
   private deliveries = 0;
-  private wroteSinceTick = false;
-  private readSinceCheck = false;
-  private missedHeartbeats = 0;
+  private heartbeat: HeartbeatMonitor | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
-  private sendTimer: NodeJS.Timeout | undefined;
-  private receiveTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly connection: StompConnection,
@@ -59,6 +57,7 @@ export class StompSession implements BrokerSubscriber {
       { maxFrameBytes: limits.messageSizeLimit, maxHeaders: limits.maxHeaders, maxHeaderLineBytes: limits.maxHeaderLineLength },
       (frame) => this.receive(frame),
     );
+    this.transactions = new TransactionBuffer(limits.maxTransactionsPerSession, limits.maxFramesPerTransaction);
     connection.onData((chunk) => this.onData(chunk));
     connection.onClose((reason) => this.end(reason));
     this.connectTimer = setTimeout(
@@ -120,7 +119,7 @@ export class StompSession implements BrokerSubscriber {
 
   private onData(chunk: Buffer | string): void {
     if (this.state === 'closed') return;
-    this.readSinceCheck = true;
+    this.heartbeat?.markRead();
     try {
       this.parser.push(chunk);
     } catch (error) {
@@ -187,7 +186,7 @@ export class StompSession implements BrokerSubscriber {
       case 'COMMIT':
         return this.handleCommit(frame);
       case 'ABORT':
-        return void this.takeTransaction(frame);
+        return void this.transactions.take(required(frame, 'transaction'));
       case 'DISCONNECT':
         return this.handleDisconnect(frame);
       default:
@@ -219,22 +218,18 @@ export class StompSession implements BrokerSubscriber {
     };
     if (principal) headers['user-name'] = principal.name;
     this.sendFrame('CONNECTED', headers);
-    this.startHeartbeats(heartbeat.sendIntervalMs, heartbeat.receiveTimeoutMs);
+    this.heartbeat = new HeartbeatMonitor(heartbeat.sendIntervalMs, heartbeat.receiveTimeoutMs, this.limits.heartbeatGraceFactor, {
+      sendHeartbeat: () => this.write(EOL, false),
+      peerSilent: (silentMs) =>
+        this.fail(new StompProtocolError('HEARTBEAT_TIMEOUT', `No heart-beat received for ${silentMs} ms`), 'heartbeat-timeout'),
+    });
     this.router.connected(this);
   }
 
   private handleSend(frame: StompFrame): Promise<void> | void {
     required(frame, 'destination');
     const transaction = frame.headers.transaction;
-    if (transaction !== undefined) {
-      const frames = this.transactions.get(transaction);
-      if (!frames) throw new StompProtocolError('UNKNOWN_TRANSACTION', `Unknown transaction '${clip(transaction)}'`);
-      if (frames.length >= this.limits.maxFramesPerTransaction) {
-        throw new StompProtocolError('FRAME_TOO_LARGE', `A transaction holds at most ${this.limits.maxFramesPerTransaction} frames`);
-      }
-      frames.push(frame);
-      return;
-    }
+    if (transaction !== undefined) return this.transactions.add(transaction, frame);
     return this.router.send(this, frame);
   }
 
@@ -270,26 +265,11 @@ export class StompSession implements BrokerSubscriber {
   }
 
   private handleBegin(frame: StompFrame): void {
-    const transaction = required(frame, 'transaction');
-    if (this.transactions.has(transaction)) {
-      throw new StompProtocolError('DUPLICATE_TRANSACTION', `Transaction '${clip(transaction)}' has already begun`);
-    }
-    if (this.transactions.size >= this.limits.maxTransactionsPerSession) {
-      throw new StompProtocolError('DUPLICATE_TRANSACTION', `At most ${this.limits.maxTransactionsPerSession} open transactions per session`);
-    }
-    this.transactions.set(transaction, []);
+    this.transactions.begin(required(frame, 'transaction'));
   }
 
   private async handleCommit(frame: StompFrame): Promise<void> {
-    for (const send of this.takeTransaction(frame)) await this.router.send(this, send);
-  }
-
-  private takeTransaction(frame: StompFrame): StompFrame[] {
-    const transaction = required(frame, 'transaction');
-    const frames = this.transactions.get(transaction);
-    if (!frames) throw new StompProtocolError('UNKNOWN_TRANSACTION', `Unknown transaction '${clip(transaction)}'`);
-    this.transactions.delete(transaction);
-    return frames;
+    for (const send of this.transactions.take(required(frame, 'transaction'))) await this.router.send(this, send);
   }
 
   private handleDisconnect(frame: StompFrame): void {
@@ -297,26 +277,8 @@ export class StompSession implements BrokerSubscriber {
     this.close('client-disconnect');
   }
 
-  private startHeartbeats(sendIntervalMs: number, receiveTimeoutMs: number): void {
-    if (sendIntervalMs > 0) {
-      this.sendTimer = setInterval(() => {
-        if (!this.wroteSinceTick) this.write(EOL, false);
-        this.wroteSinceTick = false;
-      }, sendIntervalMs);
-    }
-    if (receiveTimeoutMs > 0) {
-      this.receiveTimer = setInterval(() => {
-        this.missedHeartbeats = this.readSinceCheck ? 0 : this.missedHeartbeats + 1;
-        this.readSinceCheck = false;
-        if (this.missedHeartbeats >= this.limits.heartbeatGraceFactor) {
-          this.fail(new StompProtocolError('HEARTBEAT_TIMEOUT', `No heart-beat received for ${receiveTimeoutMs * this.missedHeartbeats} ms`), 'heartbeat-timeout');
-        }
-      }, receiveTimeoutMs);
-    }
-  }
-
   private write(frame: Buffer, binary: boolean): void {
-    this.wroteSinceTick = true;
+    this.heartbeat?.markWritten();
     this.counters.framesOut++;
     this.connection.send(frame, binary);
   }
@@ -326,8 +288,7 @@ export class StompSession implements BrokerSubscriber {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.connectTimer);
-    clearInterval(this.sendTimer);
-    clearInterval(this.receiveTimer);
+    this.heartbeat?.stop();
     this.inbox.length = 0;
     this.transactions.clear();
     this.counters.countClose(reason);
@@ -342,10 +303,6 @@ function required(frame: StompFrame, header: string): string {
     throw new StompProtocolError('MISSING_HEADER', `${frame.command} requires a '${header}' header`);
   }
   return value;
-}
-
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function failureReason(error: unknown): SessionCloseReason {
