@@ -18,6 +18,8 @@ export interface OutboundLimits {
 
 /** Node keeps writing into a socket's memory without bound; above this backlog we hold frames ourselves. */
 const SOCKET_HIGH_WATER = 64 * 1024;
+/** The socket may hold at most this share of the budget, so the rest stays in our queue, where drop-oldest can reach it. */
+const SOCKET_SHARE_OF_BUDGET = 4;
 
 /**
  * A byte-budgeted queue in front of a socket, so that a client that stops reading costs at most
@@ -34,12 +36,15 @@ export class OutboundQueue<T extends { length: number }> {
 
   /** Frames dropped under the drop-oldest policy. */
   dropped = 0;
+  private readonly highWater: number;
 
   constructor(
     private readonly sink: OutboundSink<T>,
     private readonly limits: OutboundLimits,
     private readonly onOverflow: (reason: ConnectionCloseReason) => void,
-  ) {}
+  ) {
+    this.highWater = Math.min(SOCKET_HIGH_WATER, Math.floor(limits.sendBufferSizeLimit / SOCKET_SHARE_OF_BUDGET));
+  }
 
   get queuedBytes(): number {
     return this.pendingBytes;
@@ -47,7 +52,8 @@ export class OutboundQueue<T extends { length: number }> {
 
   push(item: T): void {
     if (this.closed) return;
-    if (this.pendingBytes === 0 && this.sink.backlogBytes() < SOCKET_HIGH_WATER) {
+    if (this.pendingBytes === 0 && this.sink.backlogBytes() < this.highWater) {
+      this.stalledSince = 0;
       this.sink.write(item);
       return;
     }
@@ -69,11 +75,16 @@ export class OutboundQueue<T extends { length: number }> {
 
     this.pending.push(item);
     this.pendingBytes += item.length;
-    while (this.pendingBytes + this.sink.backlogBytes() > this.limits.sendBufferSizeLimit) {
-      if (this.limits.overflowPolicy === 'terminate' || this.pending.length - this.pendingHead <= 1) {
-        return this.overflow('send-buffer-overflow');
-      }
+    while (this.pendingHead < this.pending.length && this.pendingBytes + this.sink.backlogBytes() > this.limits.sendBufferSizeLimit) {
+      if (this.limits.overflowPolicy === 'terminate') return this.overflow('send-buffer-overflow');
+      // Even the newest frame goes when the socket alone is over budget: the session lives on, behind.
       this.dropOldest();
+    }
+    if (this.pendingHead === this.pending.length) {
+      // Everything waiting was dropped, but the socket is still behind: the stall goes on.
+      this.pending.length = 0;
+      this.pendingHead = 0;
+      return;
     }
     this.awaitDrain();
   }
@@ -106,22 +117,26 @@ export class OutboundQueue<T extends { length: number }> {
   private flush(): void {
     if (this.closed) return;
     const before = this.pendingHead;
-    while (this.pendingHead < this.pending.length && this.sink.backlogBytes() < SOCKET_HIGH_WATER) {
+    while (this.pendingHead < this.pending.length && this.sink.backlogBytes() < this.highWater) {
       const item = this.pending[this.pendingHead];
       this.pending[this.pendingHead++] = undefined as unknown as T;
       this.pendingBytes -= item.length;
       this.sink.write(item);
     }
     if (this.pendingHead === this.pending.length) {
-      this.pending.length = 0;
-      this.pendingHead = 0;
-      this.stalledSince = 0;
+      this.reset();
     } else {
       // A client that reads slowly but steadily is not stalled: the time limit counts from its last progress.
       if (this.pendingHead > before) this.stalledSince = Date.now();
       this.compact();
       this.awaitDrain();
     }
+  }
+
+  private reset(): void {
+    this.pending.length = 0;
+    this.pendingHead = 0;
+    this.stalledSince = 0;
   }
 
   private overflow(reason: ConnectionCloseReason): void {

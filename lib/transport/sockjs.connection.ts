@@ -60,7 +60,7 @@ export class SockJsConnection implements StompConnection {
 
   close(code: number, reason: string): void {
     this.queue.close();
-    this.conn.close(String(code), reason);
+    closeWithCode(this.conn, code, reason);
   }
 
   /** Ends the session now, releasing sockjs-node's disconnect timer (it would keep the process alive for disconnectDelay). */
@@ -107,8 +107,11 @@ export class SockJsConnection implements StompConnection {
   }
 
   private terminate(reason: ConnectionCloseReason): void {
-    // Spring closes with SESSION_NOT_RELIABLE; a polling client reads the close frame on its next request.
-    this.conn.close('4500', 'Session not reliable: client could not keep up');
+    // The STOMP session is over: a polling client must read the close frame next, not stale messages.
+    const session = this.session;
+    if (session) session.send_buffer.length = 0;
+    // Spring closes with SESSION_NOT_RELIABLE.
+    closeWithCode(this.conn, 4500, 'Session not reliable: client could not keep up');
     this.finish(reason);
   }
 
@@ -117,4 +120,9 @@ export class SockJsConnection implements StompConnection {
     clearTimeout(this.drainTimer);
     for (const listener of this.closeListeners.splice(0)) listener(reason);
   }
+}
+
+/** sockjs-node writes the code into the close frame as given; the SockJS protocol has it as a number. */
+function closeWithCode(conn: SockJsNodeConnection, code: number, reason: string): void {
+  (conn as unknown as { close(code: number, reason: string): boolean }).close(code, reason);
 }

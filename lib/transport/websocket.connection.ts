@@ -31,6 +31,9 @@ export class WebSocketConnection implements StompConnection {
       limits,
       (reason) => this.terminate(reason),
     );
+    // ws refuses oversized messages (close 1009) and invalid UTF-8 (1007) itself and then emits
+    // 'error'; without a listener that error would take the whole process down.
+    socket.on('error', () => socket.terminate());
     socket.once('close', () => {
       this.queue.close();
       for (const listener of this.closeListeners.splice(0)) listener(this.closeReason);
