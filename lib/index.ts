@@ -3,7 +3,7 @@ export { StompServer } from './stomp.server.js';
 export { SimpMessagingTemplate, type TemplateHeaders } from './messaging/simp-messaging.template.js';
 export { StompBrokerRegistry, type StompSessionView } from './session/stomp.registry.js';
 export { StompCounters } from './session/stomp.counters.js';
-export type { StompSession, SessionSubscription } from './session/stomp.session.js';
+export type { SessionSubscription } from './session/stomp.session.js';
 export type { SessionCloseReason } from './session/session.types.js';
 export type {
   StompModuleOptions,
@@ -21,3 +21,12 @@ export { StompOptionsError } from './errors/options.error.js';
 export { STOMP_DEFAULTS, STOMP_CONTEXT_TYPE, type OverflowPolicy } from './stomp.constants.js';
 export { StompEvents, type StompSessionEvent, type StompEventType, type ConnectListener } from './events/stomp.events.js';
 export type { StompAuthorizationRule, AuthorizationDecision, DestinationAction } from './security/destination.authorizer.js';
+export { MessageMapping, SubscribeMapping } from './handlers/message-mapping.decorator.js';
+export { SendTo, SendToUser, type SendToUserOptions } from './handlers/send-to.decorator.js';
+export { Payload, MessageHeader, MessageHeaders, DestinationVariable, Principal, StompSession } from './handlers/param.decorators.js';
+export { isStompContext, type StompMessage } from './handlers/stomp-message.js';
+export { BaseStompExceptionFilter } from './handlers/stomp-exception.filter.js';
+export type { StompErrorBody, HandlerErrorMode } from './handlers/error.reporter.js';
+export { StompAdapter } from './handlers/stomp.adapter.js';
+export { StompGatewayClient } from './handlers/stomp-gateway.client.js';
+export { StompException } from './errors/stomp.exception.js';

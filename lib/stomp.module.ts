@@ -1,4 +1,7 @@
 import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { StompHandlerExplorer } from './handlers/handler.explorer.js';
+import { StompMessageHandlers } from './handlers/message.handlers.js';
 import { SimpMessagingTemplate } from './messaging/simp-messaging.template.js';
 import { StompBrokerRegistry } from './session/stomp.registry.js';
 import { StompEndpoint } from './stomp.endpoint.js';
@@ -24,6 +27,8 @@ const CORE_PROVIDERS: Provider[] = [
   { provide: StompBrokerRegistry, useFactory: (server: StompServer) => server.registry, inject: [StompServer] },
   { provide: SimpMessagingTemplate, useFactory: (server: StompServer) => server.template, inject: [StompServer] },
   { provide: StompEvents, useFactory: (server: StompServer) => server.events, inject: [StompServer] },
+  { provide: StompMessageHandlers, useFactory: (server: StompServer) => new StompMessageHandlers(server), inject: [StompServer] },
+  StompHandlerExplorer,
   StompEndpoint,
 ];
 
@@ -40,6 +45,7 @@ export class StompModule {
     return {
       module: StompModule,
       global: true,
+      imports: [DiscoveryModule],
       providers: [{ provide: STOMP_MODULE_OPTIONS, useValue: options }, ...CORE_PROVIDERS],
       exports: EXPORTS,
     };
@@ -50,7 +56,7 @@ export class StompModule {
     return {
       module: StompModule,
       global: true,
-      imports: options.imports ?? [],
+      imports: [DiscoveryModule, ...(options.imports ?? [])],
       providers: [...asyncOptionsProviders(options), ...CORE_PROVIDERS],
       exports: EXPORTS,
     };

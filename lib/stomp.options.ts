@@ -2,6 +2,7 @@ import { STOMP_DEFAULTS, type OverflowPolicy } from './stomp.constants.js';
 import { StompOptionsError } from './errors/options.error.js';
 import type { StompModuleOptions } from './interfaces/stomp-module-options.interface.js';
 import type { StompAuthorizationRule } from './security/destination.authorizer.js';
+import type { HandlerErrorMode } from './handlers/error.reporter.js';
 
 /** The options after defaults, normalisation and validation: what the running module uses. */
 export interface ResolvedStompOptions {
@@ -33,6 +34,7 @@ export interface ResolvedStompOptions {
   cacheLimit: number;
   authenticate: StompModuleOptions['authenticate'];
   authorization: StompAuthorizationRule[];
+  handlerErrors: HandlerErrorMode;
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -41,6 +43,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'clientLibraryUrl', 'messageSizeLimit', 'sendBufferSizeLimit', 'sendTimeLimit', 'overflowPolicy',
   'maxHeaders', 'maxHeaderLineLength', 'maxSubscriptionsPerSession', 'connectTimeout', 'heartbeat',
   'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization',
+  'handlerErrors',
 ]);
 
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
@@ -75,6 +78,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     cacheLimit: positiveInt(options, 'cacheLimit', d.cacheLimit),
     authenticate: fn(options, 'authenticate'),
     authorization: authorizationRules(options.authorization),
+    handlerErrors: oneOf(options, 'handlerErrors', ['report', 'fatal'] as const, 'report'),
   };
 }
 
@@ -84,7 +88,7 @@ function rejectUnknownOptions(options: object): void {
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) {
-      const hint = [...KNOWN_OPTIONS].find((known) => known.toLowerCase() === key.toLowerCase());
+      const hint = [...KNOWN_OPTIONS].find((known) => editDistance(known.toLowerCase(), key.toLowerCase()) <= 2);
       throw new StompOptionsError(
         `Unknown StompModule option '${key}'` + (hint ? `: did you mean '${hint}'?` : `; known options: ${[...KNOWN_OPTIONS].join(', ')}`),
       );
@@ -193,4 +197,17 @@ function authorizationRules(value: unknown): StompAuthorizationRule[] {
     );
   }
   return value;
+}
+
+/** Levenshtein distance, for "did you mean" on misspelt option names. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -73,6 +73,12 @@ export interface StompModuleOptions {
   cacheLimit?: number;
   /** Who may SUBSCRIBE or SEND where; the first matching rule decides, unnamed destinations are open. */
   authorization?: StompAuthorizationRule[];
+  /**
+   * What a handler error does: `report` (default) sends `{ message, destination, receipt? }` to the
+   * sender's `/user/queue/errors` (ERROR frame and close if it did not subscribe there); `fatal`
+   * always sends an ERROR frame and closes the session.
+   */
+  handlerErrors?: 'report' | 'fatal';
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
 }

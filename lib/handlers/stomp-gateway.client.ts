@@ -1,0 +1,25 @@
+import type { SimpMessagingTemplate } from '../messaging/simp-messaging.template.js';
+import type { StompSession } from '../session/stomp.session.js';
+import { STOMP_DEFAULTS } from '../stomp.constants.js';
+
+/**
+ * The `client` a `@WebSocketGateway` sees under `StompAdapter` (`@ConnectedSocket()`): the STOMP
+ * session plus the `emit` Nest's `BaseWsExceptionFilter` calls, so gateway errors reach the sender.
+ */
+export class StompGatewayClient {
+  constructor(
+    /** The underlying STOMP session. */
+    readonly session: StompSession,
+    private readonly template: SimpMessagingTemplate,
+  ) {}
+
+  get id(): string {
+    return this.session.id;
+  }
+
+  /** Sends `data` to this session only: `exception` to its error destination, any other event to `/user/queue/<event>`. */
+  emit(event: string, data: unknown): Promise<number> {
+    const destination = event === 'exception' ? STOMP_DEFAULTS.errorDestination : `/queue/${event.replace(/^\//, '')}`;
+    return this.template.convertAndSendToSession(this.session.id, destination, data);
+  }
+}
