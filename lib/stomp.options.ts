@@ -35,6 +35,8 @@ export interface ResolvedStompOptions {
   authenticate: StompModuleOptions['authenticate'];
   authorization: StompAuthorizationRule[];
   handlerErrors: HandlerErrorMode;
+  /** Where handler errors go, under the user prefix: `/queue/errors` → clients subscribe to `/user/queue/errors`. */
+  errorDestination: string;
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -43,7 +45,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'clientLibraryUrl', 'messageSizeLimit', 'sendBufferSizeLimit', 'sendTimeLimit', 'overflowPolicy',
   'maxHeaders', 'maxHeaderLineLength', 'maxSubscriptionsPerSession', 'connectTimeout', 'heartbeat',
   'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization',
-  'handlerErrors',
+  'handlerErrors', 'errorDestination',
 ]);
 
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
@@ -79,6 +81,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     authenticate: fn(options, 'authenticate'),
     authorization: authorizationRules(options.authorization),
     handlerErrors: oneOf(options, 'handlerErrors', ['report', 'fatal'] as const, 'report'),
+    errorDestination: prefixes(options.errorDestination ?? d.errorDestination, 'errorDestination')[0].replace(/\/$/, ''),
   };
 }
 

@@ -2,7 +2,7 @@ import type { ApplicationDestinationHandler } from '../message.dispatcher.js';
 import type { StompFrame } from '../protocol/frame.model.js';
 import type { StompSession } from '../session/stomp.session.js';
 import type { StompServer } from '../stomp.server.js';
-import { STOMP_CONTEXT_TYPE, STOMP_DEFAULTS } from '../stomp.constants.js';
+import { STOMP_CONTEXT_TYPE } from '../stomp.constants.js';
 import { StompException } from '../errors/stomp.exception.js';
 import { DEFAULT_SEND_TO_PREFIX } from './handler.constants.js';
 import type { StompInvocation } from './handler.invoker.js';
@@ -44,7 +44,7 @@ export class StompMessageHandlers implements ApplicationDestinationHandler {
     const { options, template, matcher } = server;
     this.registry = new HandlerRegistry(matcher);
     this.replies = new ReplyRouter(template, matcher, options.brokerPrefixes[0] ?? DEFAULT_SEND_TO_PREFIX);
-    this.reporter = new HandlerErrorReporter(template, options.handlerErrors, STOMP_DEFAULTS.errorDestination);
+    this.reporter = new HandlerErrorReporter(template, options.handlerErrors, options.errorDestination);
   }
 
   /** Installs the mappings found at bootstrap. */

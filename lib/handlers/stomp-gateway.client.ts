@@ -1,6 +1,5 @@
 import type { SimpMessagingTemplate } from '../messaging/simp-messaging.template.js';
 import type { StompSession } from '../session/stomp.session.js';
-import { STOMP_DEFAULTS } from '../stomp.constants.js';
 
 /**
  * The `client` a `@WebSocketGateway` sees under `StompAdapter` (`@ConnectedSocket()`): the STOMP
@@ -11,6 +10,7 @@ export class StompGatewayClient {
     /** The underlying STOMP session. */
     readonly session: StompSession,
     private readonly template: SimpMessagingTemplate,
+    private readonly errorDestination: string,
   ) {}
 
   get id(): string {
@@ -19,7 +19,7 @@ export class StompGatewayClient {
 
   /** Sends `data` to this session only: `exception` to its error destination, any other event to `/user/queue/<event>`. */
   emit(event: string, data: unknown): Promise<number> {
-    const destination = event === 'exception' ? STOMP_DEFAULTS.errorDestination : `/queue/${event.replace(/^\//, '')}`;
+    const destination = event === 'exception' ? this.errorDestination : `/queue/${event.replace(/^\//, '')}`;
     return this.template.convertAndSendToSession(this.session.id, destination, data);
   }
 }

@@ -79,6 +79,8 @@ export interface StompModuleOptions {
    * always sends an ERROR frame and closes the session.
    */
   handlerErrors?: 'report' | 'fatal';
+  /** Where a handler's error reaches its sender, under the user prefix. Default `/queue/errors` (clients subscribe to `/user/queue/errors`). */
+  errorDestination?: string;
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
 }

@@ -123,3 +123,23 @@ describe('handler errors (handlerErrors: fatal)', () => {
     expect(errors.messages).toHaveLength(0);
   });
 });
+
+describe('handler errors to a configured errorDestination', () => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp({ ...USER_OPTIONS, errorDestination: '/queue/oops' }, { controllers: [FailingController] });
+  });
+  afterAll(async () => running.close());
+
+  it('reports to /user/queue/oops and not to /user/queue/errors', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const ana = await connectWebSocket(running.baseUrl, '/stomp', as('ana'));
+    const defaultErrors = await ana.subscribeConfirmed('/user/queue/errors');
+    const errors = await ana.subscribeConfirmed('/user/queue/oops');
+    await ana.sendConfirmed('/app/full', '');
+    expect(JSON.parse((await errors.waitFor(1))[0].body).message).toBe('Room is full');
+    expect(defaultErrors.messages).toHaveLength(0);
+    await ana.disconnect();
+    logged.mockRestore();
+  });
+});
