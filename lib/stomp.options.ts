@@ -2,6 +2,7 @@ import { STOMP_DEFAULTS, type OverflowPolicy } from './stomp.constants.js';
 import { StompOptionsError } from './errors/options.error.js';
 import type { StompModuleOptions } from './interfaces/stomp-module-options.interface.js';
 import type { StompAuthorizationRule } from './security/destination.authorizer.js';
+import { RELAY_DEFAULTS, type ResolvedRelayOptions, type StompRelayOptions } from './broker/relay/relay.options.js';
 import type { HandlerErrorMode } from './handlers/error.reporter.js';
 
 /** The options after defaults, normalisation and validation: what the running module uses. */
@@ -37,6 +38,7 @@ export interface ResolvedStompOptions {
   handlerErrors: HandlerErrorMode;
   /** Where handler errors go, under the user prefix: `/queue/errors` → clients subscribe to `/user/queue/errors`. */
   errorDestination: string;
+  relay: ResolvedRelayOptions | undefined;
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -44,7 +46,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'webSocketEnabled', 'streamBytesLimit', 'httpMessageCacheSize', 'sockJsHeartbeatTime', 'disconnectDelay',
   'clientLibraryUrl', 'messageSizeLimit', 'sendBufferSizeLimit', 'sendTimeLimit', 'overflowPolicy',
   'maxHeaders', 'maxHeaderLineLength', 'maxSubscriptionsPerSession', 'connectTimeout', 'heartbeat',
-  'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization',
+  'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization', 'relay',
   'handlerErrors', 'errorDestination',
 ]);
 
@@ -80,6 +82,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     cacheLimit: positiveInt(options, 'cacheLimit', d.cacheLimit),
     authenticate: fn(options, 'authenticate'),
     authorization: authorizationRules(options.authorization),
+    relay: relayOptions(options.relay),
     handlerErrors: oneOf(options, 'handlerErrors', ['report', 'fatal'] as const, 'report'),
     errorDestination: prefixes(options.errorDestination ?? d.errorDestination, 'errorDestination')[0].replace(/\/$/, ''),
   };
@@ -213,4 +216,20 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length];
+}
+
+function relayOptions(value: StompRelayOptions | undefined): ResolvedRelayOptions | undefined {
+  if (value === undefined) return undefined;
+  const relay = { ...RELAY_DEFAULTS, ...value };
+  const valid =
+    typeof relay.host === 'string' &&
+    Number.isInteger(relay.port) && relay.port > 0 && relay.port < 65536 &&
+    typeof relay.login === 'string' && typeof relay.passcode === 'string' && typeof relay.virtualHost === 'string' &&
+    Number.isInteger(relay.reconnectDelay) && relay.reconnectDelay > 0;
+  if (!valid) {
+    throw new StompOptionsError(
+      "StompModule option 'relay' takes { host: '127.0.0.1', port: 61613, login: 'guest', passcode: 'guest', virtualHost: '/', reconnectDelay: 5000 }",
+    );
+  }
+  return { ...relay, heartbeat: heartbeat(relay.heartbeat) };
 }

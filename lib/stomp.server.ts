@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { DestinationMatcher } from './broker/destination.matcher.js';
 import type { MessageBroker } from './broker/message-broker.interface.js';
 import { SimpleBroker } from './broker/simple.broker.js';
+import { StompBrokerRelay } from './broker/relay/broker.relay.js';
 import { MessageDispatcher } from './message.dispatcher.js';
 import { SimpMessagingTemplate } from './messaging/simp-messaging.template.js';
 import { StompBrokerRegistry } from './session/stomp.registry.js';
@@ -33,7 +34,9 @@ export class StompServer {
 
   constructor(readonly options: ResolvedStompOptions, log: StompServerLog) {
     this.matcher = new DestinationMatcher(options.pathSeparator);
-    this.broker = new SimpleBroker(this.matcher, options.cacheLimit);
+    this.broker = options.relay
+      ? new StompBrokerRelay(options.relay, this.matcher, (available) => log.warn(`Broker relay ${available ? 'connected' : 'disconnected'}`))
+      : new SimpleBroker(this.matcher, options.cacheLimit);
     this.registry = new StompBrokerRegistry(options, this.broker);
     const authorizer = new DestinationAuthorizer(options.authorization, this.matcher);
     this.dispatcher = new MessageDispatcher(options, this.broker, this.registry, this.events, authorizer, log);
@@ -43,6 +46,7 @@ export class StompServer {
 
   attach(httpServer: HttpServer): void {
     this.registrar.attach(httpServer);
+    this.broker.start?.();
   }
 
   /** Tells every session the server is going away, closes every transport and releases every timer. */

@@ -38,6 +38,8 @@ export interface BrokerSubscriptionView {
  * STOMP broker. Methods may return a Promise where the work crosses a network.
  */
 export interface MessageBroker {
+  /** Starts whatever runs in the background (the relay's connection); called once the endpoint is attached. */
+  start?(): void;
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode): void | Promise<void>;
   unsubscribe(sessionId: string, subscriptionId: string): void | Promise<void>;
   /** Delivers to every matching subscription; returns how many deliveries were made where known. */

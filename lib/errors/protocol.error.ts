@@ -21,7 +21,8 @@ export type ProtocolErrorCode =
   | 'HEARTBEAT_TIMEOUT'
   | 'UNKNOWN_DESTINATION'
   | 'FORBIDDEN_DESTINATION'
-  | 'AUTHENTICATION_FAILED';
+  | 'AUTHENTICATION_FAILED'
+  | 'BROKER_UNAVAILABLE';
 
 /**
  * A protocol violation or limit hit by a client. Its `message` is written for the client

@@ -2,6 +2,7 @@ import type { ModuleMetadata, Type, InjectionToken, OptionalFactoryDependency } 
 import type { OverflowPolicy } from '../stomp.constants.js';
 import type { StompHeaders } from '../protocol/frame.model.js';
 import type { StompAuthorizationRule } from '../security/destination.authorizer.js';
+import type { StompRelayOptions } from '../broker/relay/relay.options.js';
 
 /** The authenticated user of a session; `name` is what user destinations resolve against. */
 export interface StompPrincipal {
@@ -71,6 +72,11 @@ export interface StompModuleOptions {
   httpSendBytesLimit?: number;
   /** Size of the broker's resolved-destination cache (Spring `setCacheLimit`). */
   cacheLimit?: number;
+  /**
+   * Relay broker destinations through an external STOMP broker (RabbitMQ with rabbitmq_stomp) so
+   * several processes share them (Spring `enableStompBrokerRelay`). Without it, an in-memory broker.
+   */
+  relay?: StompRelayOptions;
   /** Who may SUBSCRIBE or SEND where; the first matching rule decides, unnamed destinations are open. */
   authorization?: StompAuthorizationRule[];
   /**

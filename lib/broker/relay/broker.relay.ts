@@ -1,0 +1,189 @@
+import { StompProtocolError } from '../../errors/protocol.error.js';
+import type { StompFrame, StompHeaders } from '../../protocol/frame.model.js';
+import type { DestinationMatcher } from '../destination.matcher.js';
+import type {
+  AckMode,
+  BrokerMessage,
+  BrokerSubscriber,
+  BrokerSubscriptionView,
+  MessageBroker,
+} from '../message-broker.interface.js';
+import { toOutboundMessage } from '../simple.broker.js';
+import { RelayDestinationMapper } from './destination.mapper.js';
+import type { ResolvedRelayOptions } from './relay.options.js';
+import { StompTcpClient } from './stomp-tcp.client.js';
+
+interface LocalSubscription {
+  subscriber: BrokerSubscriber;
+  subscriptionId: string;
+  ackMode: AckMode;
+}
+
+/** One broker-side subscription, shared by every local subscription to the same destination or pattern. */
+interface SharedSubscription {
+  brokerId: string;
+  isPattern: boolean;
+  readonly locals: Map<string, LocalSubscription>;
+}
+
+/** Header carrying our own destination through the broker, so a receiving node need not reverse the mapping. */
+const ORIGINAL_DESTINATION = 'x-nestjs-stomp-destination';
+const BROKER_HOP_HEADERS: ReadonlySet<string> = new Set([
+  'subscription', 'message-id', 'destination', 'redelivered', 'ack', 'content-length', ORIGINAL_DESTINATION,
+]);
+
+/**
+ * A relay to an external STOMP broker (RabbitMQ) for more than one process. Unlike Spring's relay
+ * (one TCP connection per client), each process keeps one connection and one broker subscription
+ * per distinct destination, and fans out to its own sessions: N browsers cost the broker nothing
+ * more than one. Every publish goes through the broker, so all processes see it; sessions outlive
+ * a broker restart (subscriptions are re-established on reconnection).
+ */
+export class StompBrokerRelay implements MessageBroker {
+  private readonly client: StompTcpClient;
+  private readonly mapper: RelayDestinationMapper;
+  private readonly shared = new Map<string, SharedSubscription>();
+  private readonly byBrokerId = new Map<string, string>();
+  private readonly bySession = new Map<string, Map<string, string>>();
+  private readonly receipts = new Map<string, () => void>();
+  private nextId = 0;
+
+  constructor(
+    options: ResolvedRelayOptions,
+    private readonly matcher: DestinationMatcher,
+    private readonly onAvailability: (available: boolean) => void = () => undefined,
+  ) {
+    this.mapper = new RelayDestinationMapper(matcher.separator);
+    this.client = new StompTcpClient(options, {
+      connected: () => this.resubscribeAll(),
+      disconnected: () => {
+        this.releaseReceipts();
+        this.onAvailability(false);
+      },
+      frame: (frame) => this.receive(frame),
+    });
+  }
+
+  get available(): boolean {
+    return this.client.connected;
+  }
+
+  start(): void {
+    this.client.start();
+  }
+
+  /** Resolves once the broker has confirmed a new broker-side subscription, so a RECEIPT to the client means "live". */
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode): void | Promise<void> {
+    let forSession = this.bySession.get(subscriber.id);
+    if (!forSession) this.bySession.set(subscriber.id, (forSession = new Map()));
+    forSession.set(subscriptionId, destination);
+    const local = { subscriber, subscriptionId, ackMode };
+    const existing = this.shared.get(destination);
+    if (existing) {
+      existing.locals.set(localKey(subscriber.id, subscriptionId), local);
+      return;
+    }
+    const shared: SharedSubscription = { brokerId: `s${++this.nextId}`, isPattern: this.matcher.isPattern(destination), locals: new Map() };
+    shared.locals.set(localKey(subscriber.id, subscriptionId), local);
+    this.shared.set(destination, shared);
+    this.byBrokerId.set(shared.brokerId, destination);
+    return this.subscribeAtBroker(destination, shared);
+  }
+
+  unsubscribe(sessionId: string, subscriptionId: string): void {
+    const forSession = this.bySession.get(sessionId);
+    const destination = forSession?.get(subscriptionId);
+    if (destination === undefined) return;
+    forSession!.delete(subscriptionId);
+    if (forSession!.size === 0) this.bySession.delete(sessionId);
+    this.release(destination, localKey(sessionId, subscriptionId));
+  }
+
+  publish(message: BrokerMessage): number {
+    const headers: StompHeaders = { ...message.headers, [ORIGINAL_DESTINATION]: message.destination };
+    if (!this.client.send('SEND', { destination: this.mapper.toBroker(message.destination), ...headers }, message.body)) {
+      throw new StompProtocolError('BROKER_UNAVAILABLE', 'Broker not available');
+    }
+    // Deliveries happen when the broker hands the message back, on this process and every other.
+    return 0;
+  }
+
+  ack(): void {
+    // Broker subscriptions are auto-acknowledged: one broker message may serve many local subscribers.
+  }
+
+  sessionClosed(sessionId: string): void {
+    const forSession = this.bySession.get(sessionId);
+    if (!forSession) return;
+    this.bySession.delete(sessionId);
+    for (const [subscriptionId, destination] of forSession) this.release(destination, localKey(sessionId, subscriptionId));
+  }
+
+  subscriptions(): BrokerSubscriptionView[] {
+    const views: BrokerSubscriptionView[] = [];
+    for (const [destination, shared] of this.shared) {
+      for (const local of shared.locals.values()) {
+        views.push({ sessionId: local.subscriber.id, subscriptionId: local.subscriptionId, destination, ackMode: local.ackMode });
+      }
+    }
+    return views;
+  }
+
+  close(): void {
+    this.releaseReceipts();
+    this.shared.clear();
+    this.byBrokerId.clear();
+    this.bySession.clear();
+    this.client.stop();
+  }
+
+  private release(destination: string, key: string): void {
+    const shared = this.shared.get(destination);
+    if (!shared?.locals.delete(key) || shared.locals.size > 0) return;
+    this.shared.delete(destination);
+    this.byBrokerId.delete(shared.brokerId);
+    this.client.send('UNSUBSCRIBE', { id: shared.brokerId });
+  }
+
+  private subscribeAtBroker(destination: string, shared: SharedSubscription): Promise<void> | void {
+    const brokerDestination = shared.isPattern ? this.mapper.toBrokerPattern(destination) : this.mapper.toBroker(destination);
+    const receipt = `${shared.brokerId}-${++this.nextId}`;
+    // Not connected: nothing to wait for; the subscription is made on (re)connection.
+    if (!this.client.send('SUBSCRIBE', { id: shared.brokerId, destination: brokerDestination, ack: 'auto', receipt })) return;
+    return new Promise((resolve) => this.receipts.set(receipt, resolve));
+  }
+
+  private resubscribeAll(): void {
+    for (const [destination, shared] of this.shared) void this.subscribeAtBroker(destination, shared);
+    this.onAvailability(true);
+  }
+
+  /** A lost connection answers no receipt: release whoever waits, the subscriptions come back on reconnection. */
+  private releaseReceipts(): void {
+    for (const resolve of this.receipts.values()) resolve();
+    this.receipts.clear();
+  }
+
+  private receive(frame: StompFrame): void {
+    if (frame.command === 'RECEIPT') {
+      this.receipts.get(frame.headers['receipt-id'])?.();
+      this.receipts.delete(frame.headers['receipt-id']);
+      return;
+    }
+    if (frame.command !== 'MESSAGE') return;
+    const key = this.byBrokerId.get(frame.headers.subscription);
+    const shared = key === undefined ? undefined : this.shared.get(key);
+    if (!shared) return;
+    const destination = frame.headers[ORIGINAL_DESTINATION] ?? this.mapper.fromBroker(frame.headers.destination);
+    // A broker pattern is broader than ours: check the real one here.
+    if (shared.isPattern && this.matcher.match(key!, destination) === null) return;
+    const headers: StompHeaders = {};
+    for (const name in frame.headers) if (!BROKER_HOP_HEADERS.has(name)) headers[name] = frame.headers[name];
+    const outbound = toOutboundMessage({ destination, headers, body: frame.body });
+    for (const local of shared.locals.values()) local.subscriber.deliver(outbound, local.subscriptionId, local.ackMode);
+  }
+}
+
+function localKey(sessionId: string, subscriptionId: string): string {
+  return `${sessionId}\u0000${subscriptionId}`;
+}

@@ -1,0 +1,130 @@
+import { connect, type Socket } from 'node:net';
+import { FrameParser } from '../../protocol/frame.parser.js';
+import { serializeFrame } from '../../protocol/frame.serializer.js';
+import { negotiateHeartBeat, parseHeartBeat } from '../../protocol/heartbeat.negotiator.js';
+import type { StompCommand, StompFrame, StompHeaders } from '../../protocol/frame.model.js';
+import { HeartbeatMonitor } from '../../session/heartbeat.monitor.js';
+import type { ResolvedRelayOptions } from './relay.options.js';
+
+/** What the client reports to its owner. */
+export interface StompTcpClientEvents {
+  connected(): void;
+  /** The connection is gone; the client retries on its own after `reconnectDelay`. */
+  disconnected(reason: string): void;
+  frame(frame: StompFrame): void;
+}
+
+const EOL = Buffer.from('\n');
+const BROKER_FRAME_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * A STOMP 1.2 client over TCP for talking to an external broker: our own frame parser and
+ * serializer, heart-beats both ways, and reconnection at a fixed interval (as Spring's relay).
+ */
+export class StompTcpClient {
+  private socket: Socket | undefined;
+  private heartbeat: HeartbeatMonitor | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private isConnected = false;
+
+  constructor(
+    private readonly options: ResolvedRelayOptions,
+    private readonly events: StompTcpClientEvents,
+  ) {}
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  /** Sends one frame; false when there is no live connection. */
+  send(command: StompCommand, headers: StompHeaders, body?: Buffer | string): boolean {
+    if (!this.isConnected || !this.socket) return false;
+    this.heartbeat?.markWritten();
+    this.socket.write(serializeFrame(command, headers, body, '1.2'));
+    return true;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    if (this.isConnected) this.socket?.write(serializeFrame('DISCONNECT', {}, undefined, '1.2'));
+    this.socket?.end();
+    this.socket?.destroy();
+    this.drop('stopped');
+  }
+
+  private open(): void {
+    const socket = connect(this.options.port, this.options.host);
+    this.socket = socket;
+    // The relay always speaks 1.2, which is also the parser's rule before a version is set.
+    const parser = new FrameParser(
+      { maxFrameBytes: BROKER_FRAME_LIMIT, maxHeaders: 1_000, maxHeaderLineBytes: 1024 * 1024 },
+      (frame) => this.receive(frame),
+      'server',
+    );
+    socket.setNoDelay(true);
+    socket.on('connect', () => {
+      socket.write(
+        serializeFrame(
+          'CONNECT',
+          {
+            'accept-version': '1.2',
+            host: this.options.virtualHost,
+            login: this.options.login,
+            passcode: this.options.passcode,
+            'heart-beat': this.options.heartbeat.join(','),
+          },
+          undefined,
+          '1.2',
+        ),
+      );
+    });
+    socket.on('data', (chunk) => {
+      this.heartbeat?.markRead();
+      try {
+        parser.push(chunk);
+      } catch {
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      if (this.socket !== socket) return;
+      this.drop('connection closed');
+      if (!this.stopped) this.reconnectTimer = setTimeout(() => this.open(), this.options.reconnectDelay);
+    });
+  }
+
+  private receive(frame: StompFrame): void {
+    if (frame.command === 'CONNECTED') {
+      const negotiated = negotiateHeartBeat(this.options.heartbeat, parseHeartBeat(frame.headers['heart-beat']));
+      // The broker's view: it sends every negotiated.receive, and expects from us every negotiated.send.
+      this.heartbeat = new HeartbeatMonitor(negotiated.receiveTimeoutMs, negotiated.sendIntervalMs, 3, {
+        sendHeartbeat: () => this.socket?.write(EOL),
+        peerSilent: () => this.socket?.destroy(),
+      });
+      this.isConnected = true;
+      this.events.connected();
+      return;
+    }
+    if (frame.command === 'ERROR' && !this.isConnected) {
+      this.socket?.destroy();
+      return;
+    }
+    this.events.frame(frame);
+  }
+
+  private drop(reason: string): void {
+    this.heartbeat?.stop();
+    this.heartbeat = undefined;
+    if (!this.isConnected) return;
+    this.isConnected = false;
+    this.events.disconnected(reason);
+  }
+}

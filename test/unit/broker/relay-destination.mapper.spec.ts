@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { RelayDestinationMapper } from '../../../lib/broker/relay/destination.mapper.js';
+
+describe('RelayDestinationMapper', () => {
+  const slash = new RelayDestinationMapper('/');
+  const dot = new RelayDestinationMapper('.');
+
+  it.each([
+    ['/topic/prices', '/topic/topic.prices'],
+    ['/topic/rooms/lobby/chat', '/topic/topic.rooms.lobby.chat'],
+    ['/queue/jobs', '/topic/queue.jobs'],
+  ])('maps %s to the RabbitMQ topic %s and back', (ours, rabbit) => {
+    expect(slash.toBroker(ours)).toBe(rabbit);
+    expect(slash.fromBroker(rabbit)).toBe(ours);
+  });
+
+  it('encodes characters RabbitMQ topic words cannot carry, and decodes them back', () => {
+    const ours = '/topic/v1.2/a*b#c%d';
+    const rabbit = slash.toBroker(ours);
+    expect(rabbit).toBe('/topic/topic.v1%2E2.a%2Ab%23c%25d');
+    expect(slash.fromBroker(rabbit)).toBe(ours);
+  });
+
+  it('maps patterns to RabbitMQ patterns that match at least as much', () => {
+    expect(slash.toBrokerPattern('/topic/rooms/*')).toBe('/topic/topic.rooms.*');
+    expect(slash.toBrokerPattern('/topic/rooms/{room}/chat')).toBe('/topic/topic.rooms.*.chat');
+    expect(slash.toBrokerPattern('/topic/**')).toBe('/topic/topic.#');
+    expect(slash.toBrokerPattern('/topic/room-?')).toBe('/topic/topic.*');
+  });
+
+  it("keeps '.' destinations as words under their prefix", () => {
+    expect(dot.toBroker('/topic/price.stock.dap')).toBe('/topic/topic.price.stock.dap');
+    expect(dot.fromBroker('/topic/topic.price.stock.dap')).toBe('/topic/price.stock.dap');
+    expect(dot.toBrokerPattern('/topic/price.stock.*')).toBe('/topic/topic.price.stock.*');
+    expect(dot.toBrokerPattern('/topic/price.**')).toBe('/topic/topic.price.#');
+  });
+});
