@@ -43,7 +43,9 @@ export class MessageDispatcher implements SessionRouter {
     private readonly events: StompEvents,
     private readonly authorizer: DestinationAuthorizer,
     private readonly log: DispatcherLog,
-  ) {}
+  ) {
+    broker.onUserMessage = (message) => this.deliverToUser(message.user, message.destination, message.headers, message.body);
+  }
 
   async authenticate(session: StompSession, frame: StompFrame): Promise<StompPrincipal | undefined> {
     const principal = await this.principalOf(session, frame);
@@ -165,6 +167,15 @@ export class MessageDispatcher implements SessionRouter {
    * `<userPrefix><destination>`; the MESSAGE shows that user destination, as in Spring.
    */
   publishToUser(user: string, destination: string, headers: StompHeaders, body: Buffer, onlySessionId?: string): number {
+    // A session lives in this process; a user may have sessions in every process the broker reaches.
+    if (onlySessionId === undefined && this.broker.publishUserMessage) {
+      this.broker.publishUserMessage({ user, destination, headers, body });
+      return 0;
+    }
+    return this.deliverToUser(user, destination, headers, body, onlySessionId);
+  }
+
+  private deliverToUser(user: string, destination: string, headers: StompHeaders, body: Buffer, onlySessionId?: string): number {
     const userDestination = this.userDestination(destination);
     const message = toOutboundMessage({ destination: userDestination, headers, body });
     let deliveries = 0;

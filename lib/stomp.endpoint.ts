@@ -14,12 +14,12 @@ export class StompEndpoint implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   /** After `app.init()`: gateways have bound their own upgrade listeners by then, and ours must run before theirs. */
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const httpServer = this.adapterHost.httpAdapter?.getHttpServer() as HttpServer | undefined;
     if (!httpServer) {
       throw new Error('StompModule needs an HTTP application: create the app with NestFactory.create(), not createApplicationContext()');
     }
-    this.server.attach(httpServer);
+    await this.server.attach(httpServer);
     const { endpoint, sockJs, webSocketEnabled } = this.server.options;
     const transports = [sockJs && `SockJS ${endpoint}`, webSocketEnabled && `WebSocket ${endpoint}/websocket`].filter(Boolean);
     this.logger.log(`STOMP endpoint: ${transports.join(', ')}`);

@@ -44,9 +44,9 @@ export class StompServer {
     this.registrar = new EndpointRegistrar(options, (connection) => this.open(connection), log);
   }
 
-  attach(httpServer: HttpServer): void {
+  async attach(httpServer: HttpServer): Promise<void> {
     this.registrar.attach(httpServer);
-    this.broker.start?.();
+    await this.broker.start?.();
   }
 
   /** Tells every session the server is going away, closes every transport and releases every timer. */

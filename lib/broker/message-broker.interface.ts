@@ -12,6 +12,15 @@ export interface BrokerMessage {
   body: Buffer;
 }
 
+/** A message for one user's sessions, wherever they are connected. */
+export interface UserMessage {
+  user: string;
+  /** Without the user prefix: `/queue/messages`. */
+  destination: string;
+  headers: StompHeaders;
+  body: Buffer;
+}
+
 /** A MESSAGE serialised once for all its subscribers. */
 export interface OutboundMessage {
   readonly template: MessageFrameTemplate;
@@ -38,8 +47,8 @@ export interface BrokerSubscriptionView {
  * STOMP broker. Methods may return a Promise where the work crosses a network.
  */
 export interface MessageBroker {
-  /** Starts whatever runs in the background (the relay's connection); called once the endpoint is attached. */
-  start?(): void;
+  /** Starts whatever runs in the background (the relay's connection); the app's bootstrap waits for it. */
+  start?(): void | Promise<void>;
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode): void | Promise<void>;
   unsubscribe(sessionId: string, subscriptionId: string): void | Promise<void>;
   /** Delivers to every matching subscription; returns how many deliveries were made where known. */
@@ -49,4 +58,10 @@ export interface MessageBroker {
   sessionClosed(sessionId: string): void | Promise<void>;
   subscriptions(): BrokerSubscriptionView[];
   close(): void | Promise<void>;
+  /**
+   * Brokers that span processes carry user messages to every process (Spring cannot: its user
+   * registry is per node). Each process hands what arrives to `onUserMessage`.
+   */
+  publishUserMessage?(message: UserMessage): void;
+  onUserMessage?: (message: UserMessage) => void;
 }

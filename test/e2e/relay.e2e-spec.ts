@@ -5,7 +5,11 @@ import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.f
 import { connectSockJs, connectWebSocket } from '../fixtures/stomp-clients.fixture.js';
 import { RABBIT_STOMP_PORT, requireRabbitMqStomp } from '../fixtures/rabbitmq.fixture.js';
 
-const RELAYED: StompModuleOptions = { ...TEST_OPTIONS, relay: { port: RABBIT_STOMP_PORT, reconnectDelay: 200 } };
+const RELAYED: StompModuleOptions = {
+  ...TEST_OPTIONS,
+  relay: { port: RABBIT_STOMP_PORT, reconnectDelay: 200 },
+  authenticate: ({ headers }) => ({ name: headers.login ?? 'anonymous' }),
+};
 
 /** Two Nest processes' worth of STOMP servers sharing destinations through a real RabbitMQ. */
 describe('broker relay to RabbitMQ', () => {
@@ -61,6 +65,40 @@ describe('broker relay to RabbitMQ', () => {
     expect(inboxFirst.messages).toHaveLength(0);
     await second.disconnect();
     expect(nodeA.app.get(StompBrokerRegistry).subscriptions().filter((s) => s.destination === destination)).toEqual([]);
+  });
+});
+
+describe('user destinations across processes through the relay', () => {
+  let nodeA: RunningApp;
+  let nodeB: RunningApp;
+  const run = randomUUID().slice(0, 8);
+  beforeAll(async () => {
+    await requireRabbitMqStomp();
+    [nodeA, nodeB] = await Promise.all([startApp(RELAYED), startApp(RELAYED)]);
+  });
+  afterAll(async () => {
+    await Promise.all([nodeA?.close(), nodeB?.close()]);
+  });
+
+  it('convertAndSendToUser on one process reaches that user on another, once per session, and nobody else', async () => {
+    const ana = `ana-${run}`;
+    const anaOnA = await connectWebSocket(nodeA.baseUrl, '/stomp', { connectHeaders: { login: ana } });
+    const anaOnB = await connectWebSocket(nodeB.baseUrl, '/stomp', { connectHeaders: { login: ana } });
+    const bobOnA = await connectWebSocket(nodeA.baseUrl, '/stomp', { connectHeaders: { login: `bob-${run}` } });
+    const [inboxA, inboxB, inboxBob] = await Promise.all([anaOnA, anaOnB, bobOnA].map((c) => c.subscribeConfirmed('/user/queue/messages')));
+
+    await nodeB.app.get(SimpMessagingTemplate).convertAndSendToUser(ana, '/queue/messages', { text: 'hi ana' });
+    const [[onA], [onB]] = await Promise.all([inboxA.waitFor(1), inboxB.waitFor(1)]);
+    expect(JSON.parse(onA.body)).toEqual({ text: 'hi ana' });
+    expect(onA.headers.destination).toBe('/user/queue/messages');
+    expect(onB.body).toBe(onA.body);
+
+    // A later message to bob proves the earlier one had every chance to (wrongly) arrive at bob.
+    await nodeA.app.get(SimpMessagingTemplate).convertAndSendToUser(`bob-${run}`, '/queue/messages', 'hi bob');
+    expect((await inboxBob.waitFor(1)).map((m) => m.body)).toEqual(['hi bob']);
+    expect(inboxA.messages).toHaveLength(1);
+    expect(inboxB.messages).toHaveLength(1);
+    await Promise.all([anaOnA, anaOnB, bobOnA].map((c) => c.disconnect()));
   });
 });
 

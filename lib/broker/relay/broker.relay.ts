@@ -7,6 +7,7 @@ import type {
   BrokerSubscriber,
   BrokerSubscriptionView,
   MessageBroker,
+  UserMessage,
 } from '../message-broker.interface.js';
 import { toOutboundMessage } from '../simple.broker.js';
 import { RelayDestinationMapper } from './destination.mapper.js';
@@ -26,10 +27,17 @@ interface SharedSubscription {
   readonly locals: Map<string, LocalSubscription>;
 }
 
+/** Every process subscribes here; user messages travel through it with the user in a header. */
+const USER_MESSAGES_DESTINATION = '/topic/nestjs-stomp.user-messages';
+const USER_MESSAGES_SUBSCRIPTION = 'user-messages';
+const USER_HEADER = 'x-nestjs-stomp-user';
+const USER_DESTINATION_HEADER = 'x-nestjs-stomp-user-destination';
+
 /** Header carrying our own destination through the broker, so a receiving node need not reverse the mapping. */
 const ORIGINAL_DESTINATION = 'x-nestjs-stomp-destination';
 const BROKER_HOP_HEADERS: ReadonlySet<string> = new Set([
   'subscription', 'message-id', 'destination', 'redelivered', 'ack', 'content-length', ORIGINAL_DESTINATION,
+  USER_HEADER, USER_DESTINATION_HEADER,
 ]);
 
 /**
@@ -47,6 +55,8 @@ export class StompBrokerRelay implements MessageBroker {
   private readonly bySession = new Map<string, Map<string, string>>();
   private readonly receipts = new Map<string, () => void>();
   private nextId = 0;
+  onUserMessage: ((message: UserMessage) => void) | undefined;
+  private userMessagesReady: Promise<void> | void = undefined;
 
   constructor(
     options: ResolvedRelayOptions,
@@ -68,8 +78,10 @@ export class StompBrokerRelay implements MessageBroker {
     return this.client.connected;
   }
 
-  start(): void {
-    this.client.start();
+  /** Waits for the first connection attempt, and the user-message subscription when it succeeds, so the app starts ready. */
+  async start(): Promise<void> {
+    await this.client.start();
+    await this.userMessagesReady;
   }
 
   /** Resolves once the broker has confirmed a new broker-side subscription, so a RECEIPT to the client means "live". */
@@ -106,6 +118,14 @@ export class StompBrokerRelay implements MessageBroker {
     }
     // Deliveries happen when the broker hands the message back, on this process and every other.
     return 0;
+  }
+
+  /** To the user's sessions in every process, this one included (it gets the message back from the broker too). */
+  publishUserMessage(message: UserMessage): void {
+    const headers: StompHeaders = { ...message.headers, [USER_HEADER]: message.user, [USER_DESTINATION_HEADER]: message.destination };
+    if (!this.client.send('SEND', { ...headers, destination: USER_MESSAGES_DESTINATION }, message.body)) {
+      throw new StompProtocolError('BROKER_UNAVAILABLE', 'Broker not available');
+    }
   }
 
   ack(): void {
@@ -147,13 +167,18 @@ export class StompBrokerRelay implements MessageBroker {
 
   private subscribeAtBroker(destination: string, shared: SharedSubscription): Promise<void> | void {
     const brokerDestination = shared.isPattern ? this.mapper.toBrokerPattern(destination) : this.mapper.toBroker(destination);
-    const receipt = `${shared.brokerId}-${++this.nextId}`;
-    // Not connected: nothing to wait for; the subscription is made on (re)connection.
-    if (!this.client.send('SUBSCRIBE', { id: shared.brokerId, destination: brokerDestination, ack: 'auto', receipt })) return;
+    return this.brokerSubscription(shared.brokerId, brokerDestination);
+  }
+
+  /** Resolves on the broker's RECEIPT; at once when not connected (the subscription is made on (re)connection). */
+  private brokerSubscription(id: string, brokerDestination: string): Promise<void> | void {
+    const receipt = `${id}-${++this.nextId}`;
+    if (!this.client.send('SUBSCRIBE', { id, destination: brokerDestination, ack: 'auto', receipt })) return;
     return new Promise((resolve) => this.receipts.set(receipt, resolve));
   }
 
   private resubscribeAll(): void {
+    this.userMessagesReady = this.brokerSubscription(USER_MESSAGES_SUBSCRIPTION, USER_MESSAGES_DESTINATION);
     for (const [destination, shared] of this.shared) void this.subscribeAtBroker(destination, shared);
     this.onAvailability(true);
   }
@@ -171,17 +196,29 @@ export class StompBrokerRelay implements MessageBroker {
       return;
     }
     if (frame.command !== 'MESSAGE') return;
+    if (frame.headers.subscription === USER_MESSAGES_SUBSCRIPTION) return this.receiveUserMessage(frame);
     const key = this.byBrokerId.get(frame.headers.subscription);
     const shared = key === undefined ? undefined : this.shared.get(key);
     if (!shared) return;
     const destination = frame.headers[ORIGINAL_DESTINATION] ?? this.mapper.fromBroker(frame.headers.destination);
     // A broker pattern is broader than ours: check the real one here.
     if (shared.isPattern && this.matcher.match(key!, destination) === null) return;
-    const headers: StompHeaders = {};
-    for (const name in frame.headers) if (!BROKER_HOP_HEADERS.has(name)) headers[name] = frame.headers[name];
-    const outbound = toOutboundMessage({ destination, headers, body: frame.body });
+    const outbound = toOutboundMessage({ destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
     for (const local of shared.locals.values()) local.subscriber.deliver(outbound, local.subscriptionId, local.ackMode);
   }
+
+  private receiveUserMessage(frame: StompFrame): void {
+    const user = frame.headers[USER_HEADER];
+    const destination = frame.headers[USER_DESTINATION_HEADER];
+    if (user === undefined || destination === undefined) return;
+    this.onUserMessage?.({ user, destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
+  }
+}
+
+function withoutBrokerHeaders(headers: StompHeaders): StompHeaders {
+  const kept: StompHeaders = {};
+  for (const name in headers) if (!BROKER_HOP_HEADERS.has(name)) kept[name] = headers[name];
+  return kept;
 }
 
 function localKey(sessionId: string, subscriptionId: string): string {

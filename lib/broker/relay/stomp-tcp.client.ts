@@ -27,6 +27,7 @@ export class StompTcpClient {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private isConnected = false;
+  private firstAttemptDone: (() => void) | undefined;
 
   constructor(
     private readonly options: ResolvedRelayOptions,
@@ -37,9 +38,10 @@ export class StompTcpClient {
     return this.isConnected;
   }
 
-  start(): void {
+  /** Connects; resolves once the first attempt has succeeded or failed (later attempts run on their own). */
+  start(): Promise<void> {
     this.stopped = false;
-    this.open();
+    return new Promise((resolve) => this.open(resolve));
   }
 
   /** Sends one frame; false when there is no live connection. */
@@ -59,8 +61,9 @@ export class StompTcpClient {
     this.drop('stopped');
   }
 
-  private open(): void {
+  private open(firstAttemptDone?: () => void): void {
     const socket = connect(this.options.port, this.options.host);
+    this.firstAttemptDone = firstAttemptDone;
     this.socket = socket;
     // The relay always speaks 1.2, which is also the parser's rule before a version is set.
     const parser = new FrameParser(
@@ -97,6 +100,7 @@ export class StompTcpClient {
     socket.on('close', () => {
       if (this.socket !== socket) return;
       this.drop('connection closed');
+      this.settleFirstAttempt();
       if (!this.stopped) this.reconnectTimer = setTimeout(() => this.open(), this.options.reconnectDelay);
     });
   }
@@ -111,6 +115,7 @@ export class StompTcpClient {
       });
       this.isConnected = true;
       this.events.connected();
+      this.settleFirstAttempt();
       return;
     }
     if (frame.command === 'ERROR' && !this.isConnected) {
@@ -118,6 +123,12 @@ export class StompTcpClient {
       return;
     }
     this.events.frame(frame);
+  }
+
+  private settleFirstAttempt(): void {
+    const done = this.firstAttemptDone;
+    this.firstAttemptDone = undefined;
+    done?.();
   }
 
   private drop(reason: string): void {
