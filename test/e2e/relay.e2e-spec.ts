@@ -66,19 +66,6 @@ describe('broker relay to RabbitMQ', () => {
     await second.disconnect();
     expect(nodeA.app.get(StompBrokerRegistry).subscriptions().filter((s) => s.destination === destination)).toEqual([]);
   });
-});
-
-describe('user destinations across processes through the relay', () => {
-  let nodeA: RunningApp;
-  let nodeB: RunningApp;
-  const run = randomUUID().slice(0, 8);
-  beforeAll(async () => {
-    await requireRabbitMqStomp();
-    [nodeA, nodeB] = await Promise.all([startApp(RELAYED), startApp(RELAYED)]);
-  });
-  afterAll(async () => {
-    await Promise.all([nodeA?.close(), nodeB?.close()]);
-  });
 
   it('convertAndSendToUser on one process reaches that user on another, once per session, and nobody else', async () => {
     const ana = `ana-${run}`;
