@@ -152,6 +152,14 @@ export class MessageDispatcher implements SessionRouter {
     this.events.emit({ type: 'disconnect', ...sessionFacts(session), reason });
   }
 
+  /** Reports a refused frame on the sender's error destination; a sender not listening there gets an ERROR frame, so it never vanishes. */
+  refused(session: StompSession, frame: StompFrame, error: StompProtocolError): void {
+    const receipt = frame.headers.receipt;
+    const body = JSON.stringify({ message: error.message, destination: frame.headers.destination, ...(receipt !== undefined && { receipt }) });
+    const delivered = this.deliverToUser(session.userName, this.options.errorDestination, { 'content-type': 'application/json' }, Buffer.from(body), session.id);
+    if (delivered === 0) session.fail(new StompProtocolError(error.code, error.message, error.headers), 'protocol-error', receipt);
+  }
+
   internalError(session: StompSession, error: unknown): void {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     this.log.error(`Session ${session.id} ended by an internal error: ${detail}`);

@@ -39,6 +39,7 @@ export interface ResolvedStompOptions {
   /** Where handler errors go, under the user prefix: `/queue/errors` → clients subscribe to `/user/queue/errors`. */
   errorDestination: string;
   relay: ResolvedRelayOptions | undefined;
+  authorizationFailure: 'error' | 'report';
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -46,7 +47,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'webSocketEnabled', 'streamBytesLimit', 'httpMessageCacheSize', 'sockJsHeartbeatTime', 'disconnectDelay',
   'clientLibraryUrl', 'messageSizeLimit', 'sendBufferSizeLimit', 'sendTimeLimit', 'overflowPolicy',
   'maxHeaders', 'maxHeaderLineLength', 'maxSubscriptionsPerSession', 'connectTimeout', 'heartbeat',
-  'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization', 'relay',
+  'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization', 'authorizationFailure', 'relay',
   'handlerErrors', 'errorDestination',
 ]);
 
@@ -83,6 +84,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     authenticate: fn(options, 'authenticate'),
     authorization: authorizationRules(options.authorization),
     relay: relayOptions(options.relay),
+    authorizationFailure: oneOf(options, 'authorizationFailure', ['error', 'report'] as const, 'error'),
     handlerErrors: oneOf(options, 'handlerErrors', ['report', 'fatal'] as const, 'report'),
     errorDestination: prefixes(options.errorDestination ?? d.errorDestination, 'errorDestination')[0].replace(/\/$/, ''),
   };

@@ -38,7 +38,7 @@ export class StompServer {
       ? new StompBrokerRelay(options.relay, this.matcher, (available) => log.warn(`Broker relay ${available ? 'connected' : 'disconnected'}`))
       : new SimpleBroker(this.matcher, options.cacheLimit);
     this.registry = new StompBrokerRegistry(options, this.broker);
-    const authorizer = new DestinationAuthorizer(options.authorization, this.matcher);
+    const authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
     this.dispatcher = new MessageDispatcher(options, this.broker, this.registry, this.events, authorizer, log);
     this.template = new SimpMessagingTemplate(this.dispatcher);
     this.registrar = new EndpointRegistrar(options, (connection) => this.open(connection), log);

@@ -36,6 +36,8 @@ export class StompProtocolError extends Error {
     message: string,
     /** Extra headers for the ERROR frame, e.g. `version` when no common version exists. */
     readonly headers: Record<string, string> = {},
+    /** False for refusals the app reports on the error destination while the session goes on. */
+    readonly fatal = true,
   ) {
     super(message);
   }

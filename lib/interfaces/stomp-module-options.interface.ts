@@ -87,6 +87,8 @@ export interface StompModuleOptions {
   handlerErrors?: 'report' | 'fatal';
   /** Where a handler's error reaches its sender, under the user prefix. Default `/queue/errors` (clients subscribe to `/user/queue/errors`). */
   errorDestination?: string;
+  /** A denied frame: `error` (default) sends an ERROR frame and closes; `report` tells the client on its error destination and goes on. */
+  authorizationFailure?: 'error' | 'report';
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
 }

@@ -26,21 +26,28 @@ export class DestinationAuthorizer {
   constructor(
     private readonly rules: readonly StompAuthorizationRule[],
     private readonly matcher: DestinationMatcher,
+    /** `report`: a denial goes to the client's error destination and its session goes on. */
+    private readonly onDenied: 'error' | 'report' = 'error',
   ) {}
 
   /** Throws FORBIDDEN_DESTINATION when denied; returns a Promise only when a rule is asynchronous. */
   check(action: DestinationAction, destination: string, principal: StompPrincipal | undefined): void | Promise<void> {
     const decision = this.decisionFor(action, destination);
     if (decision === undefined || decision === true) return;
-    if (decision === false) throw denied(action, destination);
+    if (decision === false) throw this.denied(action, destination);
     const verdict = decision(principal, destination);
     if (typeof verdict === 'boolean') {
-      if (!verdict) throw denied(action, destination);
+      if (!verdict) throw this.denied(action, destination);
       return;
     }
     return verdict.then((allowed) => {
-      if (!allowed) throw denied(action, destination);
+      if (!allowed) throw this.denied(action, destination);
     });
+  }
+
+  private denied(action: DestinationAction, destination: string): StompProtocolError {
+    const message = `Access denied: ${action === 'send' ? 'SEND to' : 'SUBSCRIBE to'} '${clipForError(destination)}'`;
+    return new StompProtocolError('FORBIDDEN_DESTINATION', message, {}, this.onDenied === 'error');
   }
 
   private decisionFor(action: DestinationAction, destination: string): AuthorizationDecision | undefined {
@@ -54,6 +61,4 @@ export class DestinationAuthorizer {
   }
 }
 
-function denied(action: DestinationAction, destination: string): StompProtocolError {
-  return new StompProtocolError('FORBIDDEN_DESTINATION', `Access denied: ${action === 'send' ? 'SEND to' : 'SUBSCRIBE to'} '${clipForError(destination)}'`);
-}
+

@@ -1,4 +1,5 @@
 import type { StompFrame } from '../protocol/frame.model.js';
+import type { StompProtocolError } from '../errors/protocol.error.js';
 import type { AckMode } from '../broker/message-broker.interface.js';
 import type { StompPrincipal } from '../interfaces/stomp-module-options.interface.js';
 import type { StompSession } from './stomp.session.js';
@@ -27,6 +28,8 @@ export interface SessionRouter {
   unsubscribe(session: StompSession, subscriptionId: string): void | Promise<void>;
   ack(session: StompSession, ackId: string, accepted: boolean): void | Promise<void>;
   closed(session: StompSession, reason: SessionCloseReason): void;
+  /** A frame was refused without ending the session (StompProtocolError with `fatal` false): tell the client. */
+  refused(session: StompSession, frame: StompFrame, error: StompProtocolError): void;
   /** An unexpected error ended the session; the client was told only "Internal error". */
   internalError(session: StompSession, error: unknown): void;
 }

@@ -142,19 +142,29 @@ export class StompSession implements BrokerSubscriber {
         this.busy = true;
         pending.then(
           () => this.resume(frame),
-          (error: unknown) => this.fail(error, failureReason(error), frame.headers.receipt),
+          (error: unknown) => this.refuse(frame, error, () => this.resume(frame, false)),
         );
         return;
       }
       this.acknowledge(frame);
     } catch (error) {
-      this.fail(error, failureReason(error), frame.headers.receipt);
+      this.refuse(frame, error);
     }
   }
 
-  private resume(frame: StompFrame): void {
+  /** A refusal the app chose to report (not fatal) leaves the session running, without a RECEIPT; anything else ends it. */
+  private refuse(frame: StompFrame, error: unknown, carryOn?: () => void): void {
+    if (error instanceof StompProtocolError && !error.fatal) {
+      this.router.refused(this, frame, error);
+      carryOn?.();
+      return;
+    }
+    this.fail(error, failureReason(error), frame.headers.receipt);
+  }
+
+  private resume(frame: StompFrame, succeeded = true): void {
     this.busy = false;
-    this.acknowledge(frame);
+    if (succeeded) this.acknowledge(frame);
     while (!this.busy && this.inbox.length > 0 && this.state !== 'closed') this.process(this.inbox.shift()!);
   }
 
@@ -245,11 +255,16 @@ export class StompSession implements BrokerSubscriber {
     }
     const subscription: SessionSubscription = { id, destination, ackMode: ackMode as AckMode };
     this.subscriptions.set(id, subscription);
-    const pending = this.router.subscribe(this, id, destination, subscription.ackMode, frame);
-    if (pending) return pending.catch((error: unknown) => {
+    const forget = (error: unknown): never => {
       this.subscriptions.delete(id);
       throw error;
-    });
+    };
+    try {
+      const pending = this.router.subscribe(this, id, destination, subscription.ackMode, frame);
+      if (pending) return pending.catch(forget);
+    } catch (error) {
+      forget(error);
+    }
   }
 
   private handleUnsubscribe(frame: StompFrame): Promise<void> | void {

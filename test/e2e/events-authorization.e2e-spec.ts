@@ -1,6 +1,6 @@
 import { firstValueFrom, filter } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { StompEvents, StompProtocolError, type StompSessionEvent } from '../../lib/index.js';
+import { StompBrokerRegistry, StompEvents, StompProtocolError, type StompSessionEvent } from '../../lib/index.js';
 import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { connectWebSocket, connectSockJs } from '../fixtures/stomp-clients.fixture.js';
 
@@ -82,5 +82,44 @@ describe('session events and destination authorization', () => {
     await carl.closed;
     expect(carl.errors[0].headers.message).toMatch(/Access denied/);
     await ana.disconnect();
+  });
+});
+
+describe('authorizationFailure: report', () => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp({
+      ...TEST_OPTIONS,
+      authenticate: ({ headers }) => ({ name: headers.login }),
+      authorization: [{ destination: '/topic/admin/**', subscribe: false, send: false }],
+      authorizationFailure: 'report',
+    });
+  });
+  afterAll(async () => running.close());
+
+  it('reports a denied SUBSCRIBE and SEND on /user/queue/errors, delivers nothing, and keeps the session', async () => {
+    const eve = await connectWebSocket(running.baseUrl, '/stomp', { connectHeaders: { login: 'eve' } });
+    const errors = await eve.subscribeConfirmed('/user/queue/errors');
+    const denied = eve.subscribe('/topic/admin/alerts', { receipt: 'denied-sub' });
+    eve.client.publish({ destination: '/topic/admin/alerts', body: 'forged', headers: { receipt: 'denied-send' } });
+    const reports = (await errors.waitFor(2)).map((m) => JSON.parse(m.body));
+    expect(reports).toEqual([
+      { message: "Access denied: SUBSCRIBE to '/topic/admin/alerts'", destination: '/topic/admin/alerts', receipt: 'denied-sub' },
+      { message: "Access denied: SEND to '/topic/admin/alerts'", destination: '/topic/admin/alerts', receipt: 'denied-send' },
+    ]);
+    // Still connected, and the refused subscription never became one.
+    const open = await eve.subscribeConfirmed('/topic/open');
+    await eve.sendConfirmed('/topic/open', 'still here');
+    expect((await open.waitFor(1))[0].body).toBe('still here');
+    expect(denied.messages).toHaveLength(0);
+    expect(running.app.get(StompBrokerRegistry).subscriptions().map((s) => s.destination)).not.toContain('/topic/admin/alerts');
+    await eve.disconnect();
+  });
+
+  it('falls back to an ERROR frame for a client not listening on its error destination', async () => {
+    const mallory = await connectWebSocket(running.baseUrl, '/stomp', { connectHeaders: { login: 'mallory' } });
+    mallory.subscribe('/topic/admin/alerts');
+    await mallory.closed;
+    expect(mallory.errors[0].headers.message).toBe("Access denied: SUBSCRIBE to '/topic/admin/alerts'");
   });
 });
