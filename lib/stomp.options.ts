@@ -40,6 +40,7 @@ export interface ResolvedStompOptions {
   errorDestination: string;
   relay: ResolvedRelayOptions | undefined;
   authorizationFailure: 'error' | 'report';
+  sessionCookieNeeded: boolean;
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -47,7 +48,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'webSocketEnabled', 'streamBytesLimit', 'httpMessageCacheSize', 'sockJsHeartbeatTime', 'disconnectDelay',
   'clientLibraryUrl', 'messageSizeLimit', 'sendBufferSizeLimit', 'sendTimeLimit', 'overflowPolicy',
   'maxHeaders', 'maxHeaderLineLength', 'maxSubscriptionsPerSession', 'connectTimeout', 'heartbeat',
-  'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization', 'authorizationFailure', 'relay',
+  'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization', 'authorizationFailure', 'relay', 'sessionCookieNeeded',
   'handlerErrors', 'errorDestination',
 ]);
 
@@ -64,6 +65,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     pathSeparator: oneOf(options, 'pathSeparator', ['/', '.'] as const, d.pathSeparator),
     sockJs: bool(options, 'sockJs', true),
     webSocketEnabled: bool(options, 'webSocketEnabled', true),
+    sessionCookieNeeded: bool(options, 'sessionCookieNeeded', false),
     streamBytesLimit: positiveInt(options, 'streamBytesLimit', d.streamBytesLimit),
     httpMessageCacheSize: positiveInt(options, 'httpMessageCacheSize', d.httpMessageCacheSize),
     sockJsHeartbeatTime: positiveInt(options, 'sockJsHeartbeatTime', d.sockJsHeartbeatTime),
@@ -136,7 +138,7 @@ function positiveInt<K extends keyof StompModuleOptions>(options: StompModuleOpt
   return value;
 }
 
-function bool(options: StompModuleOptions, name: 'sockJs' | 'webSocketEnabled', fallback: boolean): boolean {
+function bool(options: StompModuleOptions, name: 'sockJs' | 'webSocketEnabled' | 'sessionCookieNeeded', fallback: boolean): boolean {
   const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new StompOptionsError(`StompModule option '${name}' must be true or false`);

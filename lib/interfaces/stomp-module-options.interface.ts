@@ -39,6 +39,11 @@ export interface StompModuleOptions {
   sockJs?: boolean;
   /** Serve raw WebSocket at `<endpoint>/websocket` and SockJS's websocket transport. Default true. */
   webSocketEnabled?: boolean;
+  /**
+   * Set a JSESSIONID cookie on SockJS responses, for load balancers that route by it (sticky sessions,
+   * which SockJS HTTP transports need across several processes). Default false.
+   */
+  sessionCookieNeeded?: boolean;
   /** Bytes written to one SockJS streaming response before the client must open a new one. */
   streamBytesLimit?: number;
   /** Messages held for a SockJS HTTP session between two requests. */

@@ -146,6 +146,7 @@ export class EndpointRegistrar {
       websocket: this.options.webSocketEnabled,
       heartbeat_delay: this.options.sockJsHeartbeatTime,
       disconnect_delay: this.options.disconnectDelay,
+      jsessionid: this.options.sessionCookieNeeded,
       // Relative to <endpoint>/iframe.html, so it also works behind a proxy that mounts the app under a path.
       sockjs_url: this.options.clientLibraryUrl ?? CLIENT_LIBRARY_FILE,
       log: (severity, message) => {

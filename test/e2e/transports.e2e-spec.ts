@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { StompBrokerRegistry } from '../../lib/index.js';
-import { startApp, type RunningApp } from '../fixtures/stomp-app.fixture.js';
+import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { connectSockJs, connectWebSocket, type SockJsTransport } from '../fixtures/stomp-clients.fixture.js';
-import { RawStompClient } from '../fixtures/raw-stomp.fixture.js';
+import { httpRequest, RawStompClient } from '../fixtures/raw-stomp.fixture.js';
 
 const TRANSPORTS: SockJsTransport[] = ['websocket', 'xhr-streaming', 'xhr-polling', 'eventsource'];
 
@@ -67,5 +67,20 @@ describe.each([{ platform: 'express' }, { platform: 'fastify' }] as const)('tran
     expect((await inbox.waitFor(1))[0].body).toBe('across transports');
     await polling.disconnect();
     await ws.disconnect();
+  });
+});
+
+describe('sessionCookieNeeded (sticky load balancing)', () => {
+  it.each([true, false])('with %s, SockJS says cookie_needed and sets JSESSIONID accordingly', async (needed) => {
+    const running = await startApp({ ...TEST_OPTIONS, sessionCookieNeeded: needed });
+    try {
+      const info = await httpRequest(`${running.baseUrl}/stomp/info`);
+      expect(JSON.parse(info.body).cookie_needed).toBe(needed);
+      const open = await httpRequest(`${running.baseUrl}/stomp/000/cookie${needed}/xhr`, { method: 'POST' });
+      expect(open.body.startsWith('o')).toBe(true);
+      expect(String(open.headers['set-cookie'] ?? '').includes('JSESSIONID=')).toBe(needed);
+    } finally {
+      await running.close();
+    }
   });
 });
