@@ -1,20 +1,30 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { ScheduleModule } from '@nestjs/schedule';
 import { StompModule } from '../../lib/index.js';
+import { ChainModule } from './chain/chain.module.js';
+import { ChatModule } from './chat/chat.module.js';
+import { chainConfig } from './config/chain.config.js';
+import { ClientConfigController } from './config/client-config.controller.js';
+import { serverConfig } from './config/server.config.js';
+import { stompConfig, stompOptionsFactory } from './config/stomp.config.js';
+import { PollingModule } from './polling/polling.module.js';
+import { pollingConfig } from './polling/polling.config.js';
 
 /**
- * The original Spring system's configuration, as written in its SocketConfiguration:
- * endpoint /block, handlers under /dap, a simple broker for /topic/.
+ * The original system rebuilt: its SocketConfiguration (through forRootAsync and @nestjs/config,
+ * every value from the environment), the scheduler-fed dashboard, chat, and the same dashboard
+ * over HTTP polling and long polling.
  */
 @Module({
   imports: [
-    StompModule.forRoot({
-      endpoint: '/block',
-      appPrefix: '/dap',
-      brokerPrefixes: ['/topic/'],
-      streamBytesLimit: 512 * 1024,
-      httpMessageCacheSize: 1000,
-      allowedOrigins: ['*'],
-    }),
+    ConfigModule.forRoot({ isGlobal: true, load: [serverConfig, stompConfig, chainConfig, pollingConfig] }),
+    ScheduleModule.forRoot(),
+    StompModule.forRootAsync({ inject: [stompConfig.KEY], useFactory: stompOptionsFactory }),
+    ChainModule,
+    ChatModule,
+    PollingModule,
   ],
+  controllers: [ClientConfigController],
 })
 export class AppModule {}

@@ -1,30 +1,28 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-
-/** A folder inside an installed package; resolved through its entry point, since `exports` hides the rest. */
-function packageDir(name: string, folder: string): string {
-  const entry = require.resolve(name);
-  return join(entry.slice(0, entry.lastIndexOf(`/node_modules/${name}/`) + `/node_modules/${name}/`.length), folder);
-}
+import { serveSamplePages } from './app.setup.js';
+import { serverConfig } from './config/server.config.js';
+import { stompConfig, type StompConfig } from './config/stomp.config.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule);
+  // Ctrl-C (SIGINT) or SIGTERM: close every STOMP session, release long-polls and stop the scheduler before exiting.
   app.enableShutdownHooks();
-  // The page's scripts are served from this app, never from a CDN, so it works offline.
-  app.useStaticAssets(join(here, '..', '..', '..', 'sample-app', 'public'));
-  app.useStaticAssets(packageDir('@stomp/stompjs', 'bundles'), { prefix: '/vendor/' });
-  const port = Number(process.env.PORT ?? 3000);
-  await app.listen(port);
-  new Logger('SampleApp').log(`Open http://localhost:${port}/ (STOMP endpoint: SockJS /block, WebSocket /block/websocket)`);
+  serveSamplePages(app);
+  const server = app.get<ConfigType<typeof serverConfig>>(serverConfig.KEY);
+  const stomp = app.get<StompConfig>(stompConfig.KEY);
+  if (server.host) await app.listen(server.port, server.host);
+  else await app.listen(server.port);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const host = server.host && server.host !== '0.0.0.0' && server.host !== '::' ? server.host : 'localhost';
+  new Logger('SampleApp').log(
+    `Open http://${host}:${port}/ (STOMP: SockJS ${stomp.endpoint}, WebSocket ${stomp.endpoint}/websocket; polling: GET /api/dashboard)`,
+  );
 }
 
 void bootstrap();

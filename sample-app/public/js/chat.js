@@ -1,0 +1,200 @@
+// Chat: rooms (/topic/rooms/{id}), private messages (/user/queue/messages), who is online (/topic/users).
+
+import { avatar, clock, el, toast } from './format.js';
+
+const FIRST_ROOM = 'lobby';
+const ROOM_ID = /^[a-z0-9][a-z0-9-]{0,23}$/;
+
+export class Chat {
+  constructor() {
+    this.conversations = new Map();
+    this.active = undefined;
+    this.online = { version: 0, users: [] };
+    this.tabs = document.getElementById('tabs');
+    this.list = document.getElementById('messages');
+    this.meta = document.getElementById('room-meta');
+    this.input = document.getElementById('message-input');
+    this.people = document.getElementById('online');
+    document.getElementById('composer').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.send();
+    });
+    document.getElementById('join-room').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const input = document.getElementById('room-input');
+      const roomId = input.value.trim().toLowerCase().replace(/\s+/g, '-');
+      if (!ROOM_ID.test(roomId)) return toast('Room names are 1 to 24 lowercase letters, digits or dashes');
+      input.value = '';
+      this.openRoom(roomId);
+    });
+  }
+
+  /** Called on every (re)connect: subscriptions are per session, so rooms are entered again. */
+  attach(connection, me, appPrefix) {
+    if (this.me !== me) this.reset();
+    this.appPrefix = appPrefix;
+    this.connection = connection;
+    this.me = me;
+    // A new session starts from the server's state (which a restarted server has renumbered).
+    this.online = { version: 0, users: [] };
+    connection.subscribe('/user/queue/errors', (error) => toast(error.message));
+    connection.subscribe('/user/queue/messages', (message) => this.receivePrivate(message));
+    connection.subscribe('/topic/users', (users) => this.showOnline(users));
+    connection.fetchOnce(`${this.appPrefix}/users`, (users) => this.showOnline(users));
+    if (this.conversations.size === 0) this.openRoom(FIRST_ROOM);
+    else for (const conversation of this.conversations.values()) if (conversation.kind === 'room') this.enter(conversation);
+    this.render();
+  }
+
+  reset() {
+    this.conversations.clear();
+    this.active = undefined;
+    this.render();
+  }
+
+  openRoom(roomId) {
+    const key = `room:${roomId}`;
+    let conversation = this.conversations.get(key);
+    if (!conversation) {
+      conversation = { key, kind: 'room', id: roomId, events: new Map(), members: [], membersAt: 0, unread: 0 };
+      this.conversations.set(key, conversation);
+      if (this.connection?.connected) this.enter(conversation);
+    }
+    this.activate(key);
+  }
+
+  openPrivate(user) {
+    this.activate(this.privateConversation(user).key);
+  }
+
+  /** Subscribes to the room's topic, fetches who is there and the recent history, then says "joined". */
+  enter(conversation) {
+    Object.assign(conversation, { events: new Map(), membersAt: 0 });
+    const topic = `/topic/rooms/${conversation.id}`;
+    conversation.subscription = this.connection.subscribe(topic, (event) => this.receiveRoomEvent(conversation, event));
+    this.connection.fetchOnce(`${this.appPrefix}/rooms/${conversation.id}`, ({ members, history, lastEventId }) => {
+      for (const event of history) conversation.events.set(event.id, event);
+      // The answer may arrive after newer live events: keep whichever member list is newer.
+      if (lastEventId >= conversation.membersAt) Object.assign(conversation, { members, membersAt: lastEventId });
+      this.render();
+    });
+    this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/join`, {});
+  }
+
+  close(key) {
+    const conversation = this.conversations.get(key);
+    if (conversation.kind === 'room' && this.connection?.connected) {
+      conversation.subscription?.unsubscribe();
+      this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/leave`, {});
+    }
+    this.conversations.delete(key);
+    if (this.active === key) this.active = this.conversations.keys().next().value;
+    this.render();
+  }
+
+  activate(key) {
+    this.active = key;
+    const conversation = this.conversations.get(key);
+    conversation.unread = 0;
+    this.input.placeholder = conversation.kind === 'room' ? `Message #${conversation.id}` : `Message @${conversation.id}`;
+    this.render();
+    this.input.focus();
+  }
+
+  send() {
+    const text = this.input.value.trim();
+    const conversation = this.conversations.get(this.active);
+    if (!text || !conversation || !this.connection?.connected) return;
+    if (conversation.kind === 'room') this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/send`, { sendMessage: text });
+    else this.connection.publish(`${this.appPrefix}/private`, { to: conversation.id, sendMessage: text });
+    this.input.value = '';
+  }
+
+  receiveRoomEvent(conversation, event) {
+    conversation.events.set(event.id, event);
+    if (event.id >= conversation.membersAt) Object.assign(conversation, { members: event.members, membersAt: event.id });
+    if (this.active !== conversation.key && event.kind === 'message') conversation.unread++;
+    this.render();
+  }
+
+  receivePrivate(message) {
+    const other = message.sender === this.me ? message.to : message.sender;
+    const conversation = this.privateConversation(other);
+    conversation.messages.push(message);
+    if (this.active !== conversation.key) conversation.unread++;
+    this.render();
+  }
+
+  privateConversation(user) {
+    const key = `dm:${user}`;
+    if (!this.conversations.has(key)) this.conversations.set(key, { key, kind: 'private', id: user, messages: [], unread: 0 });
+    return this.conversations.get(key);
+  }
+
+  /** Lists come from /dap/users and /topic/users in any order: the highest version wins. */
+  showOnline(online) {
+    if (online.version < this.online.version) return;
+    this.online = online;
+    const { users } = online;
+    document.getElementById('online-count').textContent = String(users.length);
+    this.people.replaceChildren(...users.map((user) => el('li', {},
+      el('button', {
+        type: 'button',
+        class: user === this.me ? 'person self' : 'person',
+        dataset: { user },
+        title: user === this.me ? 'You' : `Send ${user} a private message`,
+        onclick: () => user !== this.me && this.openPrivate(user),
+      }, avatar(user), user === this.me ? `${user} (you)` : user),
+    )));
+  }
+
+  render() {
+    this.tabs.replaceChildren(...[...this.conversations.values()].map((c) => el('span', {
+      class: 'tab', role: 'tab', tabindex: 0, 'aria-selected': String(c.key === this.active), dataset: { key: c.key },
+      onclick: () => this.activate(c.key),
+      onkeydown: (event) => (event.key === 'Enter' || event.key === ' ') && this.activate(c.key),
+    },
+    c.kind === 'room' ? `# ${c.id}` : `@ ${c.id}`,
+    c.unread > 0 ? el('span', { class: 'unread' }, String(c.unread)) : undefined,
+    el('button', { type: 'button', class: 'close', title: 'Close', 'aria-label': `Close ${c.id}`, onclick: (event) => {
+      event.stopPropagation();
+      this.close(c.key);
+    } }, '×'))));
+
+    const conversation = this.conversations.get(this.active);
+    if (!conversation) {
+      this.meta.textContent = 'Join a room to chat';
+      this.list.replaceChildren(el('li', { class: 'empty' }, 'No conversation open'));
+      return;
+    }
+    const stick = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
+    if (conversation.kind === 'room') {
+      const count = conversation.members.length;
+      this.meta.textContent = `${count} here${count ? `: ${conversation.members.join(', ')}` : ''}`;
+      const events = [...conversation.events.values()].sort((a, b) => a.id - b.id);
+      this.list.replaceChildren(...(events.length ? events.map((e) => this.roomItem(e)) : [el('li', { class: 'empty' }, `Say hello in #${conversation.id}`)]));
+    } else {
+      this.meta.textContent = `Private conversation with ${conversation.id}: only the two of you see it`;
+      this.list.replaceChildren(...(conversation.messages.length
+        ? conversation.messages.map((m) => this.bubble(m.sender, m.sendMessage, m.time, 'private'))
+        : [el('li', { class: 'empty' }, `Messages to ${conversation.id} reach only their sessions`)]));
+    }
+    if (stick) this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  roomItem(event) {
+    if (event.kind === 'message') return this.bubble(event.sender, event.sendMessage, event.time, 'room');
+    return el('li', { class: 'notice', dataset: { kind: event.kind } }, `${event.sender} ${event.kind === 'join' ? 'joined' : 'left'} · ${clock(event.time)}`);
+  }
+
+  bubble(sender, text, time, kind) {
+    const mine = sender === this.me;
+    return el('li', { class: mine ? 'msg mine' : 'msg', dataset: { kind, sender } },
+      mine ? undefined : avatar(sender),
+      el('div', { class: 'bubble' },
+        el('div', { class: 'who' }, mine ? 'You' : sender, el('time', {}, clock(time))),
+        el('div', { class: 'text' }, text),
+      ),
+    );
+  }
+}

@@ -1,0 +1,88 @@
+// One STOMP session over SockJS (@stomp/stompjs on sockjs-client), with the state the status line shows.
+
+/* global StompJs, SockJS */
+
+/**
+ * Connects as `name`, optionally forcing one SockJS transport, and reconnects on its own after a
+ * lost connection. A refused CONNECT (bad name) stops it and reports the server's message.
+ */
+export class Connection {
+  constructor({ endpoint, name, transport, onConnected, onState, onRefused, onServerError }) {
+    this.state = 'connecting';
+    this.attempts = 0;
+    this.refused = false;
+    this.stopped = false;
+    this.connectedThisSocket = false;
+    this.client = new StompJs.Client({
+      webSocketFactory: () => new SockJS(endpoint, null, transport ? { transports: [transport] } : {}),
+      connectHeaders: { login: name },
+      reconnectDelay: 2000,
+      heartbeatIncoming: 10000,
+      heartbeatOutgoing: 10000,
+    });
+    this.client.beforeConnect = () => {
+      this.connectedThisSocket = false;
+    };
+    this.client.onConnect = (frame) => {
+      this.connectedThisSocket = true;
+      this.attempts = 0;
+      this.user = frame.headers['user-name'];
+      this.version = frame.headers.version;
+      this.transport = this.client.webSocket?.transport ?? 'websocket';
+      this.set('connected');
+      onConnected(this);
+    };
+    this.client.onStompError = (frame) => {
+      const message = frame.headers.message || 'The server refused the connection';
+      if (!this.connectedThisSocket) {
+        this.refused = true;
+        void this.stop();
+        onRefused(message);
+      } else {
+        onServerError(message);
+      }
+    };
+    this.client.onWebSocketClose = () => {
+      if (this.refused || this.stopped) return;
+      this.attempts++;
+      this.set('reconnecting');
+    };
+    this.onState = onState;
+  }
+
+  start() {
+    this.set('connecting');
+    this.client.activate();
+  }
+
+  async stop() {
+    this.stopped = true;
+    await this.client.deactivate();
+  }
+
+  /** Subscribes with a JSON body handler; returns the subscription (unsubscribe()). */
+  subscribe(destination, handler) {
+    return this.client.subscribe(destination, (message) => handler(JSON.parse(message.body), message));
+  }
+
+  /** Subscribes to an application destination whose handler answers once (@SubscribeMapping), then lets go. */
+  fetchOnce(destination, handler) {
+    const subscription = this.client.subscribe(destination, (message) => {
+      subscription.unsubscribe();
+      handler(JSON.parse(message.body));
+    });
+  }
+
+  publish(destination, payload) {
+    this.client.publish({ destination, body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+  }
+
+  get connected() {
+    return this.client.connected;
+  }
+
+  set(state) {
+    this.state = state;
+    this.onState(this);
+  }
+}

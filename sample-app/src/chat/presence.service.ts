@@ -1,0 +1,60 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Subscription } from 'rxjs';
+import { SimpMessagingTemplate, StompBrokerRegistry, StompEvents } from '../../../lib/index.js';
+import { TOPIC_PREFIX } from '../config/stomp.config.js';
+import type { OnlineUsers } from './chat.model.js';
+import { ChatRooms } from './chat.rooms.js';
+
+/**
+ * Keeps pages told who is online (`/topic/users`), and turns a closed session (tab closed,
+ * network lost) into leave notices in the rooms it had joined.
+ */
+@Injectable()
+export class PresenceService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(PresenceService.name);
+  private readonly subscriptions = new Subscription();
+  private current: OnlineUsers = { version: 0, users: [] };
+
+  constructor(
+    private readonly events: StompEvents,
+    private readonly registry: StompBrokerRegistry,
+    private readonly rooms: ChatRooms,
+    private readonly template: SimpMessagingTemplate,
+  ) {}
+
+  /**
+   * Who is online now, numbered: a page keeps the list with the highest version, so an answer to
+   * `/dap/users` that arrives after a newer `/topic/users` push cannot undo it.
+   */
+  online(): OnlineUsers {
+    this.announceUsers();
+    return this.current;
+  }
+
+  onModuleInit(): void {
+    this.subscriptions.add(this.events.on('connected').subscribe(() => this.announceUsers()));
+    this.subscriptions.add(
+      this.events.on('disconnect').subscribe(({ sessionId }) => {
+        for (const notice of this.rooms.leaveAll(sessionId)) this.push(`${TOPIC_PREFIX}rooms/${notice.roomId}`, notice);
+        this.announceUsers();
+      }),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subscriptions.unsubscribe();
+  }
+
+  private announceUsers(): void {
+    const users = this.registry.users().sort((a, b) => a.localeCompare(b));
+    if (JSON.stringify(users) === JSON.stringify(this.current.users)) return;
+    this.current = { version: this.current.version + 1, users };
+    this.push(`${TOPIC_PREFIX}users`, this.current);
+  }
+
+  private push(destination: string, payload: object): void {
+    this.template.convertAndSend(destination, payload).catch((error: unknown) => {
+      this.logger.error(`Could not push to ${destination}: ${String(error)}`);
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { registerAs, type ConfigType } from '@nestjs/config';
+import type { StompModuleOptions } from '../../../lib/index.js';
+import { loginByName } from '../auth/login.js';
+import { envInt, envList, envString } from './env.reader.js';
+
+/**
+ * The original SocketConfiguration, value for value, each overridable from the environment:
+ * `addEndpoint("/block")`, `setApplicationDestinationPrefixes("/dap")`, `enableSimpleBroker("/topic/")`,
+ * `setStreamBytesLimit(512 * 1024)`, `setHttpMessageCacheSize(1000)`.
+ * The original allowed every origin (`setAllowedOrigins("*")`); the sample keeps the safer
+ * same-origin default, and `STOMP_ALLOWED_ORIGINS=*` restores the original.
+ */
+export const stompConfig = registerAs('stomp', () => ({
+  endpoint: envString('STOMP_ENDPOINT', '/block'),
+  appPrefix: envString('STOMP_APP_PREFIX', '/dap'),
+  brokerPrefixes: envList('STOMP_BROKER_PREFIXES', ['/topic/']),
+  streamBytesLimit: envInt('STOMP_STREAM_BYTES_LIMIT', 512 * 1024),
+  httpMessageCacheSize: envInt('STOMP_HTTP_MESSAGE_CACHE_SIZE', 1000),
+  allowedOrigins: envList('STOMP_ALLOWED_ORIGINS'),
+  heartbeat: [envInt('STOMP_HEARTBEAT_SEND_MS', 10_000), envInt('STOMP_HEARTBEAT_RECEIVE_MS', 10_000)] as [number, number],
+  disconnectDelay: envInt('STOMP_DISCONNECT_DELAY_MS', 5000),
+}));
+
+export type StompConfig = ConfigType<typeof stompConfig>;
+
+/** The sample publishes under `/topic/`, so the broker must own that prefix whatever the environment says. */
+export const TOPIC_PREFIX = '/topic/';
+
+/** `forRootAsync`'s factory: the configuration above plus the login-by-name hook. */
+export function stompOptionsFactory(config: StompConfig): StompModuleOptions {
+  if (!config.brokerPrefixes.some((prefix) => TOPIC_PREFIX.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))) {
+    throw new Error(`STOMP_BROKER_PREFIXES must include ${TOPIC_PREFIX} (the sample publishes there), got '${config.brokerPrefixes.join(',')}'`);
+  }
+  return { ...config, authenticate: loginByName };
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../fixtures/browser.fixture.js';
+import { openAs, screenshotPath, startSample, type RunningSample, type SamplePage } from '../fixtures/sample-app.fixture.js';
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.fill('#message-input', text);
+  await page.press('#message-input', 'Enter');
+}
+
+/** Waits until the open conversation shows a message with this text, and returns who it is from (data-sender). */
+async function seen(page: Page, text: string): Promise<string | undefined> {
+  const item = page.locator('#messages li.msg', { hasText: text });
+  await item.waitFor();
+  return (await item.getAttribute('data-sender')) ?? undefined;
+}
+
+async function openRoom(page: Page, roomId: string): Promise<void> {
+  await page.fill('#room-input', roomId);
+  await page.press('#room-input', 'Enter');
+  await page.waitForSelector(`.tab[data-key="room:${roomId}"][aria-selected="true"]`);
+}
+
+describe('sample app: chat in Chromium', () => {
+  let running: RunningSample;
+  let browser: Browser;
+  const pages: SamplePage[] = [];
+  const open = async (name: string) => {
+    const opened = await openAs(browser, running.baseUrl, name);
+    pages.push(opened);
+    return opened;
+  };
+
+  beforeAll(async () => {
+    running = await startSample();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    // Pages a failed test left open; closing one twice is harmless.
+    await Promise.all(pages.map((p) => p.close().catch(() => undefined)));
+    await browser?.close();
+    await running?.close();
+  });
+
+  it('two users in a room each see the other join and speak', async () => {
+    const [ana, bob] = [await open('ana'), await open('bob')];
+    await Promise.all([openRoom(ana.page, 'trading'), openRoom(bob.page, 'trading')]);
+    await ana.page.waitForSelector('#messages li.notice[data-kind="join"]:has-text("bob joined")');
+    expect(await ana.page.textContent('#room-meta')).toBe('2 here: ana, bob');
+
+    await say(ana.page, 'Block 42 just landed');
+    expect(await seen(bob.page, 'Block 42 just landed')).toBe('ana');
+    await say(bob.page, 'TPS is climbing again');
+    expect(await seen(ana.page, 'TPS is climbing again')).toBe('bob');
+    // Each sees their own message as theirs.
+    await ana.page.waitForSelector('#messages li.msg.mine:has-text("Block 42 just landed")');
+
+    // The lobby is a different room: nothing said in #trading shows there.
+    await ana.page.click('.tab[data-key="room:lobby"]');
+    expect(await ana.page.locator('#messages li.msg').count()).toBe(0);
+    await ana.page.click('.tab[data-key="room:trading"]');
+
+    await ana.page.screenshot({ path: screenshotPath('chat-ana') });
+    await bob.page.screenshot({ path: screenshotPath('chat-bob') });
+
+    // bob closes his tab: the server turns the closed session into a leave notice.
+    await bob.close();
+    await ana.page.waitForSelector('#messages li.notice[data-kind="leave"]:has-text("bob left")');
+    expect(await ana.page.textContent('#room-meta')).toBe('1 here: ana');
+    expect([...ana.errors, ...bob.errors]).toEqual([]);
+  });
+
+  it('a private message reaches its recipient and nobody else', async () => {
+    const [kim, lee, max] = [await open('kim'), await open('lee'), await open('max')];
+    await kim.page.waitForSelector('#online .person[data-user="lee"]');
+    await kim.page.click('#online .person[data-user="lee"]');
+    await kim.page.waitForSelector('.tab[data-key="dm:lee"][aria-selected="true"]');
+    await say(kim.page, 'psst, only for lee');
+    await seen(kim.page, 'psst, only for lee');
+
+    // lee gets a new conversation with an unread badge.
+    await lee.page.waitForSelector('.tab[data-key="dm:kim"] .unread');
+    await lee.page.click('.tab[data-key="dm:kim"]');
+    expect(await seen(lee.page, 'psst, only for lee')).toBe('kim');
+
+    // Then kim writes to max. Messages from one session are handled in order, so when this one has
+    // reached max, the one before it would have too, had it been delivered to him.
+    await max.page.waitForSelector('#online .person[data-user="kim"]');
+    await kim.page.click('#online .person[data-user="max"]');
+    await say(kim.page, 'hello max');
+    await max.page.waitForSelector('.tab[data-key="dm:kim"] .unread');
+    await max.page.click('.tab[data-key="dm:kim"]');
+    await seen(max.page, 'hello max');
+    expect(await max.page.locator('#messages li.msg').allTextContents()).toEqual([expect.stringContaining('hello max')]);
+    expect(await max.page.locator('.tab[data-key^="dm:"]').count()).toBe(1);
+    expect(await max.page.content()).not.toContain('only for lee');
+    await lee.page.screenshot({ path: screenshotPath('private-lee') });
+    expect([...kim.errors, ...lee.errors, ...max.errors]).toEqual([]);
+  });
+});

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { as } from '../fixtures/handlers.fixture.js';
+import { startSample, type RunningSample } from '../fixtures/sample-app.fixture.js';
+import { connectSockJs, connectWebSocket, type TestClient } from '../fixtures/stomp-clients.fixture.js';
+
+const json = { 'content-type': 'application/json' };
+
+describe('sample app over STOMP: the original handlers, rooms, private messages, login', () => {
+  let running: RunningSample;
+  const clients: TestClient[] = [];
+  const connect = async (name: string, transport: 'websocket' | 'xhr-streaming' = 'websocket') => {
+    const client = await connectSockJs(running.baseUrl, transport, '/block', as(name));
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    running = await startSample();
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.disconnect()));
+    await running.close();
+  });
+
+  it('/dap/hello broadcasts the MessageVO to /topic/roomId; /dap/in and /dap/out echo to /topic/in and /topic/out', async () => {
+    const [sender, watcher] = [await connect('kim', 'xhr-streaming'), await connect('lee')];
+    const [room, inbox, outbox] = await Promise.all(['/topic/roomId', '/topic/in', '/topic/out'].map((d) => watcher.subscribeConfirmed(d)));
+    await sender.sendConfirmed('/dap/hello', JSON.stringify({ roomId: 'lobby', sender: 'kim', sendMessage: 'hi all' }), json);
+    await sender.sendConfirmed('/dap/in', 'kim entered');
+    await sender.sendConfirmed('/dap/out', 'kim left');
+    expect(JSON.parse((await room.waitFor(1))[0].body)).toEqual({ roomId: 'lobby', sender: 'kim', sendMessage: 'hi all' });
+    expect((await inbox.waitFor(1))[0].body).toBe('kim entered');
+    expect((await outbox.waitFor(1))[0].body).toBe('kim left');
+  });
+
+  it('validates payloads with class-validator and reports to the sender only, broadcasting nothing', async () => {
+    const [kim, lee] = [await connect('kim'), await connect('lee')];
+    const errors = await kim.subscribeConfirmed('/user/queue/errors');
+    const room = await lee.subscribeConfirmed('/topic/roomId');
+    await kim.sendConfirmed('/dap/hello', JSON.stringify({ sender: '', sendMessage: '   ', extra: 1 }), json);
+    const [report] = await errors.waitFor(1);
+    expect(JSON.parse(report.body).message).toBe(
+      'property extra should not exist; sender must be longer than or equal to 1 characters; sendMessage must not be blank',
+    );
+    await kim.sendConfirmed('/dap/hello', JSON.stringify({ sender: 'kim', sendMessage: 'valid' }), json);
+    expect(JSON.parse((await room.waitFor(1))[0].body).sendMessage).toBe('valid');
+  });
+
+  it('rooms: join notice with members, messages from members only, a snapshot for late subscribers', async () => {
+    const [kim, lee] = [await connect('kim'), await connect('lee')];
+    const errors = await kim.subscribeConfirmed('/user/queue/errors');
+    const topic = await lee.subscribeConfirmed('/topic/rooms/dev');
+    await kim.sendConfirmed('/dap/rooms/dev/send', JSON.stringify({ sendMessage: 'too early' }), json);
+    expect(JSON.parse((await errors.waitFor(1))[0].body).message).toBe("Join room 'dev' before sending to it");
+    await kim.sendConfirmed('/dap/rooms/dev/join', '{}', json);
+    await kim.sendConfirmed('/dap/rooms/dev/send', JSON.stringify({ sendMessage: 'hello dev' }), json);
+    const [join, message] = (await topic.waitFor(2)).map((m) => JSON.parse(m.body));
+    expect(join).toMatchObject({ kind: 'join', roomId: 'dev', sender: 'kim', members: ['kim'] });
+    expect(message).toMatchObject({ kind: 'message', roomId: 'dev', sender: 'kim', sendMessage: 'hello dev' });
+    expect(message.id).toBeGreaterThan(join.id);
+
+    const snapshot = await lee.subscribeConfirmed('/dap/rooms/dev');
+    const [answer] = await snapshot.waitFor(1);
+    expect(JSON.parse(answer.body)).toMatchObject({ roomId: 'dev', members: ['kim'], history: [{ kind: 'join' }, { sendMessage: 'hello dev' }] });
+
+    await kim.sendConfirmed('/dap/rooms/Not_A_Room/join', '{}', json);
+    expect(JSON.parse((await errors.waitFor(2))[1].body).message).toBe('roomId must be 1 to 24 lowercase letters, digits or dashes');
+  });
+
+  it('a private message to someone offline is refused with a clear message', async () => {
+    const kim = await connect('kim');
+    const errors = await kim.subscribeConfirmed('/user/queue/errors');
+    await kim.sendConfirmed('/dap/private', JSON.stringify({ to: 'nobody-here', sendMessage: 'hello?' }), json);
+    expect(JSON.parse((await errors.waitFor(1))[0].body).message).toBe('nobody-here is not online');
+  });
+
+  it.each([
+    ['an empty name', ''],
+    ['a blank name', '   '],
+    ['a 33-character name', 'n'.repeat(33)],
+  ])('refuses %s at CONNECT with "Name must be 1 to 32 characters"', async (_label, name) => {
+    await expect(connectWebSocket(running.baseUrl, '/block', as(name))).rejects.toThrow('ERROR: Name must be 1 to 32 characters');
+  });
+
+  it('accepts a 32-character name, trimmed, as the user name', async () => {
+    const client = await connectWebSocket(running.baseUrl, '/block', as(`  ${'n'.repeat(32)}  `));
+    clients.push(client);
+    expect(client.connected.headers['user-name']).toBe('n'.repeat(32));
+  });
+});
