@@ -1,0 +1,268 @@
+// The load generator's own STOMP clients: just enough protocol, as cheap as possible per message.
+// RawStompClient speaks STOMP over a raw WebSocket (npm `ws`); RawSockJsClient over SockJS
+// xhr-streaming (plain `http`). Both hand MESSAGE frames over as (Buffer|string, bodyStart)
+// without parsing headers: the bench puts everything it needs in the body.
+import http from 'node:http';
+import WebSocket from 'ws';
+
+const DOUBLE_LF = Buffer.from('\n\n');
+const M = 0x4d; // MESSAGE
+const R = 0x52; // RECEIPT
+const C = 0x43; // CONNECTED
+const E = 0x45; // ERROR
+
+export const CONNECT_FRAME = 'CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\n\n\0';
+
+/** A SEND frame as a string (content-length counted in bytes). */
+export function sendFrame(destination, body, contentType = 'text/plain') {
+  return `SEND\ndestination:${destination}\ncontent-type:${contentType}\ncontent-length:${Buffer.byteLength(body)}\n\n${body}\0`;
+}
+
+export function subscribeFrame(destination, id, receipt) {
+  return `SUBSCRIBE\nid:${id}\ndestination:${destination}\nack:auto\n${receipt ? `receipt:${receipt}\n` : ''}\n\0`;
+}
+
+function headerOf(text, name) {
+  const at = text.indexOf(`\n${name}:`);
+  if (at === -1) return undefined;
+  const start = at + name.length + 2;
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end === -1 ? undefined : end);
+}
+
+/** Shared by both clients: receipts, CONNECTED, ERROR. */
+class ClientBase {
+  constructor() {
+    this.onMessage = null; // (data: Buffer|string, bodyStart: number) => void
+    this.onClose = null;
+    this.receipts = new Map();
+    this.receiptSeq = 0;
+    this.errors = [];
+    this.closed = false;
+    this.expectedClose = false;
+    this.connectedResolve = null;
+  }
+
+  /** SUBSCRIBE with a receipt; resolves to the time the RECEIPT arrived. */
+  subscribe(destination, id, timeoutMs = 15_000) {
+    const receipt = `r${++this.receiptSeq}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.receipts.delete(receipt);
+        reject(new Error(`no RECEIPT for SUBSCRIBE ${destination} in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.receipts.set(receipt, { resolve, reject, timer });
+      this.write(subscribeFrame(destination, id, receipt));
+    });
+  }
+
+  handleControl(text) {
+    const command = text.slice(0, text.indexOf('\n'));
+    if (command === 'RECEIPT') {
+      const id = headerOf(text, 'receipt-id');
+      const pending = this.receipts.get(id);
+      if (pending) {
+        this.receipts.delete(id);
+        clearTimeout(pending.timer);
+        pending.resolve(performance.timeOrigin + performance.now());
+      }
+    } else if (command === 'CONNECTED') {
+      this.connectedResolve?.();
+    } else if (command === 'ERROR') {
+      const message = headerOf(text, 'message') ?? 'ERROR';
+      this.errors.push(message);
+      this.failPending(new Error(`ERROR frame: ${message}`));
+    }
+  }
+
+  failPending(error) {
+    for (const pending of this.receipts.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+    this.receipts.clear();
+  }
+
+  markClosed() {
+    if (this.closed) return;
+    this.closed = true;
+    this.failPending(new Error('connection closed'));
+    this.onClose?.(this.expectedClose);
+  }
+}
+
+/** STOMP over a raw WebSocket. */
+export class RawStompClient extends ClientBase {
+  constructor(url, protocols = ['v12.stomp']) {
+    super();
+    this.url = url;
+    this.protocols = protocols;
+    this.ws = null;
+  }
+
+  connect(timeoutMs = 15_000) {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) {
+          this.expectedClose = true;
+          this.ws?.terminate();
+          reject(error);
+        } else resolve(this);
+      };
+      const timer = setTimeout(() => settle(new Error(`no CONNECTED in ${timeoutMs} ms`)), timeoutMs);
+      this.connectedResolve = () => settle();
+      const ws = new WebSocket(this.url, this.protocols, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+      this.ws = ws;
+      ws.on('open', () => ws.send(CONNECT_FRAME));
+      ws.on('message', (data) => {
+        const first = data[0];
+        if (first === M) {
+          this.onMessage?.(data, data.indexOf(DOUBLE_LF) + 2);
+        } else if (first === R || first === C || first === E) {
+          this.handleControl(data.toString('utf8'));
+          if (first === E) settle(new Error(`ERROR frame: ${this.errors.at(-1)}`));
+        }
+      });
+      ws.on('error', (error) => {
+        this.errors.push(error.message);
+        settle(error);
+      });
+      ws.on('close', () => {
+        settle(new Error('closed before CONNECTED'));
+        this.markClosed();
+      });
+    });
+  }
+
+  write(text) {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  }
+
+  get bufferedAmount() {
+    return this.ws.bufferedAmount;
+  }
+
+  close() {
+    this.expectedClose = true;
+    this.ws?.terminate();
+  }
+}
+
+/** Keep-alive pool for xhr_send requests of every RawSockJsClient. */
+const sendAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+let sessionSeq = 0;
+
+/** STOMP over SockJS xhr-streaming: one long POST per session for receiving, xhr_send POSTs for sending. */
+export class RawSockJsClient extends ClientBase {
+  constructor(baseUrl) {
+    super();
+    const server = String(Math.floor(Math.random() * 1000)).padStart(3, '0');
+    const session = `${process.pid.toString(36)}${(++sessionSeq).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    this.base = `${baseUrl}/${server}/${session}`;
+    this.request = null;
+    this.sendQueue = [];
+    this.sending = false;
+  }
+
+  connect(timeoutMs = 20_000) {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) {
+          this.close();
+          reject(error);
+        } else resolve(this);
+      };
+      const timer = setTimeout(() => settle(new Error(`no CONNECTED in ${timeoutMs} ms`)), timeoutMs);
+      this.connectedResolve = () => settle();
+      const req = http.request(`${this.base}/xhr_streaming`, { method: 'POST', agent: false, headers: { 'content-length': 0 } }, (res) => {
+        if (res.statusCode !== 200) {
+          settle(new Error(`xhr_streaming: HTTP ${res.statusCode}`));
+          res.resume();
+          return;
+        }
+        res.setEncoding('utf8');
+        let buffer = '';
+        res.on('data', (chunk) => {
+          buffer += chunk;
+          let nl;
+          while ((nl = buffer.indexOf('\n')) !== -1) {
+            const line = buffer.slice(0, nl);
+            buffer = buffer.slice(nl + 1);
+            this.line(line, settle);
+          }
+        });
+        res.on('close', () => {
+          settle(new Error('stream closed before CONNECTED'));
+          this.markClosed();
+        });
+      });
+      req.on('error', (error) => {
+        this.errors.push(error.message);
+        settle(error);
+        this.markClosed();
+      });
+      req.end();
+      this.request = req;
+    });
+  }
+
+  line(line, settle) {
+    const kind = line[0];
+    if (kind === 'a') {
+      for (const frame of JSON.parse(line.slice(1))) {
+        if (frame.charCodeAt(0) === M) this.onMessage?.(frame, frame.indexOf('\n\n') + 2);
+        else if (frame !== '\n') {
+          this.handleControl(frame);
+          if (frame.startsWith('ERROR')) settle(new Error(`ERROR frame: ${this.errors.at(-1)}`));
+        }
+      }
+    } else if (kind === 'o') {
+      this.write(CONNECT_FRAME);
+    } else if (kind === 'c') {
+      this.errors.push(`sockjs close ${line.slice(1)}`);
+      settle(new Error(`sockjs closed: ${line.slice(1)}`));
+    }
+    // 'h' lines: the 2 KiB prelude and heart-beats.
+  }
+
+  /** Frames are sent one xhr_send at a time per session, in order (as sockjs-client does). */
+  write(text) {
+    this.sendQueue.push(text);
+    if (!this.sending) this.flush();
+  }
+
+  flush() {
+    if (this.sendQueue.length === 0 || this.closed) {
+      this.sending = false;
+      return;
+    }
+    this.sending = true;
+    const body = JSON.stringify(this.sendQueue.splice(0));
+    const req = http.request(
+      `${this.base}/xhr_send`,
+      { method: 'POST', agent: sendAgent, headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => this.flush());
+      },
+    );
+    req.on('error', (error) => {
+      this.errors.push(`xhr_send: ${error.message}`);
+      this.sending = false;
+    });
+    req.end(body);
+  }
+
+  close() {
+    this.expectedClose = true;
+    this.request?.destroy();
+  }
+}
