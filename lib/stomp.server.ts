@@ -17,6 +17,7 @@ import type { DispatcherLog } from './message.dispatcher.js';
 /** Where the server logs: Nest's Logger fits. */
 export type StompServerLog = EndpointLog & DispatcherLog;
 import type { StompConnection } from './transport/stomp.connection.js';
+import type { SessionLimits } from './session/session.types.js';
 
 /**
  * The whole STOMP server without Nest: endpoint, sessions, dispatcher, broker and template,
@@ -31,6 +32,8 @@ export class StompServer {
   readonly events = new StompEvents();
   private readonly registrar: EndpointRegistrar;
   private readonly sessions = new Set<StompSession>();
+  /** One object for every session: a copy per session cost a hidden class and ~1 KB each. */
+  private readonly sessionLimits: SessionLimits;
 
   constructor(readonly options: ResolvedStompOptions, log: StompServerLog) {
     this.matcher = new DestinationMatcher(options.pathSeparator);
@@ -41,6 +44,17 @@ export class StompServer {
     const authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
     this.dispatcher = new MessageDispatcher(options, this.broker, this.registry, this.events, authorizer, log);
     this.template = new SimpMessagingTemplate(this.dispatcher);
+    this.sessionLimits = {
+      messageSizeLimit: options.messageSizeLimit,
+      maxHeaders: options.maxHeaders,
+      maxHeaderLineLength: options.maxHeaderLineLength,
+      maxSubscriptionsPerSession: options.maxSubscriptionsPerSession,
+      connectTimeout: options.connectTimeout,
+      heartbeat: options.heartbeat,
+      heartbeatGraceFactor: STOMP_DEFAULTS.heartbeatGraceFactor,
+      maxTransactionsPerSession: STOMP_DEFAULTS.maxTransactionsPerSession,
+      maxFramesPerTransaction: STOMP_DEFAULTS.maxFramesPerTransaction,
+    };
     this.registrar = new EndpointRegistrar(options, (connection) => this.open(connection), log);
   }
 
@@ -61,12 +75,7 @@ export class StompServer {
   }
 
   private open(connection: StompConnection): void {
-    const session = new StompSession(
-      connection,
-      this.dispatcher,
-      { ...this.options, heartbeatGraceFactor: STOMP_DEFAULTS.heartbeatGraceFactor, maxTransactionsPerSession: STOMP_DEFAULTS.maxTransactionsPerSession, maxFramesPerTransaction: STOMP_DEFAULTS.maxFramesPerTransaction },
-      this.registry.counters,
-    );
+    const session = new StompSession(connection, this.dispatcher, this.sessionLimits, this.registry.counters);
     this.sessions.add(session);
     connection.onClose(() => this.sessions.delete(session));
   }

@@ -4,6 +4,8 @@ import type { TransportName } from '../transport/stomp.connection.js';
 import { StompCounters } from './stomp.counters.js';
 import type { StompSession } from './stomp.session.js';
 
+const EMPTY: ReadonlySet<StompSession> = new Set();
+
 /** A read-only picture of one live session. */
 export interface StompSessionView {
   id: string;
@@ -20,7 +22,8 @@ export interface StompSessionView {
 export class StompBrokerRegistry {
   readonly counters = new StompCounters();
   private readonly sessions = new Map<string, StompSession>();
-  private readonly sessionsByUser = new Map<string, Set<StompSession>>();
+  /** A user's one session as itself, a Set only from the second on: most users (and every anonymous session) have one. */
+  private readonly sessionsByUser = new Map<string, StompSession | Set<StompSession>>();
 
   constructor(
     /** The options in force after defaults (the `authenticate` hook included). */
@@ -31,16 +34,22 @@ export class StompBrokerRegistry {
   /** Registers a session once it is connected. */
   add(session: StompSession): void {
     this.sessions.set(session.id, session);
-    let forUser = this.sessionsByUser.get(session.userName);
-    if (!forUser) this.sessionsByUser.set(session.userName, (forUser = new Set()));
-    forUser.add(session);
+    const user = session.userName;
+    const existing = this.sessionsByUser.get(user);
+    if (existing === undefined) this.sessionsByUser.set(user, session);
+    else if (existing instanceof Set) existing.add(session);
+    else this.sessionsByUser.set(user, new Set([existing, session]));
   }
 
   remove(session: StompSession): void {
     if (!this.sessions.delete(session.id)) return;
-    const forUser = this.sessionsByUser.get(session.userName);
-    forUser?.delete(session);
-    if (forUser?.size === 0) this.sessionsByUser.delete(session.userName);
+    const user = session.userName;
+    const existing = this.sessionsByUser.get(user);
+    if (existing === session) this.sessionsByUser.delete(user);
+    else if (existing instanceof Set) {
+      existing.delete(session);
+      if (existing.size === 0) this.sessionsByUser.delete(user);
+    }
   }
 
   /** A live connected session by id. */
@@ -50,7 +59,9 @@ export class StompBrokerRegistry {
 
   /** Live connected sessions of one user (empty when none). */
   sessionsOf(user: string): ReadonlySet<StompSession> {
-    return this.sessionsByUser.get(user) ?? new Set();
+    const found = this.sessionsByUser.get(user);
+    if (found === undefined) return EMPTY;
+    return found instanceof Set ? found : new Set([found]);
   }
 
   get sessionCount(): number {

@@ -33,8 +33,7 @@ const SERVER_NAME = 'nestjs-stomp';
  */
 export class StompSession implements BrokerSubscriber {
   readonly subscriptions = new Map<string, SessionSubscription>();
-  /** Free-form per-session attributes for application code (Spring's session attributes). */
-  readonly attributes = new Map<string, unknown>();
+  private attributeMap: Map<string, unknown> | undefined;
   principal: StompPrincipal | undefined;
   version: StompVersion | undefined;
 
@@ -42,7 +41,7 @@ export class StompSession implements BrokerSubscriber {
   private readonly parser: FrameParser;
   private readonly inbox: StompFrame[] = [];
   private busy = false;
-  private readonly transactions: TransactionBuffer;
+  private transactionBuffer: TransactionBuffer | undefined;
   private deliveries = 0;
   private heartbeat: HeartbeatMonitor | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
@@ -57,7 +56,6 @@ export class StompSession implements BrokerSubscriber {
       { maxFrameBytes: limits.messageSizeLimit, maxHeaders: limits.maxHeaders, maxHeaderLineBytes: limits.maxHeaderLineLength },
       (frame) => this.receive(frame),
     );
-    this.transactions = new TransactionBuffer(limits.maxTransactionsPerSession, limits.maxFramesPerTransaction);
     connection.onData((chunk) => this.onData(chunk));
     connection.onClose((reason) => this.end(reason));
     this.connectTimer = setTimeout(
@@ -69,6 +67,16 @@ export class StompSession implements BrokerSubscriber {
 
   get id(): string {
     return this.connection.id;
+  }
+
+  /** Free-form per-session attributes for application code (Spring's session attributes). */
+  get attributes(): Map<string, unknown> {
+    return (this.attributeMap ??= new Map());
+  }
+
+  /** Made on first use: most sessions never open a transaction, and idle sessions should stay small. */
+  private get transactions(): TransactionBuffer {
+    return (this.transactionBuffer ??= new TransactionBuffer(this.limits.maxTransactionsPerSession, this.limits.maxFramesPerTransaction));
   }
 
   /** The user this session acts for: the principal's name, or the session id when anonymous (as Spring). */
@@ -207,6 +215,7 @@ export class StompSession implements BrokerSubscriber {
   private handleConnect(frame: StompFrame): Promise<void> | void {
     if (this.state !== 'awaiting-connect') throw new StompProtocolError('ALREADY_CONNECTED', 'This session is already connected');
     clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
     this.version = negotiateVersion(frame.headers['accept-version']);
     this.parser.version = this.version;
     const heartbeat = negotiateHeartBeat(parseHeartBeat(frame.headers['heart-beat']), this.limits.heartbeat);
@@ -305,7 +314,7 @@ export class StompSession implements BrokerSubscriber {
     clearTimeout(this.connectTimer);
     this.heartbeat?.stop();
     this.inbox.length = 0;
-    this.transactions.clear();
+    this.transactionBuffer = undefined;
     this.counters.countClose(reason);
     this.router.closed(this, reason);
     this.subscriptions.clear();

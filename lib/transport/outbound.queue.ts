@@ -8,6 +8,8 @@ export interface OutboundSink<T> {
   write(item: T): void;
   /** Calls back once the backlog has shrunk (or may have); must not keep a closed connection alive. */
   whenDrained(callback: () => void): void;
+  /** The client could not keep up: end its connection. */
+  overflow(reason: ConnectionCloseReason): void;
 }
 
 export interface OutboundLimits {
@@ -41,7 +43,6 @@ export class OutboundQueue<T extends { length: number }> {
   constructor(
     private readonly sink: OutboundSink<T>,
     private readonly limits: OutboundLimits,
-    private readonly onOverflow: (reason: ConnectionCloseReason) => void,
   ) {
     this.highWater = Math.min(SOCKET_HIGH_WATER, Math.floor(limits.sendBufferSizeLimit / SOCKET_SHARE_OF_BUDGET));
   }
@@ -141,6 +142,6 @@ export class OutboundQueue<T extends { length: number }> {
 
   private overflow(reason: ConnectionCloseReason): void {
     this.close();
-    this.onOverflow(reason);
+    this.sink.overflow(reason);
   }
 }

@@ -1,12 +1,14 @@
 import type { Connection as SockJsNodeConnection } from 'sockjs';
+import type { Writable } from 'node:stream';
 import type { OverflowPolicy } from '../stomp.constants.js';
-import { OutboundQueue, type OutboundLimits } from './outbound.queue.js';
+import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
+import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
 import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection, TransportName } from './stomp.connection.js';
 
 /** The parts of sockjs-node 0.3.24's private session that flow control needs (the package is pinned). */
 interface SockJsSessionInternals {
   send_buffer: string[];
-  recv: { connection?: NodeJS.WritableStream & { writableLength: number }; response?: { socket: (NodeJS.WritableStream & { writableLength: number }) | null } } | null;
+  recv: { connection?: Writable; response?: { socket: Writable | null } } | null;
   readyState: number;
   to_tref: NodeJS.Timeout | null;
   didTimeout(): void;
@@ -25,8 +27,9 @@ export interface SockJsLimits extends OutboundLimits {
  * are between two polling requests; this adds Spring's `httpMessageCacheSize` bound to that buffer
  * and the byte budget of OutboundQueue in front of streaming sockets.
  */
-export class SockJsConnection implements StompConnection {
+export class SockJsConnection implements StompConnection, OutboundSink<string>, CorkOwner {
   readonly textOnly = true;
+  corkedBytes = 0;
   private readonly queue: OutboundQueue<string>;
   private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
   private drainTimer: NodeJS.Timeout | undefined;
@@ -37,15 +40,7 @@ export class SockJsConnection implements StompConnection {
     readonly request: ConnectionRequestInfo,
     private readonly limits: SockJsLimits,
   ) {
-    this.queue = new OutboundQueue<string>(
-      {
-        backlogBytes: () => this.socketBacklog(),
-        write: (text) => this.writeToSession(text),
-        whenDrained: (callback) => this.recheckSoon(callback),
-      },
-      limits,
-      (reason) => this.terminate(reason),
-    );
+    this.queue = new OutboundQueue<string>(this, limits);
     conn.once('close', () => this.finish('transport-closed'));
   }
 
@@ -60,6 +55,7 @@ export class SockJsConnection implements StompConnection {
 
   close(code: number, reason: string): void {
     this.queue.close();
+    uncorkNow(this.socket() ?? undefined);
     closeWithCode(this.conn, code, reason);
   }
 
@@ -84,29 +80,34 @@ export class SockJsConnection implements StompConnection {
     return (this.conn as unknown as { _session?: SockJsSessionInternals })._session;
   }
 
-  private socketBacklog(): number {
-    const recv = this.session?.recv;
-    const socket = recv?.connection ?? recv?.response?.socket;
-    return socket ? socket.writableLength : 0;
+  backlogBytes(): number {
+    return this.socket()?.writableLength ?? 0;
   }
 
   /** Between two polling requests sockjs-node holds messages in its own buffer: bound it by count, as Spring does. */
-  private writeToSession(text: string): void {
+  write(text: string): void {
     const session = this.session;
     if (session && !session.recv && session.send_buffer.length >= this.limits.httpMessageCacheSize) {
-      if (this.limits.overflowPolicy === 'terminate') return this.terminate('http-cache-overflow');
+      if (this.limits.overflowPolicy === 'terminate') return this.overflow('http-cache-overflow');
       session.send_buffer.shift();
       this.queue.dropped++;
     }
+    const socket = this.socket();
+    if (socket) corkUntilNextTick(socket, this, text.length);
     this.conn.write(text);
   }
 
   /** The socket changes with every SockJS request, so poll briefly instead of waiting on one socket's drain. */
-  private recheckSoon(callback: () => void): void {
+  whenDrained(callback: () => void): void {
     this.drainTimer = setTimeout(callback, DRAIN_RECHECK_MS);
   }
 
-  private terminate(reason: ConnectionCloseReason): void {
+  private socket(): Writable | null | undefined {
+    const recv = this.session?.recv;
+    return recv?.connection ?? recv?.response?.socket;
+  }
+
+  overflow(reason: ConnectionCloseReason): void {
     // The STOMP session is over: a polling client must read the close frame next, not stale messages.
     const session = this.session;
     if (session) session.send_buffer.length = 0;

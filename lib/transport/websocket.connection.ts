@@ -1,20 +1,33 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { OutboundQueue, type OutboundLimits } from './outbound.queue.js';
+import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
+import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
 import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection, TransportName } from './stomp.connection.js';
 
-interface WebSocketFrame {
-  data: Buffer;
-  binary: boolean;
-  length: number;
+/** Text frames travel as the Buffer itself; the rare binary one is wrapped. */
+type WebSocketFrame = Buffer | BinaryFrame;
+
+class BinaryFrame {
+  constructor(readonly data: Buffer) {}
+
+  get length(): number {
+    return this.data.length;
+  }
 }
 
+// Shared option objects: `ws` would otherwise send a Buffer as binary, and a literal per call allocates.
+const AS_TEXT = { binary: false };
+const AS_BINARY = { binary: true };
+
 /** A raw WebSocket (npm `ws`) carrying STOMP frames one per WebSocket message. */
-export class WebSocketConnection implements StompConnection {
+export class WebSocketConnection implements StompConnection, OutboundSink<WebSocketFrame>, CorkOwner {
   readonly transport: TransportName = 'raw-websocket';
   readonly textOnly = false;
   private readonly queue: OutboundQueue<WebSocketFrame>;
   private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
   private closeReason: ConnectionCloseReason = 'transport-closed';
+  private readonly raw: Socket;
+  corkedBytes = 0;
 
   constructor(
     readonly id: string,
@@ -22,15 +35,8 @@ export class WebSocketConnection implements StompConnection {
     readonly request: ConnectionRequestInfo,
     limits: OutboundLimits,
   ) {
-    this.queue = new OutboundQueue<WebSocketFrame>(
-      {
-        backlogBytes: () => socket.bufferedAmount,
-        write: (frame) => socket.send(frame.data, { binary: frame.binary }),
-        whenDrained: (callback) => whenSocketDrained(socket, callback),
-      },
-      limits,
-      (reason) => this.terminate(reason),
-    );
+    this.raw = (socket as unknown as { _socket: Socket })._socket;
+    this.queue = new OutboundQueue<WebSocketFrame>(this, limits);
     // ws refuses oversized messages (close 1009) and invalid UTF-8 (1007) itself and then emits
     // 'error'; without a listener that error would take the whole process down.
     socket.on('error', () => socket.terminate());
@@ -42,11 +48,34 @@ export class WebSocketConnection implements StompConnection {
 
   send(frame: Buffer, binary: boolean): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.queue.push({ data: frame, binary, length: frame.length });
+    this.queue.push(binary ? new BinaryFrame(frame) : frame);
+  }
+
+  backlogBytes(): number {
+    return this.raw.writableLength;
+  }
+
+  write(frame: WebSocketFrame): void {
+    corkUntilNextTick(this.raw, this, frame.length);
+    if (frame instanceof BinaryFrame) this.socket.send(frame.data, AS_BINARY);
+    else this.socket.send(frame, AS_TEXT);
+  }
+
+  /** `ws` has no drain event of its own; its socket has. A closed socket never drains, so close also ends the wait. */
+  whenDrained(callback: () => void): void {
+    const raw = this.raw;
+    const done = (): void => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      callback();
+    };
+    raw.on('drain', done);
+    raw.on('close', done);
   }
 
   close(code: number, reason: string): void {
     this.queue.close();
+    uncorkNow(this.raw);
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       this.socket.close(code, reason);
       // A client that does not answer the close handshake must not keep the socket open.
@@ -62,9 +91,9 @@ export class WebSocketConnection implements StompConnection {
     this.closeListeners.push(listener);
   }
 
-  private terminate(reason: ConnectionCloseReason): void {
+  /** The client is not reading, so a close handshake would queue behind the data it ignores. */
+  overflow(reason: ConnectionCloseReason): void {
     this.closeReason = reason;
-    // The client is not reading, so a close handshake would queue behind the data it ignores.
     this.socket.terminate();
   }
 }
@@ -75,15 +104,3 @@ function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
   return Buffer.from(data);
 }
 
-/** `ws` has no drain event of its own; its socket has. A closed socket never drains, so close also ends the wait. */
-function whenSocketDrained(socket: WebSocket, callback: () => void): void {
-  const raw = (socket as unknown as { _socket?: NodeJS.EventEmitter })._socket;
-  if (!raw) return;
-  const done = (): void => {
-    raw.off('drain', done);
-    raw.off('close', done);
-    callback();
-  };
-  raw.on('drain', done);
-  raw.on('close', done);
-}

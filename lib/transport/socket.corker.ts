@@ -1,0 +1,47 @@
+import type { Writable } from 'node:stream';
+
+/** Whoever corked a socket: counts what it wrote while corked. */
+export interface CorkOwner {
+  corkedBytes: number;
+}
+
+/**
+ * Past this many bytes in one tick the socket is written out at once: batching helps small frames,
+ * and the backlog a flow-control check sees must stay what the kernel has not taken, not what we held.
+ */
+const MAX_CORKED_BYTES = 16 * 1024;
+
+const sockets: Writable[] = [];
+const owners: CorkOwner[] = [];
+
+function uncorkAll(): void {
+  for (let i = 0; i < sockets.length; i++) {
+    sockets[i].uncork();
+    owners[i].corkedBytes = 0;
+  }
+  sockets.length = 0;
+  owners.length = 0;
+}
+
+/**
+ * Holds a socket's writes until the current tick ends, so a fan-out that sends this socket
+ * several frames costs one write syscall, not one per frame (the profile showed `writev` at
+ * three quarters of the server's time). One shared list and one nextTick for all sockets:
+ * nothing is allocated per message. Call it before each write of `bytes`.
+ */
+export function corkUntilNextTick(socket: Writable, owner: CorkOwner, bytes: number): void {
+  if (owner.corkedBytes + bytes > MAX_CORKED_BYTES && socket.writableCorked > 0) {
+    uncorkNow(socket);
+    owner.corkedBytes = 0;
+  }
+  owner.corkedBytes += bytes;
+  if (socket.writableCorked > 0 || socket.destroyed) return;
+  socket.cork();
+  if (sockets.push(socket) === 1) process.nextTick(uncorkAll);
+  owners.push(owner);
+}
+
+/** Writes out now what a socket holds corked, before the socket is closed or destroyed. */
+export function uncorkNow(socket: Writable | undefined): void {
+  while (socket && socket.writableCorked > 0) socket.uncork();
+}
