@@ -18,6 +18,7 @@ import type { DispatcherLog } from './message.dispatcher.js';
 export type StompServerLog = EndpointLog & DispatcherLog;
 import type { StompConnection } from './transport/stomp.connection.js';
 import type { SessionLimits } from './session/session.types.js';
+import { HeartbeatWheel } from './session/heartbeat.wheel.js';
 
 /**
  * The whole STOMP server without Nest: endpoint, sessions, dispatcher, broker and template,
@@ -32,6 +33,7 @@ export class StompServer {
   readonly events = new StompEvents();
   private readonly registrar: EndpointRegistrar;
   private readonly sessions = new Set<StompSession>();
+  private readonly heartbeats = new HeartbeatWheel();
   /** One object for every session: a copy per session cost a hidden class and ~1 KB each. */
   private readonly sessionLimits: SessionLimits;
 
@@ -70,12 +72,13 @@ export class StompServer {
       session.close('shutdown', CLOSE_CODES.goingAway, 'Server shutting down');
     }
     this.registrar.detach();
+    this.heartbeats.stop();
     await this.broker.close();
     this.events.complete();
   }
 
   private open(connection: StompConnection): void {
-    const session = new StompSession(connection, this.dispatcher, this.sessionLimits, this.registry.counters);
+    const session = new StompSession(connection, this.dispatcher, this.sessionLimits, this.registry.counters, this.heartbeats);
     this.sessions.add(session);
     connection.onClose(() => this.sessions.delete(session));
   }

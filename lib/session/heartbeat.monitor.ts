@@ -1,3 +1,5 @@
+import type { HeartbeatMember, HeartbeatWheel } from './heartbeat.wheel.js';
+
 /** What the monitor does when a period passes. */
 export interface HeartbeatActions {
   /** Nothing was written for a whole period: send an EOL. */
@@ -8,29 +10,22 @@ export interface HeartbeatActions {
 
 /**
  * Both directions of STOMP heart-beating for one session. Reads and writes only set a flag, so
- * the hot path pays nothing; the timers look at the flags once a period.
+ * the hot path pays nothing; the shared wheel looks at the flags once a period.
  */
-export class HeartbeatMonitor {
+export class HeartbeatMonitor implements HeartbeatMember {
   private wrote = false;
   private read = false;
   private missed = 0;
-  private readonly sendTimer: NodeJS.Timeout | undefined;
-  private readonly receiveTimer: NodeJS.Timeout | undefined;
 
-  constructor(sendIntervalMs: number, receiveTimeoutMs: number, graceFactor: number, actions: HeartbeatActions) {
-    if (sendIntervalMs > 0) {
-      this.sendTimer = setInterval(() => {
-        if (!this.wrote) actions.sendHeartbeat();
-        this.wrote = false;
-      }, sendIntervalMs);
-    }
-    if (receiveTimeoutMs > 0) {
-      this.receiveTimer = setInterval(() => {
-        this.missed = this.read ? 0 : this.missed + 1;
-        this.read = false;
-        if (this.missed >= graceFactor) actions.peerSilent(receiveTimeoutMs * this.missed);
-      }, receiveTimeoutMs);
-    }
+  constructor(
+    private readonly sendIntervalMs: number,
+    private readonly receiveTimeoutMs: number,
+    private readonly graceFactor: number,
+    private readonly actions: HeartbeatActions,
+    private readonly wheel: HeartbeatWheel,
+  ) {
+    if (sendIntervalMs > 0) wheel.join(sendIntervalMs, this);
+    if (receiveTimeoutMs > 0 && receiveTimeoutMs !== sendIntervalMs) wheel.join(receiveTimeoutMs, this);
   }
 
   markRead(): void {
@@ -41,8 +36,20 @@ export class HeartbeatMonitor {
     this.wrote = true;
   }
 
+  onPeriod(periodMs: number): void {
+    if (periodMs === this.sendIntervalMs) {
+      if (!this.wrote) this.actions.sendHeartbeat();
+      this.wrote = false;
+    }
+    if (periodMs === this.receiveTimeoutMs) {
+      this.missed = this.read ? 0 : this.missed + 1;
+      this.read = false;
+      if (this.missed >= this.graceFactor) this.actions.peerSilent(this.receiveTimeoutMs * this.missed);
+    }
+  }
+
   stop(): void {
-    clearInterval(this.sendTimer);
-    clearInterval(this.receiveTimer);
+    if (this.sendIntervalMs > 0) this.wheel.leave(this.sendIntervalMs, this);
+    if (this.receiveTimeoutMs > 0) this.wheel.leave(this.receiveTimeoutMs, this);
   }
 }

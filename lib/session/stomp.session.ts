@@ -10,7 +10,8 @@ import type { StompConnection } from '../transport/stomp.connection.js';
 import { CLOSE_CODES } from '../stomp.constants.js';
 import type { StompCounters } from './stomp.counters.js';
 import type { SessionCloseReason, SessionLimits, SessionRouter } from './session.types.js';
-import { HeartbeatMonitor } from './heartbeat.monitor.js';
+import { HeartbeatMonitor, type HeartbeatActions } from './heartbeat.monitor.js';
+import type { HeartbeatWheel } from './heartbeat.wheel.js';
 import { TransactionBuffer } from './transaction.buffer.js';
 
 type SessionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
@@ -31,7 +32,7 @@ const SERVER_NAME = 'nestjs-stomp';
  * receipts, transactions, limits). It knows nothing of routing or Nest; it hands frames to
  * its router one at a time, in arrival order, waiting while the router works asynchronously.
  */
-export class StompSession implements BrokerSubscriber {
+export class StompSession implements BrokerSubscriber, HeartbeatActions {
   readonly subscriptions = new Map<string, SessionSubscription>();
   private attributeMap: Map<string, unknown> | undefined;
   principal: StompPrincipal | undefined;
@@ -51,6 +52,7 @@ export class StompSession implements BrokerSubscriber {
     private readonly router: SessionRouter,
     private readonly limits: SessionLimits,
     private readonly counters: StompCounters,
+    private readonly heartbeats: HeartbeatWheel,
   ) {
     this.parser = new FrameParser(
       { maxFrameBytes: limits.messageSizeLimit, maxHeaders: limits.maxHeaders, maxHeaderLineBytes: limits.maxHeaderLineLength },
@@ -99,6 +101,16 @@ export class StompSession implements BrokerSubscriber {
     const ack = ackMode !== 'auto' && this.version === '1.2' ? messageId : undefined;
     this.write(message.template.render(subscriptionId, messageId, this.version!, ack), message.binary);
     this.counters.messagesDelivered++;
+  }
+
+  /** Heart-beat due: an EOL (HeartbeatActions, called by the monitor). */
+  sendHeartbeat(): void {
+    this.write(EOL, false);
+  }
+
+  /** The client stayed silent past the grace period (HeartbeatActions). */
+  peerSilent(silentMs: number): void {
+    this.fail(new StompProtocolError('HEARTBEAT_TIMEOUT', `No heart-beat received for ${silentMs} ms`), 'heartbeat-timeout');
   }
 
   /** Sends a frame built here (CONNECTED, RECEIPT, ERROR, or a direct MESSAGE). */
@@ -237,11 +249,7 @@ export class StompSession implements BrokerSubscriber {
     };
     if (principal) headers['user-name'] = principal.name;
     this.sendFrame('CONNECTED', headers);
-    this.heartbeat = new HeartbeatMonitor(heartbeat.sendIntervalMs, heartbeat.receiveTimeoutMs, this.limits.heartbeatGraceFactor, {
-      sendHeartbeat: () => this.write(EOL, false),
-      peerSilent: (silentMs) =>
-        this.fail(new StompProtocolError('HEARTBEAT_TIMEOUT', `No heart-beat received for ${silentMs} ms`), 'heartbeat-timeout'),
-    });
+    this.heartbeat = new HeartbeatMonitor(heartbeat.sendIntervalMs, heartbeat.receiveTimeoutMs, this.limits.heartbeatGraceFactor, this, this.heartbeats);
     this.router.connected(this);
   }
 

@@ -4,6 +4,7 @@ import { serializeFrame } from '../../protocol/frame.serializer.js';
 import { negotiateHeartBeat, parseHeartBeat } from '../../protocol/heartbeat.negotiator.js';
 import type { StompCommand, StompFrame, StompHeaders } from '../../protocol/frame.model.js';
 import { HeartbeatMonitor } from '../../session/heartbeat.monitor.js';
+import { HeartbeatWheel } from '../../session/heartbeat.wheel.js';
 import type { ResolvedRelayOptions } from './relay.options.js';
 
 /** What the client reports to its owner. */
@@ -24,6 +25,7 @@ const BROKER_FRAME_LIMIT = 64 * 1024 * 1024;
 export class StompTcpClient {
   private socket: Socket | undefined;
   private heartbeat: HeartbeatMonitor | undefined;
+  private readonly heartbeats = new HeartbeatWheel();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private isConnected = false;
@@ -109,10 +111,13 @@ export class StompTcpClient {
     if (frame.command === 'CONNECTED') {
       const negotiated = negotiateHeartBeat(this.options.heartbeat, parseHeartBeat(frame.headers['heart-beat']));
       // The broker's view: it sends every negotiated.receive, and expects from us every negotiated.send.
-      this.heartbeat = new HeartbeatMonitor(negotiated.receiveTimeoutMs, negotiated.sendIntervalMs, 3, {
-        sendHeartbeat: () => this.socket?.write(EOL),
-        peerSilent: () => this.socket?.destroy(),
-      });
+      this.heartbeat = new HeartbeatMonitor(
+        negotiated.receiveTimeoutMs,
+        negotiated.sendIntervalMs,
+        3,
+        { sendHeartbeat: () => this.socket?.write(EOL), peerSilent: () => this.socket?.destroy() },
+        this.heartbeats,
+      );
       this.isConnected = true;
       this.events.connected();
       this.settleFirstAttempt();
