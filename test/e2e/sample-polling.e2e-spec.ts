@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { get, type Server } from 'node:http';
+import { ChainSimulator } from '../../sample-app/src/chain/chain.simulator.js';
 import { DashboardFeed } from '../../sample-app/src/chain/dashboard.feed.js';
 import type { UpdatesResponse } from '../../sample-app/src/polling/polling.controller.js';
 import { FROZEN_CHAIN, startSample, type RunningSample } from '../fixtures/sample-app.fixture.js';
@@ -55,6 +56,25 @@ describe('sample app: the dashboard over HTTP polling and long polling', () => {
     const body = (await response.json()) as UpdatesResponse;
     expect(body.updates[0].seq).toBe(since + 1);
     expect(await published).toBe(since + 1);
+  });
+
+  it('long polling: an answer given mid-tick says where to continue, so the rest of the tick comes next and nothing is skipped', async () => {
+    const feed = frozen.app.get(DashboardFeed);
+    const since = feed.lastSeq;
+    // The request is held once its waiter subscribes to the feed: one more observer than before.
+    const feedSubject = (feed as unknown as { subject: { observers: unknown[] } }).subject;
+    const observersBefore = feedSubject.observers.length;
+    const response = fetch(`${frozen.baseUrl}/api/dashboard/long-poll?since=${since}`);
+    for (let i = 0; i < 500 && feedSubject.observers.length === observersBefore; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(feedSubject.observers.length).toBe(observersBefore + 1);
+    // Then a whole tick is published at once.
+    const supply = frozen.app.get(ChainSimulator).snapshot().supply;
+    for (let i = 0; i < 3; i++) feed.publish('supply', supply);
+    const first = (await (await response).json()) as UpdatesResponse;
+    expect(first.updates[0].seq).toBe(since + 1);
+    expect(first.seq).toBe(first.updates[first.updates.length - 1].seq);
+    const rest = first.seq === since + 3 ? [] : ((await (await fetch(`${frozen.baseUrl}/api/dashboard/long-poll?since=${first.seq}`)).json()) as UpdatesResponse).updates;
+    expect([...first.updates, ...rest].map((u) => u.seq)).toEqual([since + 1, since + 2, since + 3]);
   });
 
   it('long polling: 204 when nothing happens within the timeout; the client just asks again', async () => {

@@ -36,8 +36,7 @@ export class PollingController {
   /** Polling: the updates after `since`, answered at once (often empty). */
   @Get('updates')
   updates(@Query('since') since: string | undefined): UpdatesResponse {
-    const after = parseSince(since);
-    return { seq: this.feed.lastSeq, updates: this.kept(this.feed.after(after)) };
+    return answer(this.kept(this.feed.after(parseSince(since))), this.feed.lastSeq);
   }
 
   /**
@@ -54,7 +53,7 @@ export class PollingController {
       const updates = this.kept(await waitForUpdates(this.feed, after, this.config.longPollTimeoutMs, clientGone.signal));
       if (clientGone.signal.aborted) return;
       if (updates.length === 0) response.status(204).end();
-      else response.json({ seq: this.feed.lastSeq, updates } satisfies UpdatesResponse);
+      else response.json(answer(updates, this.feed.lastSeq));
     } finally {
       response.off('close', abort);
     }
@@ -64,6 +63,14 @@ export class PollingController {
     if (updates === undefined) throw new GoneException('Those updates are no longer kept: GET /api/dashboard again and continue from its seq');
     return updates;
   }
+}
+
+/**
+ * `seq` is that of the last update in the answer: one chain tick publishes several updates, and the
+ * waiter may have answered before the tick ended, so the feed's newest seq could skip some.
+ */
+function answer(updates: DashboardUpdate[], lastSeq: number): UpdatesResponse {
+  return { seq: updates.at(-1)?.seq ?? lastSeq, updates };
 }
 
 function parseSince(since: string | undefined): number {
