@@ -2,7 +2,6 @@ import type { Connection as SockJsNodeConnection } from 'sockjs';
 import type { Writable } from 'node:stream';
 import type { OverflowPolicy } from '../stomp.constants.js';
 import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
-import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
 import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection, TransportName } from './stomp.connection.js';
 
 /** The parts of sockjs-node 0.3.24's private session that flow control needs (the package is pinned). */
@@ -27,9 +26,8 @@ export interface SockJsLimits extends OutboundLimits {
  * are between two polling requests; this adds Spring's `httpMessageCacheSize` bound to that buffer
  * and the byte budget of OutboundQueue in front of streaming sockets.
  */
-export class SockJsConnection implements StompConnection, OutboundSink<string>, CorkOwner {
+export class SockJsConnection implements StompConnection, OutboundSink<string> {
   readonly textOnly = true;
-  corkedBytes = 0;
   private readonly queue: OutboundQueue<string>;
   private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
   private drainTimer: NodeJS.Timeout | undefined;
@@ -55,7 +53,6 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
 
   close(code: number, reason: string): void {
     this.queue.close();
-    uncorkNow(this.socket() ?? undefined);
     closeWithCode(this.conn, code, reason);
   }
 
@@ -92,8 +89,7 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
       session.send_buffer.shift();
       this.queue.dropped++;
     }
-    const socket = this.socket();
-    if (socket) corkUntilNextTick(socket, this, text.length);
+    // Not corked as raw WebSocket is: sockjs-node's transports pipe into the socket and pause on its backpressure.
     this.conn.write(text);
   }
 
