@@ -27,6 +27,10 @@ const DIGITS = /^\d+$/;
 
 type State = 'command' | 'headers' | 'body';
 
+// Shared by every parser: a Set per session would cost ~0.5 KB each.
+const CLIENT_COMMAND_SET: ReadonlySet<string> = new Set<string>(CLIENT_COMMANDS);
+const SERVER_COMMAND_SET: ReadonlySet<string> = new Set<string>(SERVER_COMMANDS);
+
 /**
  * Streaming STOMP frame decoder: an explicit state machine (as `ws`'s Receiver) that consumes
  * only complete lines/bodies and otherwise waits for more bytes. Chunks are kept in a list and
@@ -59,7 +63,7 @@ export class FrameParser {
     private readonly onFrame: (frame: StompFrame) => void,
     accept: 'client' | 'server' = 'client',
   ) {
-    this.commands = new Set<string>(accept === 'client' ? CLIENT_COMMANDS : SERVER_COMMANDS);
+    this.commands = accept === 'client' ? CLIENT_COMMAND_SET : SERVER_COMMAND_SET;
   }
 
   /** Bytes received but not yet part of an emitted frame. */

@@ -18,6 +18,8 @@ export interface OutboundLimits {
   overflowPolicy: OverflowPolicy;
 }
 
+const EMPTY: never[] = [];
+
 /** Node keeps writing into a socket's memory without bound; above this backlog we hold frames ourselves. */
 const SOCKET_HIGH_WATER = 64 * 1024;
 /** The socket may hold at most this share of the budget, so the rest stays in our queue, where drop-oldest can reach it. */
@@ -29,7 +31,8 @@ const SOCKET_SHARE_OF_BUDGET = 4;
  * they wait here, and `drop-oldest` can still drop them (bytes already in a socket cannot be taken back).
  */
 export class OutboundQueue<T extends { length: number }> {
-  private readonly pending: T[] = [];
+  // Made when first needed: most clients keep up, and then nothing ever waits here.
+  private pending: T[] = EMPTY as T[];
   private pendingHead = 0;
   private pendingBytes = 0;
   private stalledSince = 0;
@@ -74,6 +77,7 @@ export class OutboundQueue<T extends { length: number }> {
     if (this.stalledSince === 0) this.stalledSince = now;
     else if (now - this.stalledSince > this.limits.sendTimeLimit) return this.overflow('send-time-limit');
 
+    if (this.pending === EMPTY) this.pending = [];
     this.pending.push(item);
     this.pendingBytes += item.length;
     while (this.pendingHead < this.pending.length && this.pendingBytes + this.sink.backlogBytes() > this.limits.sendBufferSizeLimit) {
