@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fileLimit, sleep, withTimeout } from './lib/util.mjs';
 import { MODES, MODE_KEYS } from './comet/modes.mjs';
 import { htmlReport, markdownTable, summaryLine, textTable } from './comet/report.mjs';
+import { children, killAll } from './lib/children.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -45,27 +46,6 @@ for (const mode of SELECTED) if (!MODE_KEYS.includes(mode)) throw new Error(`unk
 if (!['response', 'last-update'].includes(LONG_POLL_SINCE)) throw new Error(`--long-poll-since is 'response' or 'last-update'`);
 
 // ---------------------------------------------------------------- children, always killed
-const children = new Set();
-function killAll() {
-  for (const child of children) {
-    try {
-      child.kill('SIGKILL');
-    } catch {}
-  }
-  children.clear();
-}
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    killAll();
-    process.exit(130);
-  });
-}
-process.on('uncaughtException', (error) => {
-  console.error(error);
-  killAll();
-  process.exit(1);
-});
 
 /** A forked process with its last output lines kept for error reports. */
 function spawnNode(file, { execArgv = [], env = process.env } = {}) {

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { htmlReport, metricsOf, summaryLine, textTable } from './lib/report.mjs';
 import { REAL_KINDS } from './lib/real-clients.mjs';
 import { fileLimit, sleep, withTimeout } from './lib/util.mjs';
+import { children, killAll } from './lib/children.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -36,27 +37,6 @@ const IMPLS = [
 ];
 
 // ---------------------------------------------------------------- children, always killed
-const children = new Set();
-function killAll() {
-  for (const child of children) {
-    try {
-      child.kill('SIGKILL');
-    } catch {}
-  }
-  children.clear();
-}
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    killAll();
-    process.exit(130);
-  });
-}
-process.on('uncaughtException', (error) => {
-  console.error(error);
-  killAll();
-  process.exit(1);
-});
 
 /** A forked bench process: its output kept (last lines) for error reports, its IPC messages routed. */
 function spawnNode(file, execArgv) {

@@ -226,50 +226,30 @@ export class SockJsWebSocketClient extends RawStompClient {
     this.login = login;
   }
 
-  connect(timeoutMs = 15_000) {
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (error) {
-          this.expectedClose = true;
-          this.ws?.terminate();
-          reject(error);
-        } else resolve(this);
-      };
-      const timer = setTimeout(() => settle(new Error(`no CONNECTED in ${timeoutMs} ms`)), timeoutMs);
-      this.connectedResolve = () => settle();
-      const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
-      this.ws = ws;
-      ws.on('message', (data) => {
-        const text = data.toString('utf8');
-        const kind = text[0];
-        if (kind === 'a') {
-          for (const frame of JSON.parse(text.slice(1))) {
-            if (frame.charCodeAt(0) === 0x4d) this.onMessage?.(frame, frame.indexOf('\n\n') + 2);
-            else if (frame !== '\n') {
-              this.handleControl(frame);
-              if (frame.startsWith('ERROR')) settle(new Error(`ERROR frame: ${this.errors.at(-1)}`));
-            }
-          }
-        } else if (kind === 'o') {
-          this.write(connectFrame(this.login));
-        } else if (kind === 'c') {
-          this.errors.push(`sockjs close ${text.slice(1)}`);
-          settle(new Error(`sockjs closed: ${text.slice(1)}`));
+  openSocket(timeoutMs) {
+    return new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+  }
+
+  /** SockJS opens with an `o` frame; CONNECT goes after it. */
+  onSocketOpen() {}
+
+  onSocketData(data, settle) {
+    const text = data.toString('utf8');
+    const kind = text[0];
+    if (kind === 'a') {
+      for (const frame of JSON.parse(text.slice(1))) {
+        if (frame.charCodeAt(0) === 0x4d) this.onMessage?.(frame, frame.indexOf('\n\n') + 2);
+        else if (frame !== '\n') {
+          this.handleControl(frame);
+          if (frame.startsWith('ERROR')) settle(new Error(`ERROR frame: ${this.errors.at(-1)}`));
         }
-      });
-      ws.on('error', (error) => {
-        this.errors.push(error.message);
-        settle(error);
-      });
-      ws.on('close', () => {
-        settle(new Error('closed before CONNECTED'));
-        this.markClosed();
-      });
-    });
+      }
+    } else if (kind === 'o') {
+      this.write(connectFrame(this.login));
+    } else if (kind === 'c') {
+      this.errors.push(`sockjs close ${text.slice(1)}`);
+      settle(new Error(`sockjs closed: ${text.slice(1)}`));
+    }
   }
 
   write(text) {

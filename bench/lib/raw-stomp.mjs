@@ -115,18 +115,10 @@ export class RawStompClient extends ClientBase {
       };
       const timer = setTimeout(() => settle(new Error(`no CONNECTED in ${timeoutMs} ms`)), timeoutMs);
       this.connectedResolve = () => settle();
-      const ws = new WebSocket(this.url, this.protocols, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+      const ws = this.openSocket(timeoutMs);
       this.ws = ws;
-      ws.on('open', () => ws.send(CONNECT_FRAME));
-      ws.on('message', (data) => {
-        const first = data[0];
-        if (first === M) {
-          this.onMessage?.(data, data.indexOf(DOUBLE_LF) + 2);
-        } else if (first === R || first === C || first === E) {
-          this.handleControl(data.toString('utf8'));
-          if (first === E) settle(new Error(`ERROR frame: ${this.errors.at(-1)}`));
-        }
-      });
+      ws.on('open', () => this.onSocketOpen());
+      ws.on('message', (data) => this.onSocketData(data, settle));
       ws.on('error', (error) => {
         this.errors.push(error.message);
         settle(error);
@@ -137,6 +129,27 @@ export class RawStompClient extends ClientBase {
       });
     });
   }
+
+  /** The WebSocket to speak over; SockJS's websocket transport overrides it. */
+  openSocket(timeoutMs) {
+    return new WebSocket(this.url, this.protocols, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+  }
+
+  onSocketOpen() {
+    this.ws.send(CONNECT_FRAME);
+  }
+
+  /** One WebSocket message: one STOMP frame here; `settle(error?)` ends the connect phase. */
+  onSocketData(data, settle) {
+    const first = data[0];
+    if (first === M) {
+      this.onMessage?.(data, data.indexOf(DOUBLE_LF) + 2);
+    } else if (first === R || first === C || first === E) {
+      this.handleControl(data.toString('utf8'));
+      if (first === E) settle(new Error(`ERROR frame: ${this.errors.at(-1)}`));
+    }
+  }
+
 
   write(text) {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
