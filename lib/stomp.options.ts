@@ -52,6 +52,29 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'handlerErrors', 'errorDestination',
 ]);
 
+/** Spring configuration names users bring along, and the option that does the same here. */
+const SPRING_NAMES: Readonly<Record<string, string>> = {
+  enableSimpleBroker: 'brokerPrefixes',
+  simpleBroker: 'brokerPrefixes',
+  applicationDestinationPrefixes: 'appPrefix',
+  setApplicationDestinationPrefixes: 'appPrefix',
+  addEndpoint: 'endpoint',
+  allowedOriginPatterns: 'allowedOrigins',
+  setAllowedOriginPatterns: 'allowedOrigins',
+  enableStompBrokerRelay: 'relay',
+  heartbeatValue: 'heartbeat',
+  setHeartbeatValue: 'heartbeat',
+  heartbeatTime: 'sockJsHeartbeatTime',
+  setHeartbeatTime: 'sockJsHeartbeatTime',
+  timeToFirstMessage: 'connectTimeout',
+  setTimeToFirstMessage: 'connectTimeout',
+};
+
+/** `setStreamBytesLimit` → `streambyteslimit`: Spring setters name our options. */
+function springless(key: string): string {
+  return key.replace(/^set(?=[A-Z])/, '').toLowerCase();
+}
+
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
 export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedStompOptions {
   rejectUnknownOptions(options);
@@ -98,7 +121,7 @@ function rejectUnknownOptions(options: object): void {
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) {
-      const hint = [...KNOWN_OPTIONS].find((known) => editDistance(known.toLowerCase(), key.toLowerCase()) <= 2);
+      const hint = SPRING_NAMES[key] ?? [...KNOWN_OPTIONS].find((known) => editDistance(known.toLowerCase(), springless(key)) <= 2);
       throw new StompOptionsError(
         `Unknown StompModule option '${key}'` + (hint ? `: did you mean '${hint}'?` : `; known options: ${[...KNOWN_OPTIONS].join(', ')}`),
       );

@@ -134,6 +134,16 @@ describe('StompModule: invalid options fail at bootstrap with a helpful message'
     expect(error.message).toMatch(/did you mean 'streamBytesLimit'/);
   });
 
+  it.each([
+    ['enableSimpleBroker', 'brokerPrefixes'],
+    ['setApplicationDestinationPrefixes', 'appPrefix'],
+    ['setStreamBytesLimit', 'streamBytesLimit'],
+    ['setHttpMessageCacheSize', 'httpMessageCacheSize'],
+  ])('a Spring name (%s) points to our option (%s)', async (spring, ours) => {
+    const error = await bootError(() => StompModule.forRoot({ [spring]: ['/topic'] } as StompModuleOptions));
+    expect(error.message).toContain(`did you mean '${ours}'`);
+  });
+
   it('other bad values say what to write', async () => {
     const heartbeat = await bootError(() => StompModule.forRoot({ heartbeat: [1] as unknown as [number, number] }));
     expect(heartbeat.message).toMatch(/heartbeat.*\[sendEveryMs, expectEveryMs\]/);
