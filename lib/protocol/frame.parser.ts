@@ -28,6 +28,7 @@ const DIGITS = /^\d+$/;
 type State = 'command' | 'headers' | 'body';
 
 // Shared by every parser: a Set per session would cost ~0.5 KB each.
+const NO_HEADERS = Object.freeze(Object.create(null)) as StompHeaders;
 const CLIENT_COMMAND_SET: ReadonlySet<string> = new Set<string>(CLIENT_COMMANDS);
 const SERVER_COMMAND_SET: ReadonlySet<string> = new Set<string>(SERVER_COMMANDS);
 
@@ -53,7 +54,9 @@ export class FrameParser {
   private state: State = 'command';
   private frameBytes = 0;
   private command: StompCommand = 'CONNECT';
-  private headers: StompHeaders = Object.create(null) as StompHeaders;
+  // A fresh null-prototype map per frame (a header named `__proto__` stays a header); between frames none is held,
+  // which keeps idle sessions small and lets the CONNECT frame's passcode go.
+  private headers: StompHeaders = NO_HEADERS;
   private headerCount = 0;
   private contentLength = -1;
   private error: StompProtocolError | undefined;
@@ -188,6 +191,7 @@ export class FrameParser {
       this.consume(1);
     }
     const frame: StompFrame = { command: this.command, headers: this.headers, body };
+    this.headers = NO_HEADERS;
     this.state = 'command';
     this.frameBytes = 0;
     this.onFrame(frame);

@@ -14,6 +14,7 @@ import { WebSocketConnection } from './websocket.connection.js';
 type Listener = (...args: unknown[]) => void;
 type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex, head?: Buffer) => boolean;
 
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 const CLIENT_LIBRARY_FILE = 'sockjs-client.min.js';
 const SEND_PATH = /\/(xhr_send|jsonp_send)$/;
@@ -135,7 +136,9 @@ export class EndpointRegistrar {
   }
 
   private acceptWebSocket(ws: WebSocket, req: IncomingMessage): void {
-    const request = { url: req.url ?? '', remoteAddress: req.socket.remoteAddress, headers: req.headers };
+    // Only the authenticate hook reads request headers; an idle session need not keep them otherwise.
+    const headers = this.options.authenticate ? req.headers : NO_HEADERS;
+    const request = { url: req.url ?? '', remoteAddress: req.socket.remoteAddress, headers };
     this.track(new WebSocketConnection(randomUUID(), ws, request, this.options));
   }
 

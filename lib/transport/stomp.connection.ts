@@ -15,7 +15,8 @@ export type ConnectionCloseReason = 'transport-closed' | 'send-buffer-overflow' 
 export interface ConnectionRequestInfo {
   url: string;
   remoteAddress: string | undefined;
-  headers: Record<string, string | string[] | undefined>;
+  /** For the `authenticate` hook: empty on raw WebSocket sessions when no hook is configured. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /**
