@@ -1,13 +1,14 @@
 import { StompProtocolError, clipForError as clip } from './errors/protocol.error.js';
 import type { StompFrame, StompHeaders } from './protocol/frame.model.js';
 import type { AckMode, MessageBroker } from './broker/message-broker.interface.js';
-import type { StompConnectInfo, StompPrincipal } from './interfaces/stomp-module-options.interface.js';
+import type { StompPrincipal } from './interfaces/stomp-module-options.interface.js';
 import type { SessionCloseReason, SessionRouter } from './session/session.types.js';
 import type { StompBrokerRegistry } from './session/stomp.registry.js';
 import type { StompSession } from './session/stomp.session.js';
 import type { ResolvedStompOptions } from './stomp.options.js';
 import { toOutboundMessage } from './broker/simple.broker.js';
 import { UserDestinationRegistry } from './user/user-destination.registry.js';
+import { ConnectAuthenticator } from './session/connect.authenticator.js';
 import type { StompEvents } from './events/stomp.events.js';
 import type { DestinationAuthorizer } from './security/destination.authorizer.js';
 
@@ -35,6 +36,7 @@ const HOP_HEADERS: ReadonlySet<string> = new Set([
 export class MessageDispatcher implements SessionRouter {
   applicationHandler: ApplicationDestinationHandler | undefined;
   private readonly userSubscriptions = new UserDestinationRegistry();
+  private readonly authenticator: ConnectAuthenticator;
 
   constructor(
     private readonly options: ResolvedStompOptions,
@@ -44,44 +46,12 @@ export class MessageDispatcher implements SessionRouter {
     private readonly authorizer: DestinationAuthorizer,
     private readonly log: DispatcherLog,
   ) {
+    this.authenticator = new ConnectAuthenticator(options.authenticate, events);
     broker.onUserMessage = (message) => this.deliverToUser(message.user, message.destination, message.headers, message.body);
   }
 
-  async authenticate(session: StompSession, frame: StompFrame): Promise<StompPrincipal | undefined> {
-    const principal = await this.principalOf(session, frame);
-    const { transport } = session.connection;
-    try {
-      await this.events.emitConnect({ type: 'connect', sessionId: session.id, user: principal?.name ?? session.id, principal, transport, headers: frame.headers });
-    } catch (error) {
-      throw error instanceof StompProtocolError ? error : new StompProtocolError('AUTHENTICATION_FAILED', 'Connection refused');
-    }
-    return principal;
-  }
-
-  private async principalOf(session: StompSession, frame: StompFrame): Promise<StompPrincipal | undefined> {
-    const hook = this.options.authenticate;
-    if (!hook) return undefined;
-    const { request, transport } = session.connection;
-    const info: StompConnectInfo = {
-      headers: frame.headers,
-      url: request.url,
-      remoteAddress: request.remoteAddress,
-      requestHeaders: request.headers,
-      transport,
-      sessionId: session.id,
-    };
-    let principal: StompPrincipal | null | undefined;
-    try {
-      principal = await hook(info);
-    } catch (error) {
-      // The hook may explain itself through a StompProtocolError; anything else stays on the server.
-      if (error instanceof StompProtocolError) throw error;
-      throw new StompProtocolError('AUTHENTICATION_FAILED', 'Authentication failed');
-    }
-    if (!principal || typeof principal.name !== 'string' || principal.name === '') {
-      throw new StompProtocolError('AUTHENTICATION_FAILED', 'Authentication failed');
-    }
-    return principal;
+  authenticate(session: StompSession, frame: StompFrame): Promise<StompPrincipal | undefined> {
+    return this.authenticator.authenticate(session, frame);
   }
 
   connected(session: StompSession): void {
