@@ -6,8 +6,7 @@ import type { SessionCloseReason, SessionRouter } from './session/session.types.
 import type { StompBrokerRegistry } from './session/stomp.registry.js';
 import type { StompSession } from './session/stomp.session.js';
 import type { ResolvedStompOptions } from './stomp.options.js';
-import { toOutboundMessage } from './broker/simple.broker.js';
-import { UserDestinationRegistry } from './user/user-destination.registry.js';
+import { UserDestinationRouter } from './user/user-destination.router.js';
 import { ConnectAuthenticator } from './session/connect.authenticator.js';
 import type { StompEvents } from './events/stomp.events.js';
 import type { DestinationAuthorizer } from './security/destination.authorizer.js';
@@ -35,7 +34,7 @@ const HOP_HEADERS: ReadonlySet<string> = new Set([
  */
 export class MessageDispatcher implements SessionRouter {
   applicationHandler: ApplicationDestinationHandler | undefined;
-  private readonly userSubscriptions = new UserDestinationRegistry();
+  private readonly users: UserDestinationRouter;
   private readonly authenticator: ConnectAuthenticator;
 
   constructor(
@@ -47,7 +46,8 @@ export class MessageDispatcher implements SessionRouter {
     private readonly log: DispatcherLog,
   ) {
     this.authenticator = new ConnectAuthenticator(options.authenticate, events);
-    broker.onUserMessage = (message) => this.deliverToUser(message.user, message.destination, message.headers, message.body);
+    this.users = new UserDestinationRouter(options.userDestinationPrefix, registry);
+    broker.onUserMessage = (message) => this.users.deliver(message.user, message.destination, message.headers, message.body);
   }
 
   authenticate(session: StompSession, frame: StompFrame): Promise<StompPrincipal | undefined> {
@@ -83,7 +83,7 @@ export class MessageDispatcher implements SessionRouter {
       if (!this.applicationHandler) throw noHandler(destination);
       return this.applicationHandler.handleSend(session, appDestination, frame);
     }
-    if (this.isUserDestination(destination)) {
+    if (this.users.claims(destination)) {
       throw new StompProtocolError('FORBIDDEN_DESTINATION', `Clients cannot send to user destinations ('${clip(destination)}')`);
     }
     this.requireBrokerDestination(destination);
@@ -96,10 +96,7 @@ export class MessageDispatcher implements SessionRouter {
       if (!this.applicationHandler) throw noHandler(destination);
       return this.applicationHandler.handleSubscribe(session, appDestination, subscriptionId, frame);
     }
-    if (this.isUserDestination(destination)) {
-      this.requireExactUserDestination(destination);
-      return this.userSubscriptions.add(session.id, subscriptionId, destination, ackMode);
-    }
+    if (this.users.claims(destination)) return this.users.subscribe(session.id, subscriptionId, destination, ackMode);
     this.requireBrokerDestination(destination);
     rejectClientRegex(destination);
     return this.broker.subscribe(session, subscriptionId, destination, ackMode);
@@ -107,7 +104,7 @@ export class MessageDispatcher implements SessionRouter {
 
   unsubscribe(session: StompSession, subscriptionId: string): void | Promise<void> {
     this.events.emit({ type: 'unsubscribe', ...sessionFacts(session), subscriptionId });
-    if (this.userSubscriptions.remove(session.id, subscriptionId)) return;
+    if (this.users.unsubscribe(session.id, subscriptionId)) return;
     return this.broker.unsubscribe(session.id, subscriptionId);
   }
 
@@ -116,7 +113,7 @@ export class MessageDispatcher implements SessionRouter {
   }
 
   closed(session: StompSession, reason: SessionCloseReason): void {
-    this.userSubscriptions.removeSession(session.id);
+    this.users.sessionClosed(session.id);
     void this.broker.sessionClosed(session.id);
     this.registry.remove(session);
     this.events.emit({ type: 'disconnect', ...sessionFacts(session), reason });
@@ -126,7 +123,7 @@ export class MessageDispatcher implements SessionRouter {
   refused(session: StompSession, frame: StompFrame, error: StompProtocolError): void {
     const receipt = frame.headers.receipt;
     const body = JSON.stringify({ message: error.message, destination: frame.headers.destination, ...(receipt !== undefined && { receipt }) });
-    const delivered = this.deliverToUser(session.userName, this.options.errorDestination, { 'content-type': 'application/json' }, Buffer.from(body), session.id);
+    const delivered = this.users.deliver(session.userName, this.options.errorDestination, { 'content-type': 'application/json' }, Buffer.from(body), session.id);
     if (delivered === 0) session.fail(new StompProtocolError(error.code, error.message, error.headers), 'protocol-error', receipt);
   }
 
@@ -140,52 +137,19 @@ export class MessageDispatcher implements SessionRouter {
     return this.broker.publish({ destination, headers, body });
   }
 
-  /**
-   * Delivers to the sessions of one user (all of them, or only `onlySessionId`) that subscribed to
-   * `<userPrefix><destination>`; the MESSAGE shows that user destination, as in Spring.
-   */
+  /** To one user's sessions (all of them, or only `onlySessionId`), through the broker when it spans processes. */
   publishToUser(user: string, destination: string, headers: StompHeaders, body: Buffer, onlySessionId?: string): number {
     // A session lives in this process; a user may have sessions in every process the broker reaches.
     if (onlySessionId === undefined && this.broker.publishUserMessage) {
       this.broker.publishUserMessage({ user, destination, headers, body });
       return 0;
     }
-    return this.deliverToUser(user, destination, headers, body, onlySessionId);
-  }
-
-  private deliverToUser(user: string, destination: string, headers: StompHeaders, body: Buffer, onlySessionId?: string): number {
-    const userDestination = this.userDestination(destination);
-    const message = toOutboundMessage({ destination: userDestination, headers, body });
-    let deliveries = 0;
-    for (const session of this.registry.sessionsOf(user)) {
-      if (onlySessionId !== undefined && session.id !== onlySessionId) continue;
-      for (const subscription of this.userSubscriptions.subscriptionsTo(session.id, userDestination)) {
-        session.deliver(message, subscription.id, subscription.ackMode);
-        deliveries++;
-      }
-    }
-    return deliveries;
+    return this.users.deliver(user, destination, headers, body, onlySessionId);
   }
 
   /** A connected session by id. */
   session(sessionId: string): StompSession | undefined {
     return this.registry.session(sessionId);
-  }
-
-  /** `/queue/x` → `/user/queue/x`. */
-  userDestination(destination: string): string {
-    return this.options.userDestinationPrefix + (destination.startsWith('/') ? destination.slice(1) : destination);
-  }
-
-  isUserDestination(destination: string): boolean {
-    return destination.startsWith(this.options.userDestinationPrefix);
-  }
-
-  private requireExactUserDestination(destination: string): void {
-    const rest = destination.slice(this.options.userDestinationPrefix.length - 1);
-    if (/[*?{]/.test(rest) || rest.length < 2) {
-      throw new StompProtocolError('FORBIDDEN_DESTINATION', `Invalid user destination '${clip(destination)}': subscribe to an exact one such as '/user/queue/messages'`);
-    }
   }
 
   /** True for destinations the broker owns: under a broker prefix, or (with none configured) anything that is not the app's or a user's. */

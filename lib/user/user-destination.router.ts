@@ -1,0 +1,68 @@
+import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
+import type { AckMode } from '../broker/message-broker.interface.js';
+import { toOutboundMessage } from '../broker/simple.broker.js';
+import type { StompHeaders } from '../protocol/frame.model.js';
+import type { StompBrokerRegistry } from '../session/stomp.registry.js';
+import { UserDestinationRegistry } from './user-destination.registry.js';
+
+/**
+ * User destinations (`/user/queue/x`) in this process: who subscribed to what, and delivery to one
+ * user's sessions only. Kept apart from the broker, so no broker subscription ever sees them.
+ */
+export class UserDestinationRouter {
+  private readonly subscriptions = new UserDestinationRegistry();
+
+  constructor(
+    /** With its trailing slash, e.g. `/user/`. */
+    private readonly prefix: string,
+    private readonly sessions: StompBrokerRegistry,
+  ) {}
+
+  claims(destination: string): boolean {
+    return destination.startsWith(this.prefix);
+  }
+
+  /** `/queue/x` → `/user/queue/x`. */
+  userDestination(destination: string): string {
+    return this.prefix + (destination.startsWith('/') ? destination.slice(1) : destination);
+  }
+
+  /** Only exact destinations: a pattern under `/user/` would have nothing to resolve against. */
+  subscribe(sessionId: string, subscriptionId: string, destination: string, ackMode: AckMode): void {
+    const rest = destination.slice(this.prefix.length - 1);
+    if (/[*?{]/.test(rest) || rest.length < 2) {
+      throw new StompProtocolError(
+        'FORBIDDEN_DESTINATION',
+        `Invalid user destination '${clipForError(destination)}': subscribe to an exact one such as '/user/queue/messages'`,
+      );
+    }
+    this.subscriptions.add(sessionId, subscriptionId, destination, ackMode);
+  }
+
+  /** True when it was a user subscription of that session. */
+  unsubscribe(sessionId: string, subscriptionId: string): boolean {
+    return this.subscriptions.remove(sessionId, subscriptionId);
+  }
+
+  sessionClosed(sessionId: string): void {
+    this.subscriptions.removeSession(sessionId);
+  }
+
+  /**
+   * Delivers to the sessions of `user` here (all, or only `onlySessionId`) subscribed to `<prefix><destination>`;
+   * the MESSAGE shows that user destination, as in Spring. Returns the number of deliveries.
+   */
+  deliver(user: string, destination: string, headers: StompHeaders, body: Buffer, onlySessionId?: string): number {
+    const userDestination = this.userDestination(destination);
+    const message = toOutboundMessage({ destination: userDestination, headers, body });
+    let deliveries = 0;
+    for (const session of this.sessions.sessionsOf(user)) {
+      if (onlySessionId !== undefined && session.id !== onlySessionId) continue;
+      for (const subscription of this.subscriptions.subscriptionsTo(session.id, userDestination)) {
+        session.deliver(message, subscription.id, subscription.ackMode);
+        deliveries++;
+      }
+    }
+    return deliveries;
+  }
+}
