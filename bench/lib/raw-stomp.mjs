@@ -43,6 +43,26 @@ class ClientBase {
     this.connectedResolve = null;
   }
 
+  /**
+   * The outcome of one connect attempt: the first of CONNECTED (through `connectedResolve`), an
+   * error or the timeout decides; an error closes the client.
+   */
+  settler(timeoutMs, resolve, reject) {
+    let settled = false;
+    const settle = (error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) {
+        this.close();
+        reject(error);
+      } else resolve(this);
+    };
+    const timer = setTimeout(() => settle(new Error(`no CONNECTED in ${timeoutMs} ms`)), timeoutMs);
+    this.connectedResolve = () => settle();
+    return settle;
+  }
+
   /** SUBSCRIBE with a receipt; resolves to the time the RECEIPT arrived. */
   subscribe(destination, id, timeoutMs = 15_000) {
     const receipt = `r${++this.receiptSeq}`;
@@ -102,19 +122,7 @@ export class RawStompClient extends ClientBase {
 
   connect(timeoutMs = 15_000) {
     return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (error) {
-          this.expectedClose = true;
-          this.ws?.terminate();
-          reject(error);
-        } else resolve(this);
-      };
-      const timer = setTimeout(() => settle(new Error(`no CONNECTED in ${timeoutMs} ms`)), timeoutMs);
-      this.connectedResolve = () => settle();
+      const settle = this.settler(timeoutMs, resolve, reject);
       const ws = this.openSocket(timeoutMs);
       this.ws = ws;
       ws.on('open', () => this.onSocketOpen());
@@ -150,7 +158,6 @@ export class RawStompClient extends ClientBase {
     }
   }
 
-
   write(text) {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
   }
@@ -183,18 +190,7 @@ export class RawSockJsClient extends ClientBase {
 
   connect(timeoutMs = 20_000) {
     return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (error) {
-          this.close();
-          reject(error);
-        } else resolve(this);
-      };
-      const timer = setTimeout(() => settle(new Error(`no CONNECTED in ${timeoutMs} ms`)), timeoutMs);
-      this.connectedResolve = () => settle();
+      const settle = this.settler(timeoutMs, resolve, reject);
       const req = http.request(`${this.base}/xhr_streaming`, { method: 'POST', agent: false, headers: { 'content-length': 0 } }, (res) => {
         if (res.statusCode !== 200) {
           settle(new Error(`xhr_streaming: HTTP ${res.statusCode}`));

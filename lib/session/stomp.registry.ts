@@ -12,6 +12,8 @@ export interface StompSessionView {
   user: string;
   transport: TransportName;
   version: string | undefined;
+  /** Messages this session lost under the `drop-oldest` policy. */
+  droppedMessages: number;
   subscriptions: { id: string; destination: string; ackMode: string }[];
 }
 
@@ -80,6 +82,7 @@ export class StompBrokerRegistry {
       user: s.userName,
       transport: s.connection.transport,
       version: s.version,
+      droppedMessages: s.connection.droppedMessages,
       subscriptions: [...s.subscriptions.values()].map(({ id, destination, ackMode }) => ({ id, destination, ackMode })),
     }));
   }

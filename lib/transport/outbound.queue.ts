@@ -50,10 +50,6 @@ export class OutboundQueue<T extends { length: number }> {
     this.highWater = Math.min(SOCKET_HIGH_WATER, Math.floor(limits.sendBufferSizeLimit / SOCKET_SHARE_OF_BUDGET));
   }
 
-  get queuedBytes(): number {
-    return this.pendingBytes;
-  }
-
   push(item: T): void {
     if (this.closed) return;
     if (this.pendingBytes === 0 && this.sink.backlogBytes() < this.highWater) {

@@ -46,6 +46,10 @@ export class SockJsConnection implements StompConnection, OutboundSink<string> {
     return (this.conn.protocol || 'xhr-streaming') as TransportName;
   }
 
+  get droppedMessages(): number {
+    return this.queue.dropped;
+  }
+
   send(frame: Buffer): void {
     if (this.conn.readyState !== 1) return;
     this.queue.push(frame.toString('utf8'));

@@ -30,6 +30,8 @@ export interface StompConnection {
   readonly request: ConnectionRequestInfo;
   /** SockJS carries text only: binary bodies are sent as UTF-8 text there. */
   readonly textOnly: boolean;
+  /** Messages dropped so far under the `drop-oldest` overflow policy. */
+  readonly droppedMessages: number;
   /** Queues one whole STOMP frame; `binary` picks a WebSocket binary message where the transport has one. */
   send(frame: Buffer, binary: boolean): void;
   /** Ends the transport; the close listener runs once. */

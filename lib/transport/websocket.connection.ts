@@ -46,6 +46,10 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
     });
   }
 
+  get droppedMessages(): number {
+    return this.queue.dropped;
+  }
+
   send(frame: Buffer, binary: boolean): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     this.queue.push(binary ? new BinaryFrame(frame) : frame);

@@ -116,6 +116,8 @@ describe.each(['terminate', 'drop-oldest'] as const)('flow control: httpMessageC
       const frames = next.messages.map((m) => parseStompText(m)!);
       expect(frames.map((f) => f.command)).toEqual(Array(cacheSize).fill('MESSAGE'));
       expect(frames.map((f) => f.body)).toEqual(['m7', 'm8', 'm9', 'm10', 'm11']);
+      // The 7 older ones were dropped, and the registry says so.
+      expect(registry.sessionViews().map((v) => v.droppedMessages)).toContain(7);
       // Still alive: a later push arrives on the next poll.
       await template.convertAndSend(destination, 'after');
       const later = await session.pollData();
@@ -190,6 +192,8 @@ describe.each([
       slow.ws.resume();
       await slow.until(() => slowLast === lastSeq, 10_000, 'the last message on the slow client');
       expect(slowCount).toBeLessThan(sent);
+      // Every message the slow client missed was dropped by the policy, and counted.
+      expect(registry.sessionViews().find((v) => v.id === slowId)?.droppedMessages).toBe(sent - slowCount);
       expect(slow.isClosed).toBe(false);
       await slow.close();
     }
