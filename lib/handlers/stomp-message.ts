@@ -1,5 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import type { StompHeaders } from '../protocol/frame.model.js';
+import type { StompSession } from '../session/stomp.session.js';
 import { STOMP_CONTEXT_TYPE } from '../stomp.constants.js';
 
 /**
@@ -20,7 +21,16 @@ export interface StompMessage {
   readonly destinationVariables: Readonly<Record<string, string>>;
 }
 
-/** True when `host` is a STOMP handler invocation (`getType() === 'stomp'`). */
-export function isStompContext(host: ArgumentsHost): boolean {
+/**
+ * An `ArgumentsHost` (or `ExecutionContext`) of a STOMP handler invocation: the client is the
+ * sender's session, the data its payload, and the third argument the frame.
+ */
+export type StompContextHost<H extends ArgumentsHost = ArgumentsHost> = H & {
+  getArgs<T extends unknown[] = [StompSession, unknown, StompMessage]>(): T;
+  switchToWs(): Omit<ReturnType<ArgumentsHost['switchToWs']>, 'getClient'> & { getClient<T = StompSession>(): T };
+};
+
+/** True when `host` is a STOMP handler invocation (`getType() === 'stomp'`); narrows the client to the session. */
+export function isStompContext<H extends ArgumentsHost>(host: H): host is StompContextHost<H> {
   return host.getType<string>() === STOMP_CONTEXT_TYPE;
 }

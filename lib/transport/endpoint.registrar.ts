@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import sockjs from 'sockjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ResolvedStompOptions } from '../stomp.options.js';
+import { CLIENT_LIBRARY_FILE, clientLibrary } from './client-library.asset.js';
 import { OriginPolicy } from './origin.policy.js';
 import { SockJsConnection } from './sockjs.connection.js';
 import type { StompConnection } from './stomp.connection.js';
@@ -16,12 +15,14 @@ type SockJsHandler = (req: IncomingMessage, resOrSocket: ServerResponse | Duplex
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
-const CLIENT_LIBRARY_FILE = 'sockjs-client.min.js';
 const SEND_PATH = /\/(xhr_send|jsonp_send)$/;
+/** SockJS's own WebSocket transport: `<endpoint>/<server>/<session>/websocket`. */
+const SOCKJS_WEBSOCKET_PATH = /^\/[^/.]+\/[^/.]+\/websocket$/;
 
 /** Optional logging hooks, so this file stays free of Nest. */
 export interface EndpointLog {
   warn(message: string): void;
+  error(message: string, stack?: string): void;
 }
 
 /**
@@ -37,7 +38,7 @@ export class EndpointRegistrar {
   private sockJsHandler: SockJsHandler | undefined;
   private server: HttpServer | undefined;
   private readonly displaced = new Map<'request' | 'upgrade', Listener[]>();
-  private clientLibrary: Buffer | undefined;
+  private warnedWrongUpgrade = false;
 
   constructor(
     private readonly options: ResolvedStompOptions,
@@ -103,36 +104,64 @@ export class EndpointRegistrar {
   private handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const pathname = pathOf(req);
     if (!this.claims(pathname)) return false;
-    if (!this.origins.allows(req)) {
-      respond(res, 403, 'Origin not allowed');
-      return true;
+    try {
+      this.serveRequest(req, res, pathname);
+    } catch (error) {
+      // A fault while serving one request answers that request; it must never reach the process.
+      this.log.error(`Error serving ${req.method} ${clipPath(pathname)}: ${(error as Error).message}`, (error as Error).stack);
+      if (!res.headersSent) respond(res, 500, 'Internal server error');
+      else res.destroy();
     }
-    if (pathname === `${this.options.endpoint}/${CLIENT_LIBRARY_FILE}`) {
-      this.serveClientLibrary(res);
-      return true;
-    }
-    if (!this.sockJsHandler) {
-      respond(res, 404, 'Not found: this endpoint accepts WebSocket only');
-      return true;
-    }
-    if (SEND_PATH.test(pathname) && !this.capBody(req, res)) return true;
-    this.sockJsHandler(req, res);
     return true;
+  }
+
+  private serveRequest(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    if (!this.origins.allows(req)) return respond(res, 403, 'Origin not allowed');
+    if (pathname === `${this.options.endpoint}/${CLIENT_LIBRARY_FILE}`) return serveClientLibrary(res);
+    if (!this.sockJsHandler) return respond(res, 404, 'Not found: this endpoint accepts WebSocket only');
+    if (SEND_PATH.test(pathname) && !this.capBody(req, res)) return;
+    this.sockJsHandler(req, res);
   }
 
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const pathname = pathOf(req);
     if (!this.claims(pathname)) return false;
+    // Before anything else: a client that resets mid-handshake emits 'error' on this socket, and an
+    // 'error' nobody listens to ends the process.
+    socket.on('error', ignoreSocketError);
+    try {
+      this.serveUpgrade(req, socket, head, pathname);
+    } catch (error) {
+      this.log.error(`Error upgrading ${clipPath(pathname)}: ${(error as Error).message}`, (error as Error).stack);
+      refuseUpgrade(socket, 500, 'Internal Server Error');
+    }
+    return true;
+  }
+
+  private serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, pathname: string): void {
     if (!this.origins.allows(req)) return refuseUpgrade(socket, 403, 'Forbidden');
     if (!this.options.webSocketEnabled) return refuseUpgrade(socket, 404, 'Not Found');
-    const raw = pathname === `${this.options.endpoint}/websocket` || (pathname === this.options.endpoint && !this.sockJsHandler);
-    if (raw) {
+    const endpoint = this.options.endpoint;
+    // Raw STOMP over WebSocket lives at <endpoint>/websocket and, as Spring's guide has it
+    // (brokerURL ws://host/<endpoint>), at the endpoint itself: SockJS clients never upgrade there.
+    if (pathname === `${endpoint}/websocket` || pathname === endpoint) {
       this.webSocketServer.handleUpgrade(req, socket, head, (ws) => this.acceptWebSocket(ws, req));
-      return true;
+      return;
     }
-    if (!this.sockJsHandler) return refuseUpgrade(socket, 404, 'Not Found');
-    this.sockJsHandler(req, socket, head);
-    return true;
+    const rest = pathname.slice(endpoint.length);
+    if (this.sockJsHandler && SOCKJS_WEBSOCKET_PATH.test(rest)) {
+      this.sockJsHandler(req, socket, head);
+      return;
+    }
+    // sockjs-node would answer these through a fake response and write after ending it: refuse here.
+    if (!this.warnedWrongUpgrade) {
+      this.warnedWrongUpgrade = true;
+      this.log.warn(
+        `WebSocket upgrade to ${clipPath(pathname)} refused: raw STOMP over WebSocket lives at ${endpoint} and ${endpoint}/websocket` +
+          (this.sockJsHandler ? `; SockJS clients use ${endpoint}` : ''),
+      );
+    }
+    refuseUpgrade(socket, 400, 'Bad Request');
   }
 
   private acceptWebSocket(ws: WebSocket, req: IncomingMessage): void {
@@ -189,16 +218,6 @@ export class EndpointRegistrar {
     });
     return true;
   }
-
-  private serveClientLibrary(res: ServerResponse): void {
-    this.clientLibrary ??= readFileSync(createRequire(import.meta.url).resolve('sockjs-client/dist/sockjs.min.js'));
-    res.writeHead(200, {
-      'content-type': 'application/javascript; charset=UTF-8',
-      'cache-control': 'public, max-age=31536000',
-      'content-length': this.clientLibrary.length,
-    });
-    res.end(this.clientLibrary);
-  }
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -207,14 +226,32 @@ function pathOf(req: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+function serveClientLibrary(res: ServerResponse): void {
+  const script = clientLibrary();
+  res.writeHead(200, {
+    'content-type': 'application/javascript; charset=UTF-8',
+    'cache-control': 'public, max-age=31536000',
+    'content-length': script.length,
+  });
+  res.end(script);
+}
+
 function respond(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=UTF-8', connection: 'close' });
   res.end(`${message}\n`);
 }
 
-function refuseUpgrade(socket: Duplex, status: number, text: string): true {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  return true;
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  else socket.destroy();
+}
+
+/** A reset or a write to a closed socket ends that one connection; there is nothing more to do. */
+function ignoreSocketError(): void {}
+
+/** Paths come from clients: keep log lines short. */
+function clipPath(pathname: string): string {
+  return pathname.length > 120 ? `${pathname.slice(0, 120)}…` : pathname;
 }
 
 function escapeRegExp(text: string): string {
