@@ -115,6 +115,15 @@ describe('allowedOrigins not set: same origin only', () => {
     }
   });
 
+  it('refuses the page\'s host:port under another scheme (https page, http server), unless a proxy says it terminated TLS', async () => {
+    const host = `127.0.0.1:${running.port}`;
+    expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: `https://${host}` } })).status).toBe(403);
+    expect(await upgradeStatus(running.baseUrl, '/stomp/websocket', `https://${host}`)).toBe(403);
+    const proxied = { Origin: `https://${host}`, 'X-Forwarded-Proto': 'https' };
+    expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: proxied })).status).toBe(200);
+    expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { ...proxied, Origin: `http://${host}` } })).status).toBe(403);
+  });
+
   it('refuses other origins, including another port on the same host', async () => {
     expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: EVIL } })).status).toBe(403);
     expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: `http://127.0.0.1:${running.port + 1}` } })).status).toBe(403);
