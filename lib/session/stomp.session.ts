@@ -99,7 +99,11 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
     if (this.state !== 'connected') return;
     const messageId = String(++this.deliveries);
     const ack = ackMode !== 'auto' && this.version === '1.2' ? messageId : undefined;
-    this.write(message.template.render(subscriptionId, messageId, this.version!, ack), message.binary);
+    const { template } = message;
+    const frame = this.connection.textOnly
+      ? template.renderText(subscriptionId, messageId, this.version!, ack)
+      : template.render(subscriptionId, messageId, this.version!, ack);
+    this.write(frame, message.binary);
     this.counters.messagesDelivered++;
   }
 
@@ -116,7 +120,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
   /** Sends a frame built here (CONNECTED, RECEIPT, ERROR, or a direct MESSAGE). */
   sendFrame(command: 'CONNECTED' | 'RECEIPT' | 'ERROR' | 'MESSAGE', headers: StompHeaders, body?: Buffer | string): void {
     if (this.state === 'closed') return;
-    this.write(serializeFrame(command, headers, body, this.version ?? '1.2'), false);
+    this.write(serializeFrame(command, headers, body, this.version ?? '1.2', this.connection.textOnly), false);
   }
 
   /** Sends an ERROR frame with a client-safe message, then ends the session. */

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller } from '@nestjs/common';
+import type { IMessage } from '@stomp/stompjs';
+import { MessageHeader, MessageMapping, Payload, SendTo, SimpMessagingTemplate, SubscribeMapping } from '../../lib/index.js';
+import { startApp, type RunningApp } from '../fixtures/stomp-app.fixture.js';
+import { connectSockJs, type SockJsTransport, type TestClient } from '../fixtures/stomp-clients.fixture.js';
+import { RawStompClient } from '../fixtures/raw-stomp.fixture.js';
+
+/**
+ * A body that is not UTF-8 and that forges a MESSAGE for `subscription` once a text-only
+ * transport has replaced each invalid byte (1 byte) by U+FFFD (3 bytes) under the original
+ * content-length: the reader stops short and parses the tail as a frame the sender wrote.
+ */
+function forgingBody(subscription: string): Buffer {
+  const forged = `MESSAGE\ndestination:/topic/hostile\nsubscription:${subscription}\nmessage-id:forged\n\nforged`;
+  // Each invalid byte grows by 2 bytes; LFs before the forged frame read as heart-beats.
+  const invalid = Math.ceil((forged.length + 1) / 2);
+  return Buffer.concat([Buffer.alloc(invalid, 0xff), Buffer.from('\n'.repeat(2 * invalid) + forged)]);
+}
+
+/** One SEND with exactly these body bytes, as one binary WebSocket message. */
+function sendBytes(client: RawStompClient, destination: string, body: Buffer, receipt: string): void {
+  const head = Buffer.from(`SEND\ndestination:${destination}\ncontent-length:${body.length}\nreceipt:${receipt}\n\n`);
+  client.send(Buffer.concat([head, body, Buffer.from([0])]));
+}
+
+const TRANSPORTS: SockJsTransport[] = ['websocket', 'xhr-streaming'];
+
+@Controller()
+class HostileController {
+  /** Echoes the sender's bytes to a topic: a handler reply through the template. */
+  @MessageMapping('/echo')
+  @SendTo('/topic/echoed')
+  echo(@Payload() body: Buffer) {
+    return body;
+  }
+
+  /** Answers the subscription itself (not through the broker) with a forging Buffer. */
+  @SubscribeMapping('/snapshot')
+  snapshot(@MessageHeader('id') subscriptionId: string) {
+    return forgingBody(subscriptionId);
+  }
+}
+
+describe('bodies that are not UTF-8, to SockJS subscribers', () => {
+  let running: RunningApp;
+  let template: SimpMessagingTemplate;
+  let sender: RawStompClient;
+
+  beforeAll(async () => {
+    running = await startApp(undefined, { controllers: [HostileController] });
+    template = running.app.get(SimpMessagingTemplate);
+    sender = await RawStompClient.connect(running.baseUrl);
+  });
+  afterAll(async () => {
+    await sender.close();
+    await running.close();
+  });
+
+  /** Subscribes a SockJS client, catching any frame stompjs could not route to a subscription. */
+  async function sockJsReceiver(transport: SockJsTransport): Promise<{ client: TestClient; unhandled: IMessage[] }> {
+    const client = await connectSockJs(running.baseUrl, transport);
+    const unhandled: IMessage[] = [];
+    client.client.onUnhandledMessage = (m) => unhandled.push(m);
+    return { client, unhandled };
+  }
+
+  /** The replaced body as a reader sees it: every invalid byte one U+FFFD. */
+  function replaced(body: Buffer): Buffer {
+    return Buffer.from(body.toString('utf8'), 'utf8');
+  }
+
+  it.each(TRANSPORTS)('a SEND cannot inject a frame (SockJS %s): one message, body replaced, content-length matching', async (transport) => {
+    const { client, unhandled } = await sockJsReceiver(transport);
+    const inbox = await client.subscribeConfirmed('/topic/hostile');
+    const body = forgingBody(inbox.id);
+    sendBytes(sender, '/topic/hostile', body, `send-${transport}`);
+    await sender.waitFor((f) => f.command === 'RECEIPT' && f.headers['receipt-id'] === `send-${transport}`);
+    await sender.sendWithReceipt('SEND', { destination: '/topic/hostile' }, 'after');
+
+    const [hostile, after] = await inbox.waitFor(2);
+    expect(Buffer.from(hostile.binaryBody).equals(replaced(body))).toBe(true);
+    expect(hostile.headers['content-length']).toBe(String(replaced(body).length));
+    expect(hostile.headers['x-body-replaced']).toBe('utf8');
+    expect(after.body).toBe('after');
+    expect(after.headers['x-body-replaced']).toBeUndefined();
+    expect(inbox.messages.map((m) => m.headers['message-id'])).not.toContain('forged');
+    expect(unhandled).toEqual([]);
+    expect(client.errors).toEqual([]);
+    await client.disconnect();
+  });
+
+  it('a Buffer pushed by SimpMessagingTemplate cannot inject a frame either', async () => {
+    const { client, unhandled } = await sockJsReceiver('xhr-streaming');
+    const inbox = await client.subscribeConfirmed('/topic/pushed');
+    const body = forgingBody(inbox.id);
+    expect(await template.convertAndSend('/topic/pushed', body)).toBe(1);
+    await template.convertAndSend('/topic/pushed', 'after');
+
+    const [pushed, after] = await inbox.waitFor(2);
+    expect(Buffer.from(pushed.binaryBody).equals(replaced(body))).toBe(true);
+    expect(pushed.headers['content-length']).toBe(String(replaced(body).length));
+    expect(pushed.headers['x-body-replaced']).toBe('utf8');
+    expect(pushed.headers['content-type']).toBe('application/octet-stream');
+    expect(after.body).toBe('after');
+    expect(inbox.messages).toHaveLength(2);
+    expect(unhandled).toEqual([]);
+    await client.disconnect();
+  });
+
+  it('a handler echoing the bytes (@SendTo) cannot inject a frame', async () => {
+    const { client, unhandled } = await sockJsReceiver('xhr-streaming');
+    const inbox = await client.subscribeConfirmed('/topic/echoed');
+    const body = forgingBody(inbox.id);
+    const head = Buffer.from(`SEND\ndestination:/app/echo\ncontent-type:application/octet-stream\ncontent-length:${body.length}\n\n`);
+    sender.send(Buffer.concat([head, body, Buffer.from([0])]));
+    await sender.sendWithReceipt('SEND', { destination: '/topic/echoed' }, 'after');
+
+    const [echoed, after] = await inbox.waitFor(2);
+    expect(Buffer.from(echoed.binaryBody).equals(replaced(body))).toBe(true);
+    expect(echoed.headers['x-body-replaced']).toBe('utf8');
+    expect(after.body).toBe('after');
+    expect(unhandled).toEqual([]);
+    await client.disconnect();
+  });
+
+  it('a @SubscribeMapping reply (sent to the subscription directly) cannot inject a frame', async () => {
+    const { client, unhandled } = await sockJsReceiver('xhr-streaming');
+    const inbox = await client.subscribeConfirmed('/app/snapshot');
+    const [reply] = await inbox.waitFor(1);
+    const body = forgingBody(inbox.id);
+    expect(Buffer.from(reply.binaryBody).equals(replaced(body))).toBe(true);
+    expect(reply.headers['content-length']).toBe(String(replaced(body).length));
+    expect(reply.headers['x-body-replaced']).toBe('utf8');
+    // A later frame on the session is read as a frame of its own.
+    await client.sendConfirmed('/topic/none', 'x');
+    expect(inbox.messages).toHaveLength(1);
+    expect(unhandled).toEqual([]);
+    await client.disconnect();
+  });
+
+  it('a sender cannot claim a replacement the server did not make', async () => {
+    const { client } = await sockJsReceiver('xhr-streaming');
+    const inbox = await client.subscribeConfirmed('/topic/claim');
+    await sender.sendWithReceipt('SEND', { destination: '/topic/claim', 'x-body-replaced': 'utf8' }, 'plain');
+    const [message] = await inbox.waitFor(1);
+    expect(message.body).toBe('plain');
+    expect(message.headers['x-body-replaced']).toBeUndefined();
+    await client.disconnect();
+  });
+});
