@@ -48,6 +48,14 @@ function join(head: string, tail: Buffer, nulTerminated: boolean): Buffer {
   return out;
 }
 
+/**
+ * True when a MESSAGE must travel as a WebSocket binary message: declared octet-stream, or a body that is
+ * not UTF-8 (a text message must be valid UTF-8, RFC 6455 §8.1, or the client closes with 1007).
+ */
+export function travelsAsBinary(contentType: string | undefined, bodyIsUtf8: () => boolean): boolean {
+  return (contentType !== undefined && contentType.startsWith('application/octet-stream')) || !bodyIsUtf8();
+}
+
 /** The body a text-only transport can carry: invalid UTF-8 sequences replaced by U+FFFD (as TextDecoder does). */
 function replaceInvalidUtf8(body: Buffer): Buffer {
   return Buffer.from(body.toString('utf8'), 'utf8');
@@ -89,6 +97,7 @@ export class MessageFrameTemplate {
 
   private readonly entries: [string, string][];
   private readonly shared: Partial<Record<StompVersion, Buffer>> = {};
+  private readonly contentType: string | undefined;
   private utf8: boolean | undefined;
   private replaced: MessageFrameTemplate | undefined;
 
@@ -103,11 +112,17 @@ export class MessageFrameTemplate {
     // Snapshot now: the Buffers are built lazily and must not see later mutations.
     this.entries = Object.entries(headers).filter(([name]) => !NOT_SHARED.has(name));
     this.bodyLength = body.length;
+    this.contentType = headers['content-type'];
   }
 
   /** True when the body is valid UTF-8, so a text transport can carry it as it is. */
   get bodyIsUtf8(): boolean {
     return (this.utf8 ??= isUtf8(this.body));
+  }
+
+  /** Sent as a WebSocket binary message where the transport has them (see travelsAsBinary). */
+  get binary(): boolean {
+    return travelsAsBinary(this.contentType, () => this.bodyIsUtf8);
   }
 
   /** The cached shared header block + blank line + body + NUL for this version's escape mode. */

@@ -3,7 +3,7 @@ import { Controller } from '@nestjs/common';
 import type { IMessage } from '@stomp/stompjs';
 import { MessageHeader, MessageMapping, Payload, SendTo, SimpMessagingTemplate, SubscribeMapping } from '../../lib/index.js';
 import { startApp, type RunningApp } from '../fixtures/stomp-app.fixture.js';
-import { connectSockJs, type SockJsTransport, type TestClient } from '../fixtures/stomp-clients.fixture.js';
+import { connectSockJs, connectWebSocket, type SockJsTransport, type TestClient } from '../fixtures/stomp-clients.fixture.js';
 import { RawStompClient } from '../fixtures/raw-stomp.fixture.js';
 
 /**
@@ -147,5 +147,85 @@ describe('bodies that are not UTF-8, to SockJS subscribers', () => {
     expect(message.body).toBe('plain');
     expect(message.headers['x-body-replaced']).toBeUndefined();
     await client.disconnect();
+  });
+});
+
+describe('bodies that are not UTF-8, to raw WebSocket subscribers', () => {
+  let running: RunningApp;
+  let sender: RawStompClient;
+
+  beforeAll(async () => {
+    running = await startApp(undefined, { controllers: [HostileController] });
+    sender = await RawStompClient.connect(running.baseUrl);
+  });
+  afterAll(async () => {
+    await sender.close();
+    await running.close();
+  });
+
+  const bytes = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9, 0xff, 0x00, 0xc3])]);
+
+  it('go out as a binary WebSocket message: a stompjs subscriber keeps its session and gets the exact bytes', async () => {
+    const client = await connectWebSocket(running.baseUrl);
+    const inbox = await client.subscribeConfirmed('/topic/bytes');
+    sendBytes(sender, '/topic/bytes', bytes, 'ws-1');
+    await sender.sendWithReceipt('SEND', { destination: '/topic/bytes', 'content-type': 'text/plain' }, 'after');
+
+    const [binary, after] = await inbox.waitFor(2);
+    expect(Buffer.from(binary.binaryBody).equals(bytes)).toBe(true);
+    expect(binary.headers['content-length']).toBe(String(bytes.length));
+    expect(binary.headers['x-body-replaced']).toBeUndefined();
+    expect(after.body).toBe('after');
+    expect(client.client.connected).toBe(true);
+    await client.disconnect();
+  });
+
+  it('whatever content-type the sender declared; a plain ws client sees binary, then text', async () => {
+    const raw = await RawStompClient.connect(running.baseUrl);
+    await raw.sendWithReceipt('SUBSCRIBE', { id: 'b', destination: '/topic/typed' });
+    const isBinary: boolean[] = [];
+    raw.ws.on('message', (_data, binary) => isBinary.push(binary));
+    const head = Buffer.from(`SEND\ndestination:/topic/typed\ncontent-type:text/plain;charset=UTF-8\ncontent-length:${bytes.length}\n\n`);
+    sender.send(Buffer.concat([head, bytes, Buffer.from([0])]));
+    await sender.sendWithReceipt('SEND', { destination: '/topic/typed' }, 'after');
+
+    const [first, second] = await raw.waitForCount((f) => f.command === 'MESSAGE', 2);
+    expect(first.bodyBytes.equals(bytes)).toBe(true);
+    expect(first.headers['content-type']).toBe('text/plain;charset=UTF-8');
+    expect(second.body).toBe('after');
+    expect(isBinary).toEqual([true, false]);
+    expect(raw.isClosed).toBe(false);
+    await raw.close();
+  });
+
+  it('a @SubscribeMapping reply that is not UTF-8 is binary too', async () => {
+    const raw = await RawStompClient.connect(running.baseUrl);
+    const isBinary: boolean[] = [];
+    raw.ws.on('message', (_data, binary) => isBinary.push(binary));
+    await raw.sendWithReceipt('SUBSCRIBE', { id: 'snap', destination: '/app/snapshot' });
+    const reply = await raw.waitFor((f) => f.command === 'MESSAGE');
+    expect(reply.bodyBytes.equals(forgingBody('snap'))).toBe(true);
+    // RECEIPT and MESSAGE, in either order: only the MESSAGE is binary.
+    expect(isBinary.filter(Boolean)).toHaveLength(1);
+    expect(raw.isClosed).toBe(false);
+    await raw.close();
+  });
+
+  it('a raw WebSocket subscriber of the same message gets the exact bytes, without the replacement header', async () => {
+    const raw = await RawStompClient.connect(running.baseUrl);
+    await raw.sendWithReceipt('SUBSCRIBE', { id: 'raw', destination: '/topic/both' });
+    const client = await connectSockJs(running.baseUrl, 'xhr-streaming');
+    const inbox = await client.subscribeConfirmed('/topic/both');
+    const body = forgingBody(inbox.id);
+    sendBytes(sender, '/topic/both', body, 'both');
+
+    const [viaSockJs] = await inbox.waitFor(1);
+    const viaWebSocket = await raw.waitFor((f) => f.command === 'MESSAGE');
+    expect(viaWebSocket.bodyBytes.equals(body)).toBe(true);
+    expect(viaWebSocket.headers['content-length']).toBe(String(body.length));
+    expect(viaWebSocket.headers['x-body-replaced']).toBeUndefined();
+    expect(viaSockJs.headers['x-body-replaced']).toBe('utf8');
+    await client.disconnect();
+    await raw.close();
   });
 });

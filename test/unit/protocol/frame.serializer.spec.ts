@@ -219,4 +219,12 @@ describe('MessageFrameTemplate', () => {
       expect(text.headers[BODY_REPLACED_HEADER]).toBeUndefined();
     });
   });
+
+  it('travels as binary when declared octet-stream or when the body is not UTF-8, as text otherwise', () => {
+    expect(new MessageFrameTemplate({ 'content-type': 'text/plain' }, Buffer.from('é')).binary).toBe(false);
+    expect(new MessageFrameTemplate({}, Buffer.alloc(0)).binary).toBe(false);
+    expect(new MessageFrameTemplate({ 'content-type': 'application/octet-stream' }, Buffer.from('a')).binary).toBe(true);
+    expect(new MessageFrameTemplate({ 'content-type': 'text/plain' }, Buffer.from([0x61, 0xff])).binary).toBe(true);
+    expect(new MessageFrameTemplate({}, Buffer.from([0xc3])).binary).toBe(true);
+  });
 });
