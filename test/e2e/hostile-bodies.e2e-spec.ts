@@ -229,3 +229,46 @@ describe('bodies that are not UTF-8, to raw WebSocket subscribers', () => {
     await raw.close();
   });
 });
+
+describe('headers only the server sets', () => {
+  let running: RunningApp;
+  beforeAll(async () => (running = await startApp()));
+  afterAll(async () => running.close());
+
+  const SERVER_OWNED = {
+    'user-name': 'admin',
+    session: 'someone-else',
+    redelivered: 'true',
+    'receipt-id': 'r-9',
+    'x-stream-offset': '42',
+    'x-stream-epoch': '7',
+    'x-stream-gap': 'true',
+    'x-stream-anything': 'x',
+    'x-body-replaced': 'utf8',
+    subscription: 'forged-sub',
+    'message-id': 'forged-id',
+    ack: 'forged-ack',
+  };
+
+  it('a publisher cannot set them: the subscriber sees only what the server set, and the custom headers', async () => {
+    const subscriber = await RawStompClient.connect(running.baseUrl);
+    await subscriber.sendWithReceipt('SUBSCRIBE', { id: 'own', destination: '/topic/owned', ack: 'client-individual' });
+    const publisher = await RawStompClient.connect(running.baseUrl);
+    await publisher.sendWithReceipt('SEND', { destination: '/topic/owned', 'content-type': 'text/plain', 'x-custom': 'kept', ...SERVER_OWNED }, 'hi');
+
+    const message = await subscriber.waitFor((f) => f.command === 'MESSAGE');
+    expect(message.body).toBe('hi');
+    expect(message.headers).toEqual({
+      subscription: 'own',
+      'message-id': message.headers['message-id'],
+      ack: message.headers['message-id'],
+      destination: '/topic/owned',
+      'content-type': 'text/plain',
+      'x-custom': 'kept',
+      'content-length': '2',
+    });
+    expect(message.headers['message-id']).not.toBe('forged-id');
+    await publisher.close();
+    await subscriber.close();
+  });
+});
