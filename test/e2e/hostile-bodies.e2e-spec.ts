@@ -272,3 +272,30 @@ describe('headers only the server sets', () => {
     await subscriber.close();
   });
 });
+
+describe('control bytes and padded names in headers', () => {
+  let running: RunningApp;
+  beforeAll(async () => (running = await startApp()));
+  afterAll(async () => running.close());
+
+  it.each([
+    ['a NUL in a header value', 'x-note:a\u0000MESSAGE\ndestination:/topic/ctl\nsubscription:watch\n\nforged', 'Header contains a NUL byte'],
+    ['an ESC in a header value', 'x-note:\u001b[2J', 'Header contains control byte 0x1b'],
+    ['a header name with trailing whitespace', 'user-name :admin', "Header name 'user-name ' has leading or trailing whitespace"],
+  ])('%s: ERROR and close for the offender, the other session goes on', async (_what, headerLine, message) => {
+    const watcher = await RawStompClient.connect(running.baseUrl);
+    await watcher.sendWithReceipt('SUBSCRIBE', { id: 'watch', destination: '/topic/ctl' });
+    const offender = await RawStompClient.connect(running.baseUrl);
+    offender.send(`SEND\ndestination:/topic/ctl\n${headerLine}\n\nbody\u0000`);
+
+    const error = await offender.waitFor((f) => f.command === 'ERROR');
+    expect(error.headers.message).toBe(message);
+    await offender.closed;
+    await watcher.sendWithReceipt('SEND', { destination: '/topic/ctl' }, 'after');
+    const messages = await watcher.waitForCount((f) => f.command === 'MESSAGE', 1);
+    expect(messages.map((m) => m.body)).toEqual(['after']);
+    expect(watcher.framesOf('MESSAGE')).toHaveLength(1);
+    expect(watcher.isClosed).toBe(false);
+    await watcher.close();
+  });
+});
