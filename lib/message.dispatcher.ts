@@ -23,10 +23,16 @@ export interface DispatcherLog {
   error(message: string): void;
 }
 
-/** Headers that belong to one hop of the protocol and are never copied onto a MESSAGE. */
+/**
+ * Never copied from a SEND onto a MESSAGE: headers of one hop of the protocol, and headers only the
+ * server may set (who the user or session is, redelivery, receipts), which a publisher could forge.
+ */
 const HOP_HEADERS: ReadonlySet<string> = new Set([
   'destination', 'receipt', 'transaction', 'content-length', 'subscription', 'message-id', 'ack', 'id', 'login', 'passcode',
+  'user-name', 'session', 'redelivered', 'receipt-id',
 ]);
+/** Stream positions (`x-stream-offset`, `-epoch`, `-gap`, ...) are the server's to set. */
+const SERVER_HEADER_PREFIX = 'x-stream-';
 
 /**
  * The one place that routes by prefix: application destinations to the handlers, broker
@@ -181,7 +187,7 @@ function sessionFacts(session: StompSession) {
 function forwardedHeaders(headers: StompHeaders): StompHeaders {
   const forwarded: StompHeaders = {};
   for (const name in headers) {
-    if (!HOP_HEADERS.has(name)) forwarded[name] = headers[name];
+    if (!HOP_HEADERS.has(name) && !name.startsWith(SERVER_HEADER_PREFIX)) forwarded[name] = headers[name];
   }
   return forwarded;
 }

@@ -21,11 +21,9 @@ export interface UserMessage {
   body: Buffer;
 }
 
-/** A MESSAGE serialised once for all its subscribers. */
+/** A MESSAGE serialised once for all its subscribers; the template also knows whether it travels as binary. */
 export interface OutboundMessage {
   readonly template: MessageFrameTemplate;
-  /** Sent as a WebSocket binary message where the transport has them. */
-  readonly binary: boolean;
 }
 
 /** A session as the broker sees it: something that takes MESSAGE frames. */

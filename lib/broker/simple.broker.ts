@@ -71,9 +71,5 @@ export class SimpleBroker implements MessageBroker {
 /** Builds the shared part of a MESSAGE frame once, whatever the number of subscribers. */
 export function toOutboundMessage(message: BrokerMessage): OutboundMessage {
   const headers: StompHeaders = { destination: message.destination, ...message.headers };
-  const contentType = headers['content-type'];
-  return {
-    template: new MessageFrameTemplate(headers, message.body),
-    binary: contentType !== undefined && contentType.startsWith('application/octet-stream'),
-  };
+  return { template: new MessageFrameTemplate(headers, message.body) };
 }

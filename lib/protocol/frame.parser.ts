@@ -24,6 +24,12 @@ const CR = 0x0d;
 const NUL = 0x00;
 const EMPTY = Buffer.alloc(0);
 const DIGITS = /^\d+$/;
+/**
+ * C0 control bytes other than TAB. The frame grammar has no place for them in a header; a NUL ends a
+ * frame for clients that split on NUL (stompjs 2.x), so a forwarded one would let a sender inject a frame.
+ * LF ends the line and a bare CR is refused before this check.
+ */
+const CONTROL = /[\x00-\x08\x0a-\x1f]/;
 
 type State = 'command' | 'headers' | 'body';
 
@@ -150,6 +156,8 @@ export class FrameParser {
     }
     if (++this.headerCount > this.limits.maxHeaders) throw new StompProtocolError('TOO_MANY_HEADERS', 'Too many headers');
     const text = line.toString('utf8');
+    const control = CONTROL.exec(text);
+    if (control) throw controlByteError(control[0].charCodeAt(0));
     const colon = text.indexOf(':');
     if (colon < 0) throw new StompProtocolError('MALFORMED_HEADER', 'Header line without a colon');
     let name = text.slice(0, colon);
@@ -163,6 +171,10 @@ export class FrameParser {
       value = unescapeHeaderValue(value, version);
     }
     if (name === '') throw new StompProtocolError('MALFORMED_HEADER', 'Empty header name');
+    // `user-name ` is not `user-name` to us, but a client that trims would read it as the server's header.
+    if (name !== name.trim()) {
+      throw new StompProtocolError('MALFORMED_HEADER', `Header name '${clipForError(name)}' has leading or trailing whitespace`);
+    }
     if (name in this.headers) return; // STOMP 1.2: the first of repeated headers wins
     this.headers[name] = value;
     if (name === 'content-length') {
@@ -255,4 +267,9 @@ export class FrameParser {
     const last = this.chunks[this.chunks.length - 1];
     return last[last.length - 1];
   }
+}
+
+function controlByteError(byte: number): StompProtocolError {
+  const what = byte === NUL ? 'a NUL byte' : `control byte 0x${byte.toString(16).padStart(2, '0')}`;
+  return new StompProtocolError('MALFORMED_HEADER', `Header contains ${what}`);
 }

@@ -1,11 +1,17 @@
+import { isUtf8 } from 'node:buffer';
 import type { StompCommand, StompHeaders, StompVersion } from './frame.model.js';
 import { commandIsEscapeExempt, escapeHeaderValue } from './header.codec.js';
 
 const EMPTY = Buffer.alloc(0);
 const EOL = /[\r\n]/;
 const EOLS = /[\r\n]/g;
-/** Set per delivery by `MessageFrameTemplate.render`, so never part of the shared block. */
-const PER_DELIVERY = new Set(['subscription', 'message-id', 'ack', 'content-length']);
+/**
+ * Set on a MESSAGE whose body was not UTF-8 and went over a text-only transport (SockJS) with each
+ * invalid sequence replaced by U+FFFD; `content-length` then counts the replaced bytes.
+ */
+export const BODY_REPLACED_HEADER = 'x-body-replaced';
+/** Set per delivery by `MessageFrameTemplate.render`, or by the server alone, so never taken from the caller. */
+const NOT_SHARED = new Set(['subscription', 'message-id', 'ack', 'content-length', BODY_REPLACED_HEADER]);
 
 type Encode = (text: string) => string;
 
@@ -42,15 +48,37 @@ function join(head: string, tail: Buffer, nulTerminated: boolean): Buffer {
   return out;
 }
 
-/** Encodes one frame with LF line ends; `content-length` is always computed, never trusted from the caller. */
+/**
+ * True when a MESSAGE must travel as a WebSocket binary message: declared octet-stream, or a body that is
+ * not UTF-8 (a text message must be valid UTF-8, RFC 6455 §8.1, or the client closes with 1007).
+ */
+export function travelsAsBinary(contentType: string | undefined, bodyIsUtf8: () => boolean): boolean {
+  return (contentType !== undefined && contentType.startsWith('application/octet-stream')) || !bodyIsUtf8();
+}
+
+/** The body a text-only transport can carry: invalid UTF-8 sequences replaced by U+FFFD (as TextDecoder does). */
+function replaceInvalidUtf8(body: Buffer): Buffer {
+  return Buffer.from(body.toString('utf8'), 'utf8');
+}
+
+/**
+ * Encodes one frame with LF line ends; `content-length` is always computed, never trusted from the caller.
+ * `textOnly`: the frame goes over a transport that carries text only, so a body that is not UTF-8 is
+ * replaced (and marked) here, where content-length is computed, not later by a decoder.
+ */
 export function serializeFrame(
   command: StompCommand,
   headers: StompHeaders,
   body: Buffer | string | undefined,
   version: StompVersion,
+  textOnly = false,
 ): Buffer {
-  const payload = body === undefined ? EMPTY : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const entries = Object.entries(headers).filter(([name]) => name !== 'content-length');
+  let payload = body === undefined ? EMPTY : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  let entries = Object.entries(headers).filter(([name]) => name !== 'content-length' && name !== BODY_REPLACED_HEADER);
+  if (textOnly && Buffer.isBuffer(body) && !isUtf8(body)) {
+    payload = replaceInvalidUtf8(body);
+    entries = [...entries, [BODY_REPLACED_HEADER, 'utf8']];
+  }
   let head = `${command}\n${headerLines(entries, encoderFor(command, version))}`;
   if (payload.length > 0 || headers['content-length'] !== undefined) head += `content-length:${payload.length}\n`;
   return join(`${head}\n`, payload, true);
@@ -60,6 +88,8 @@ export function serializeFrame(
  * A MESSAGE serialised once for a whole fan-out: the broker may deliver one message to
  * thousands of subscribers, so the shared headers, content-length and body are encoded once per
  * escape mode (at most 3 cached Buffers) and each delivery only writes its own small prefix.
+ * Whether the body is UTF-8 is also decided once, on first need: it picks the WebSocket message
+ * type and, for text-only transports, whether a replaced copy (a second template) is needed.
  */
 export class MessageFrameTemplate {
   /** Body size in bytes. */
@@ -67,15 +97,32 @@ export class MessageFrameTemplate {
 
   private readonly entries: [string, string][];
   private readonly shared: Partial<Record<StompVersion, Buffer>> = {};
+  private readonly contentType: string | undefined;
+  private utf8: boolean | undefined;
+  private replaced: MessageFrameTemplate | undefined;
 
-  /** `headers` are those common to every delivery; subscription, message-id, ack and content-length are ignored. */
+  /**
+   * `headers` are those common to every delivery; subscription, message-id, ack, content-length
+   * and x-body-replaced are ignored.
+   */
   constructor(
     headers: StompHeaders,
     private readonly body: Buffer,
   ) {
     // Snapshot now: the Buffers are built lazily and must not see later mutations.
-    this.entries = Object.entries(headers).filter(([name]) => !PER_DELIVERY.has(name));
+    this.entries = Object.entries(headers).filter(([name]) => !NOT_SHARED.has(name));
     this.bodyLength = body.length;
+    this.contentType = headers['content-type'];
+  }
+
+  /** True when the body is valid UTF-8, so a text transport can carry it as it is. */
+  get bodyIsUtf8(): boolean {
+    return (this.utf8 ??= isUtf8(this.body));
+  }
+
+  /** Sent as a WebSocket binary message where the transport has them (see travelsAsBinary). */
+  get binary(): boolean {
+    return travelsAsBinary(this.contentType, () => this.bodyIsUtf8);
   }
 
   /** The cached shared header block + blank line + body + NUL for this version's escape mode. */
@@ -96,5 +143,20 @@ export class MessageFrameTemplate {
     let head = `MESSAGE\nsubscription:${encode(subscriptionId)}\nmessage-id:${encode(messageId)}\n`;
     if (ack !== undefined) head += `ack:${encode(ack)}\n`;
     return join(head, this.sharedBytes(version), false);
+  }
+
+  /**
+   * The frame for a text-only transport: valid UTF-8 whatever the body. A UTF-8 body shares the bytes
+   * of `render`; any other is replaced once per message (U+FFFD, marked x-body-replaced:utf8) with a
+   * content-length for the replaced bytes, so a reader can never be made to stop inside the body.
+   */
+  renderText(subscriptionId: string, messageId: string, version: StompVersion, ack?: string): Buffer {
+    if (this.bodyIsUtf8) return this.render(subscriptionId, messageId, version, ack);
+    if (this.replaced === undefined) {
+      this.replaced = new MessageFrameTemplate(Object.fromEntries(this.entries), replaceInvalidUtf8(this.body));
+      // Past the constructor, which drops the header from callers.
+      this.replaced.entries.push([BODY_REPLACED_HEADER, 'utf8']);
+    }
+    return this.replaced.render(subscriptionId, messageId, version, ack);
   }
 }

@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
 import type { StompFrame, StompHeaders, StompVersion } from '../protocol/frame.model.js';
 import { FrameParser } from '../protocol/frame.parser.js';
-import { serializeFrame } from '../protocol/frame.serializer.js';
+import { serializeFrame, travelsAsBinary } from '../protocol/frame.serializer.js';
 import { negotiateHeartBeat, parseHeartBeat } from '../protocol/heartbeat.negotiator.js';
 import { negotiateVersion } from '../protocol/version.negotiator.js';
 import type { AckMode, BrokerSubscriber, OutboundMessage } from '../broker/message-broker.interface.js';
@@ -99,7 +100,11 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
     if (this.state !== 'connected') return;
     const messageId = String(++this.deliveries);
     const ack = ackMode !== 'auto' && this.version === '1.2' ? messageId : undefined;
-    this.write(message.template.render(subscriptionId, messageId, this.version!, ack), message.binary);
+    const { template } = message;
+    const frame = this.connection.textOnly
+      ? template.renderText(subscriptionId, messageId, this.version!, ack)
+      : template.render(subscriptionId, messageId, this.version!, ack);
+    this.write(frame, template.binary);
     this.counters.messagesDelivered++;
   }
 
@@ -116,7 +121,8 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
   /** Sends a frame built here (CONNECTED, RECEIPT, ERROR, or a direct MESSAGE). */
   sendFrame(command: 'CONNECTED' | 'RECEIPT' | 'ERROR' | 'MESSAGE', headers: StompHeaders, body?: Buffer | string): void {
     if (this.state === 'closed') return;
-    this.write(serializeFrame(command, headers, body, this.version ?? '1.2'), false);
+    const binary = command === 'MESSAGE' && Buffer.isBuffer(body) && travelsAsBinary(headers['content-type'], () => isUtf8(body));
+    this.write(serializeFrame(command, headers, body, this.version ?? '1.2', this.connection.textOnly), binary);
   }
 
   /** Sends an ERROR frame with a client-safe message, then ends the session. */

@@ -50,6 +50,7 @@ export class SockJsConnection implements StompConnection, OutboundSink<string> {
     return this.queue.dropped;
   }
 
+  /** `frame` is valid UTF-8 (the session renders text forms for textOnly transports), so decoding loses nothing and content-length holds. */
   send(frame: Buffer): void {
     if (this.conn.readyState !== 1) return;
     this.queue.push(frame.toString('utf8'));

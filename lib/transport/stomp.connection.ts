@@ -28,7 +28,7 @@ export interface StompConnection {
   /** The transport in use now (SockJS HTTP sessions may report it once their first request arrives). */
   readonly transport: TransportName;
   readonly request: ConnectionRequestInfo;
-  /** SockJS carries text only: binary bodies are sent as UTF-8 text there. */
+  /** SockJS carries text only: it is handed valid UTF-8 frames only (bodies that are not are replaced and marked x-body-replaced). */
   readonly textOnly: boolean;
   /** Messages dropped so far under the `drop-oldest` overflow policy. */
   readonly droppedMessages: number;

@@ -212,6 +212,38 @@ describe('FrameParser: errors', () => {
     expect(errorCode(wire)).toBe('MALFORMED_HEADER');
   });
 
+  it.each([
+    ['a NUL in a value (stompjs 2.x would end the frame there)', 'SEND\ndestination:/q\0MESSAGE\nx:1\n\n\0'],
+    ['a NUL in a name', 'SEND\ndesti\0nation:/q\n\n\0'],
+    ['an ESC in a value', 'SEND\ndestination:/q\x1b[2J\n\n\0'],
+    ['a vertical tab in a value', 'SEND\ndestination:/q\x0b\n\n\0'],
+    ['a control byte in a CONNECT header (never unescaped)', 'CONNECT\nlogin:a\x01b\n\n\0'],
+  ])('rejects %s', (_what, wire) => {
+    expect(errorCode(wire)).toBe('MALFORMED_HEADER');
+    expect(errorCode(wire, { version: '1.0' })).toBe('MALFORMED_HEADER');
+  });
+
+  it('says which control byte it refused', () => {
+    expect(() => parse('SEND\ndestination:/q\0x\n\n\0')).toThrow('Header contains a NUL byte');
+    expect(() => parse('SEND\ndestination:/q\x1f\n\n\0')).toThrow('Header contains control byte 0x1f');
+  });
+
+  it('accepts a tab inside a value, and CR LF, \\r and \\n escapes (they are not raw control bytes)', () => {
+    const [frame] = parse('SEND\r\ndestination:/q\r\nnote:a\tb\\r\\n\r\n\r\n\0');
+    expect(frame.headers.note).toBe('a\tb\r\n');
+  });
+
+  it.each(['user-name ', ' user-name', 'user-name\t', '\\nuser-name'])('rejects the header name %j (leading or trailing whitespace) under 1.1+', (name) => {
+    const wire = `SEND\ndestination:/q\n${name}:admin\n\n\0`;
+    expect(errorCode(wire)).toBe('MALFORMED_HEADER');
+    expect(errorCode(wire, { version: '1.1' })).toBe('MALFORMED_HEADER');
+    expect(() => parse(wire)).toThrow(/leading or trailing whitespace/);
+  });
+
+  it('rejects whitespace around a CONNECT header name too', () => {
+    expect(errorCode('CONNECT\naccept-version :1.2\n\n\0')).toBe('MALFORMED_HEADER');
+  });
+
   it.each(['abc', '-1', '1.5', '', '+3', '0x10', ' 3', '3 '])('rejects content-length %j under 1.2', (value) => {
     expect(errorCode(`SEND\ncontent-length:${value}\n\nabc\0`)).toBe('BAD_CONTENT_LENGTH');
   });
@@ -308,9 +340,9 @@ describe('FrameParser: headers', () => {
     expect({ ...frame.headers }).toEqual({ destination: '/q', x: 'a\\qb' });
   });
 
-  it('keeps surrounding whitespace under 1.2', () => {
-    const [frame] = parse('SEND\n destination : /q \n\n\0', { version: '1.2' });
-    expect({ ...frame.headers }).toEqual({ ' destination ': ' /q ' });
+  it('keeps surrounding whitespace of a value under 1.2 (a name with it is refused)', () => {
+    const [frame] = parse('SEND\ndestination: /q \n\n\0', { version: '1.2' });
+    expect({ ...frame.headers }).toEqual({ destination: ' /q ' });
   });
 
   it('stores __proto__ and constructor as ordinary headers', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { StompFrame, StompHeaders, StompVersion } from '../../../lib/protocol/frame.model.js';
 import { FrameParser } from '../../../lib/protocol/frame.parser.js';
-import { MessageFrameTemplate, serializeFrame } from '../../../lib/protocol/frame.serializer.js';
+import { BODY_REPLACED_HEADER, MessageFrameTemplate, serializeFrame } from '../../../lib/protocol/frame.serializer.js';
 
 const VERSIONS: StompVersion[] = ['1.0', '1.1', '1.2'];
 
@@ -162,5 +162,69 @@ describe('MessageFrameTemplate', () => {
     expect(template.bodyLength).toBe(0);
     expect(template.render('s', 'm', '1.2').toString()).toBe('MESSAGE\nsubscription:s\nmessage-id:m\ndestination:/t\n\n\0');
     expect(new MessageFrameTemplate({}, body).bodyLength).toBe(body.length);
+  });
+
+  describe('for a text-only transport (renderText)', () => {
+    const invalid = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('\n\nMESSAGE\ndestination:/x\n\nforged\0'), Buffer.from([0xc3])]);
+    const replacedBody = Buffer.from(invalid.toString('utf8'), 'utf8');
+
+    it('shares the bytes of render when the body is UTF-8', () => {
+      const template = new MessageFrameTemplate(shared, body);
+      expect(template.bodyIsUtf8).toBe(true);
+      expect(template.renderText('s', 'm', '1.2', 'a').equals(template.render('s', 'm', '1.2', 'a'))).toBe(true);
+      const shared12 = template.sharedBytes('1.2');
+      const text = template.renderText('s2', 'm2', '1.2');
+      expect(text.subarray(text.length - shared12.length).equals(shared12)).toBe(true);
+    });
+
+    it.each(VERSIONS)('replaces a body that is not UTF-8, marks it and counts the replaced bytes under %s', (version) => {
+      const template = new MessageFrameTemplate(shared, invalid);
+      expect(template.bodyIsUtf8).toBe(false);
+      const wire = template.renderText('s', 'm', version, 'a');
+      expect(Buffer.from(wire.toString('utf8'), 'utf8').equals(wire)).toBe(true);
+      const frames = parseServer(wire, version);
+      expect(frames).toHaveLength(1);
+      expect(frames[0].body.equals(replacedBody)).toBe(true);
+      expect(frames[0].headers['content-length']).toBe(String(replacedBody.length));
+      expect(frames[0].headers[BODY_REPLACED_HEADER]).toBe('utf8');
+      expect(frames[0].headers.subscription).toBe('s');
+      expect(frames[0].headers.ack).toBe('a');
+    });
+
+    it('builds the replaced form once per message and leaves render byte-exact', () => {
+      const template = new MessageFrameTemplate(shared, invalid);
+      const a = template.renderText('s1', 'm1', '1.2');
+      const b = template.renderText('s2', 'm2', '1.2');
+      const tail = a.subarray(a.indexOf('destination:'));
+      expect(b.subarray(b.indexOf('destination:')).equals(tail)).toBe(true);
+      const [exact] = parseServer(template.render('s', 'm', '1.2'), '1.2');
+      expect(exact.body.equals(invalid)).toBe(true);
+      expect(exact.headers[BODY_REPLACED_HEADER]).toBeUndefined();
+    });
+
+    it('never takes the replacement header from the caller', () => {
+      const template = new MessageFrameTemplate({ ...shared, [BODY_REPLACED_HEADER]: 'utf8' }, body);
+      const [frame] = parseServer(template.renderText('s', 'm', '1.2'), '1.2');
+      expect(frame.headers[BODY_REPLACED_HEADER]).toBeUndefined();
+    });
+
+    it('serializeFrame does the same for a frame built by the session', () => {
+      const [frame] = parseServer(serializeFrame('MESSAGE', { subscription: 's', destination: '/t' }, invalid, '1.2', true), '1.2');
+      expect(frame.body.equals(replacedBody)).toBe(true);
+      expect(frame.headers['content-length']).toBe(String(replacedBody.length));
+      expect(frame.headers[BODY_REPLACED_HEADER]).toBe('utf8');
+      const [bytes] = parseServer(serializeFrame('MESSAGE', { destination: '/t' }, invalid, '1.2'), '1.2');
+      expect(bytes.body.equals(invalid)).toBe(true);
+      const [text] = parseServer(serializeFrame('MESSAGE', { destination: '/t' }, body, '1.2', true), '1.2');
+      expect(text.headers[BODY_REPLACED_HEADER]).toBeUndefined();
+    });
+  });
+
+  it('travels as binary when declared octet-stream or when the body is not UTF-8, as text otherwise', () => {
+    expect(new MessageFrameTemplate({ 'content-type': 'text/plain' }, Buffer.from('é')).binary).toBe(false);
+    expect(new MessageFrameTemplate({}, Buffer.alloc(0)).binary).toBe(false);
+    expect(new MessageFrameTemplate({ 'content-type': 'application/octet-stream' }, Buffer.from('a')).binary).toBe(true);
+    expect(new MessageFrameTemplate({ 'content-type': 'text/plain' }, Buffer.from([0x61, 0xff])).binary).toBe(true);
+    expect(new MessageFrameTemplate({}, Buffer.from([0xc3])).binary).toBe(true);
   });
 });
