@@ -93,7 +93,9 @@ export class MessageDispatcher implements SessionRouter {
       throw new StompProtocolError('FORBIDDEN_DESTINATION', `Clients cannot send to user destinations ('${clip(destination)}')`);
     }
     this.requireBrokerDestination(destination);
-    this.publish(destination, forwardedHeaders(frame.headers), frame.body);
+    // A RECEIPT waits for a broker that confirms (the relay): never RECEIPT what the broker did not take.
+    const published = this.broker.publish({ destination, headers: forwardedHeaders(frame.headers), body: frame.body, confirm: frame.headers.receipt !== undefined });
+    if (published instanceof Promise) return published.then(() => undefined);
   }
 
   private routeSubscribe(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, frame: StompFrame): void | Promise<void> {
@@ -105,7 +107,7 @@ export class MessageDispatcher implements SessionRouter {
     if (this.users.claims(destination)) return this.users.subscribe(session.id, subscriptionId, destination, ackMode);
     this.requireBrokerDestination(destination);
     rejectClientRegex(destination);
-    return this.broker.subscribe(session, subscriptionId, destination, ackMode);
+    return this.broker.subscribe(session, subscriptionId, destination, ackMode, frame.headers.receipt !== undefined);
   }
 
   unsubscribe(session: StompSession, subscriptionId: string): void | Promise<void> {

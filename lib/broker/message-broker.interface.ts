@@ -10,6 +10,8 @@ export interface BrokerMessage {
   /** `content-type` and the sender's custom headers; never `subscription`, `message-id` or `destination`. */
   headers: StompHeaders;
   body: Buffer;
+  /** The sender asked for a RECEIPT: a broker that crosses a network resolves only once it has accepted the message. */
+  confirm?: boolean;
 }
 
 /** A message for one user's sessions, wherever they are connected. */
@@ -47,7 +49,8 @@ export interface BrokerSubscriptionView {
 export interface MessageBroker {
   /** Starts whatever runs in the background (the relay's connection); the app's bootstrap waits for it. */
   start?(): void | Promise<void>;
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode): void | Promise<void>;
+  /** `confirm`: the client asked for a RECEIPT, so resolve only once the subscription is live, even across a broker outage. */
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, confirm?: boolean): void | Promise<void>;
   unsubscribe(sessionId: string, subscriptionId: string): void | Promise<void>;
   /** Delivers to every matching subscription; returns how many deliveries were made where known. */
   publish(message: BrokerMessage): number | Promise<number>;

@@ -22,7 +22,10 @@ export type ProtocolErrorCode =
   | 'UNKNOWN_DESTINATION'
   | 'FORBIDDEN_DESTINATION'
   | 'AUTHENTICATION_FAILED'
-  | 'BROKER_UNAVAILABLE';
+  | 'BROKER_UNAVAILABLE'
+  // Broker relay: a header value RabbitMQ would refuse; a frame the broker answered with an ERROR.
+  | 'INVALID_HEADER'
+  | 'BROKER_REFUSED';
 
 /**
  * A protocol violation or limit hit by a client. Its `message` is written for the client

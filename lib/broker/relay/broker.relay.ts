@@ -1,4 +1,4 @@
-import { StompProtocolError } from '../../errors/protocol.error.js';
+import { StompProtocolError, clipForError } from '../../errors/protocol.error.js';
 import type { StompFrame, StompHeaders } from '../../protocol/frame.model.js';
 import type { DestinationMatcher } from '../destination.matcher.js';
 import type {
@@ -11,7 +11,9 @@ import type {
 } from '../message-broker.interface.js';
 import { toOutboundMessage } from '../simple.broker.js';
 import { RelayDestinationMapper } from './destination.mapper.js';
+import { relayedHeaders, RESERVED_HEADER_PREFIX } from './relay-headers.validator.js';
 import type { ResolvedRelayOptions } from './relay.options.js';
+import { brokerUnavailable, RelayReceipts } from './relay.receipts.js';
 import { StompTcpClient } from './stomp-tcp.client.js';
 
 interface LocalSubscription {
@@ -25,16 +27,28 @@ interface SharedSubscription {
   brokerId: string;
   isPattern: boolean;
   readonly locals: Map<string, LocalSubscription>;
+  /** Settles when the broker confirms the subscription (again, after a reconnection); undefined while it stands. */
+  pending: Pending | undefined;
 }
 
-/** Every process subscribes here; user messages travel through it with the user in a header. */
-const USER_MESSAGES_DESTINATION = '/topic/nestjs-stomp.user-messages';
+interface Pending {
+  readonly promise: Promise<void>;
+  settle(error?: StompProtocolError): void;
+}
+
+/**
+ * Every process subscribes here; user messages travel through it with the user in a header. It is
+ * on another exchange than every client destination (the mapper only makes `/topic/...`, that is
+ * amq.topic), so no client pattern can bind to it and no client SEND can reach it, whatever the
+ * prefixes and names. amq.direct exists in every RabbitMQ virtual host.
+ */
+const USER_MESSAGES_DESTINATION = '/exchange/amq.direct/nestjs-stomp.user-messages';
 const USER_MESSAGES_SUBSCRIPTION = 'user-messages';
-const USER_HEADER = 'x-nestjs-stomp-user';
-const USER_DESTINATION_HEADER = 'x-nestjs-stomp-user-destination';
+const USER_HEADER = `${RESERVED_HEADER_PREFIX}user`;
+const USER_DESTINATION_HEADER = `${RESERVED_HEADER_PREFIX}user-destination`;
 
 /** Header carrying our own destination through the broker, so a receiving node need not reverse the mapping. */
-const ORIGINAL_DESTINATION = 'x-nestjs-stomp-destination';
+const ORIGINAL_DESTINATION = `${RESERVED_HEADER_PREFIX}destination`;
 const BROKER_HOP_HEADERS: ReadonlySet<string> = new Set([
   'subscription', 'message-id', 'destination', 'redelivered', 'ack', 'content-length', ORIGINAL_DESTINATION,
   USER_HEADER, USER_DESTINATION_HEADER,
@@ -53,7 +67,7 @@ export class StompBrokerRelay implements MessageBroker {
   private readonly shared = new Map<string, SharedSubscription>();
   private readonly byBrokerId = new Map<string, string>();
   private readonly bySession = new Map<string, Map<string, string>>();
-  private readonly receipts = new Map<string, () => void>();
+  private readonly receipts = new RelayReceipts();
   private nextId = 0;
   onUserMessage: ((message: UserMessage) => void) | undefined;
   private userMessagesReady: Promise<void> | void = undefined;
@@ -67,7 +81,8 @@ export class StompBrokerRelay implements MessageBroker {
     this.client = new StompTcpClient(options, {
       connected: () => this.resubscribeAll(),
       disconnected: () => {
-        this.releaseReceipts();
+        this.receipts.dropped();
+        for (const shared of this.shared.values()) shared.pending ??= pending();
         this.onAvailability(false);
       },
       frame: (frame) => this.receive(frame),
@@ -84,22 +99,27 @@ export class StompBrokerRelay implements MessageBroker {
     await this.userMessagesReady;
   }
 
-  /** Resolves once the broker has confirmed a new broker-side subscription, so a RECEIPT to the client means "live". */
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode): void | Promise<void> {
+  /**
+   * Resolves once the broker has confirmed the broker-side subscription, so a RECEIPT to the client
+   * means "live". While the broker is away, only a client that asked for a RECEIPT waits (`confirm`):
+   * the others are subscribed on reconnection without holding their session's next frames.
+   */
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, confirm = false): void | Promise<void> {
+    this.refuseReserved(destination);
     let forSession = this.bySession.get(subscriber.id);
     if (!forSession) this.bySession.set(subscriber.id, (forSession = new Map()));
     forSession.set(subscriptionId, destination);
     const local = { subscriber, subscriptionId, ackMode };
-    const existing = this.shared.get(destination);
-    if (existing) {
-      existing.locals.set(localKey(subscriber.id, subscriptionId), local);
-      return;
+    let shared = this.shared.get(destination);
+    if (!shared) {
+      const isPattern = this.matcher.isPattern(destination);
+      shared = { brokerId: `s${++this.nextId}`, isPattern, locals: new Map(), pending: pending() };
+      this.shared.set(destination, shared);
+      this.byBrokerId.set(shared.brokerId, destination);
+      this.subscribeAtBroker(destination, shared);
     }
-    const shared: SharedSubscription = { brokerId: `s${++this.nextId}`, isPattern: this.matcher.isPattern(destination), locals: new Map() };
     shared.locals.set(localKey(subscriber.id, subscriptionId), local);
-    this.shared.set(destination, shared);
-    this.byBrokerId.set(shared.brokerId, destination);
-    return this.subscribeAtBroker(destination, shared);
+    if (shared.pending && (confirm || this.client.connected)) return shared.pending.promise;
   }
 
   unsubscribe(sessionId: string, subscriptionId: string): void {
@@ -111,21 +131,30 @@ export class StompBrokerRelay implements MessageBroker {
     this.release(destination, localKey(sessionId, subscriptionId));
   }
 
-  publish(message: BrokerMessage): number {
-    const headers: StompHeaders = { ...message.headers, [ORIGINAL_DESTINATION]: message.destination };
-    if (!this.client.send('SEND', { destination: this.mapper.toBroker(message.destination), ...headers }, message.body)) {
-      throw new StompProtocolError('BROKER_UNAVAILABLE', 'Broker not available');
-    }
+  /** With `confirm`, resolves only on the broker's RECEIPT, and rejects when the broker refuses the message or goes away first. */
+  publish(message: BrokerMessage): number | Promise<number> {
+    this.refuseReserved(message.destination);
+    const headers: StompHeaders = {
+      destination: this.mapper.toBroker(message.destination),
+      ...relayedHeaders(message.headers),
+      [ORIGINAL_DESTINATION]: message.destination,
+    };
     // Deliveries happen when the broker hands the message back, on this process and every other.
-    return 0;
+    if (!message.confirm) return this.sendOrThrow(headers, message.body), 0;
+    const { receipt, confirmed } = this.receipts.confirmation();
+    try {
+      this.sendOrThrow({ ...headers, receipt }, message.body);
+    } catch (error) {
+      this.receipts.forget(receipt);
+      throw error;
+    }
+    return confirmed.then(() => 0);
   }
 
   /** To the user's sessions in every process, this one included (it gets the message back from the broker too). */
   publishUserMessage(message: UserMessage): void {
-    const headers: StompHeaders = { ...message.headers, [USER_HEADER]: message.user, [USER_DESTINATION_HEADER]: message.destination };
-    if (!this.client.send('SEND', { ...headers, destination: USER_MESSAGES_DESTINATION }, message.body)) {
-      throw new StompProtocolError('BROKER_UNAVAILABLE', 'Broker not available');
-    }
+    const headers = { ...relayedHeaders(message.headers), [USER_HEADER]: message.user, [USER_DESTINATION_HEADER]: message.destination };
+    this.sendOrThrow({ ...headers, destination: USER_MESSAGES_DESTINATION }, message.body);
   }
 
   ack(): void {
@@ -150,7 +179,7 @@ export class StompBrokerRelay implements MessageBroker {
   }
 
   close(): void {
-    this.releaseReceipts();
+    this.receipts.dropped();
     this.shared.clear();
     this.byBrokerId.clear();
     this.bySession.clear();
@@ -165,41 +194,49 @@ export class StompBrokerRelay implements MessageBroker {
     this.client.send('UNSUBSCRIBE', { id: shared.brokerId });
   }
 
-  private subscribeAtBroker(destination: string, shared: SharedSubscription): Promise<void> | void {
-    const brokerDestination = shared.isPattern ? this.mapper.toBrokerPattern(destination) : this.mapper.toBroker(destination);
-    return this.brokerSubscription(shared.brokerId, brokerDestination);
+  private sendOrThrow(headers: StompHeaders, body: Buffer): void {
+    if (!this.client.send('SEND', headers, body)) throw brokerUnavailable();
   }
 
-  /** Resolves on the broker's RECEIPT; at once when not connected (the subscription is made on (re)connection). */
-  private brokerSubscription(id: string, brokerDestination: string): Promise<void> | void {
-    const receipt = `${id}-${++this.nextId}`;
-    if (!this.client.send('SUBSCRIBE', { id, destination: brokerDestination, ack: 'auto', receipt })) return;
-    return new Promise((resolve) => this.receipts.set(receipt, resolve));
+  /** Old nodes carried user messages on `/topic/nestjs-stomp.*`: a client must not reach that namespace either. */
+  private refuseReserved(destination: string): void {
+    if (this.mapper.isReserved(destination)) {
+      throw new StompProtocolError('FORBIDDEN_DESTINATION', `Destination '${clipForError(destination)}' is reserved for the broker relay`);
+    }
+  }
+
+  /** Sent now when connected, else on (re)connection by resubscribeAll; the broker's answer settles `shared.pending`. */
+  private subscribeAtBroker(destination: string, shared: SharedSubscription): void {
+    if (!this.client.connected) return;
+    const brokerDestination = shared.isPattern ? this.mapper.toBrokerPattern(destination) : this.mapper.toBroker(destination);
+    const settle = (error?: StompProtocolError): void => {
+      const waiting = shared.pending;
+      shared.pending = undefined;
+      waiting?.settle(error);
+    };
+    const receipt = this.receipts.expect(settle, true);
+    if (!this.client.send('SUBSCRIBE', { id: shared.brokerId, destination: brokerDestination, ack: 'auto', receipt })) this.receipts.forget(receipt);
   }
 
   private resubscribeAll(): void {
-    this.userMessagesReady = this.brokerSubscription(USER_MESSAGES_SUBSCRIPTION, USER_MESSAGES_DESTINATION);
-    for (const [destination, shared] of this.shared) void this.subscribeAtBroker(destination, shared);
+    this.userMessagesReady = new Promise<void>((resolve) => {
+      const receipt = this.receipts.expect(() => resolve(), false);
+      this.client.send('SUBSCRIBE', { id: USER_MESSAGES_SUBSCRIPTION, destination: USER_MESSAGES_DESTINATION, ack: 'auto', receipt });
+    });
+    for (const [destination, shared] of this.shared) this.subscribeAtBroker(destination, shared);
     this.onAvailability(true);
   }
 
-  /** A lost connection answers no receipt: release whoever waits, the subscriptions come back on reconnection. */
-  private releaseReceipts(): void {
-    for (const resolve of this.receipts.values()) resolve();
-    this.receipts.clear();
-  }
-
   private receive(frame: StompFrame): void {
-    if (frame.command === 'RECEIPT') {
-      this.receipts.get(frame.headers['receipt-id'])?.();
-      this.receipts.delete(frame.headers['receipt-id']);
-      return;
-    }
+    if (frame.command === 'RECEIPT') return this.receipts.received(frame.headers['receipt-id']);
+    // An ERROR names no frame; RabbitMQ keeps the connection after most (and closes it after the rest).
+    if (frame.command === 'ERROR') return this.receipts.refused();
     if (frame.command !== 'MESSAGE') return;
     if (frame.headers.subscription === USER_MESSAGES_SUBSCRIPTION) return this.receiveUserMessage(frame);
     const key = this.byBrokerId.get(frame.headers.subscription);
     const shared = key === undefined ? undefined : this.shared.get(key);
-    if (!shared) return;
+    // A user message on a client subscription can only come from an older node's topic: never fan it out.
+    if (!shared || frame.headers[USER_HEADER] !== undefined) return;
     const destination = frame.headers[ORIGINAL_DESTINATION] ?? this.mapper.fromBroker(frame.headers.destination);
     // A broker pattern is broader than ours: check the real one here.
     if (shared.isPattern && this.matcher.match(key!, destination) === null) return;
@@ -219,6 +256,14 @@ function withoutBrokerHeaders(headers: StompHeaders): StompHeaders {
   const kept: StompHeaders = {};
   for (const name in headers) if (!BROKER_HOP_HEADERS.has(name)) kept[name] = headers[name];
   return kept;
+}
+
+function pending(): Pending {
+  let settle!: Pending['settle'];
+  const promise = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+  // Nobody may be waiting (subscribed without confirm); the sessions that wait still see the rejection.
+  promise.catch(() => undefined);
+  return { promise, settle };
 }
 
 function localKey(sessionId: string, subscriptionId: string): string {

@@ -1,3 +1,5 @@
+import { StompProtocolError, clipForError } from '../../errors/protocol.error.js';
+
 /**
  * Maps our destinations onto RabbitMQ's STOMP topics, which allow no `/` inside a name and
  * use `.`-separated words with `*` (one word) and `#` (any words) as wildcards.
@@ -10,6 +12,11 @@ export class RelayDestinationMapper {
 
   toBroker(destination: string): string {
     return `/topic/${this.words(destination).map(encodeWord).join('.')}`;
+  }
+
+  /** True for the destinations, and patterns, of the reserved first word: only the relay's own traffic is named so. */
+  isReserved(destination: string): boolean {
+    return this.words(destination)[0] === RESERVED_WORD;
   }
 
   toBrokerPattern(pattern: string): string {
@@ -32,11 +39,17 @@ export class RelayDestinationMapper {
   private words(destination: string): string[] {
     const parts = destination.split('/').filter((p) => p !== '');
     // With '.' destinations ('/topic/price.dap') the prefix is '/'-separated and the rest '.'-separated.
-    return this.separator === '/' ? parts : [parts[0], ...parts.slice(1).join('/').split('.')].filter((p) => p !== '');
+    const words = this.separator === '/' ? parts : [parts[0], ...parts.slice(1).join('/').split('.')].filter((p) => p !== undefined && p !== '');
+    // RabbitMQ answers '/topic/' with an ERROR: refuse it here, for the sender only.
+    if (words.length === 0) throw new StompProtocolError('UNKNOWN_DESTINATION', `Destination '${clipForError(destination)}' names nothing to relay`);
+    return words;
   }
 }
 
-/** Characters RabbitMQ's topic words cannot carry literally. */
+/** The relay's own traffic once lived on `/topic/nestjs-stomp.*`: nodes of that version still listen there. */
+const RESERVED_WORD = 'nestjs-stomp';
+
+/** Characters RabbitMQ's topic words cannot carry literally; a '/' there would make RabbitMQ refuse the destination. */
 function encodeWord(word: string): string {
-  return /[.*#%]/.test(word) ? word.replace(/[.*#%]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : word;
+  return /[.*#%/]/.test(word) ? word.replace(/[.*#%/]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : word;
 }

@@ -34,4 +34,22 @@ describe('RelayDestinationMapper', () => {
     expect(dot.toBrokerPattern('/topic/price.stock.*')).toBe('/topic/topic.price.stock.*');
     expect(dot.toBrokerPattern('/topic/price.**')).toBe('/topic/topic.price.#');
   });
+
+  it("encodes a '/' inside a word, which RabbitMQ would refuse as an invalid topic (and no longer ERRORs the shared connection)", () => {
+    expect(dot.toBroker('/topic/a/b.c')).toBe('/topic/topic.a%2Fb.c');
+    expect(dot.fromBroker('/topic/topic.a%2Fb.c')).toBe('/topic/a/b.c');
+  });
+
+  it('refuses a destination with no word, which RabbitMQ would answer with an ERROR', () => {
+    expect(() => slash.toBroker('/')).toThrow(expect.objectContaining({ code: 'UNKNOWN_DESTINATION' }));
+    expect(() => dot.toBroker('//')).toThrow(expect.objectContaining({ code: 'UNKNOWN_DESTINATION' }));
+  });
+
+  it('reserves the first word nestjs-stomp (older nodes carry user messages there)', () => {
+    expect(slash.isReserved('/nestjs-stomp/user-messages')).toBe(true);
+    expect(slash.isReserved('/nestjs-stomp/**')).toBe(true);
+    expect(dot.isReserved('/nestjs-stomp/user-messages')).toBe(true);
+    expect(slash.isReserved('/**')).toBe(false);
+    expect(slash.isReserved('/topic/nestjs-stomp')).toBe(false);
+  });
 });
