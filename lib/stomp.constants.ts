@@ -39,8 +39,10 @@ export const STOMP_DEFAULTS = {
   connectTimeout: 10_000,
   /** STOMP heart-beat the server offers in CONNECTED (send, receive), as Spring's simple broker with a scheduler. */
   heartbeat: [10_000, 10_000] as [number, number],
-  /** A client is dropped after this many missed heart-beat periods (Spring's simple broker: 3). */
-  heartbeatGraceFactor: 3,
+  /** Shortest heart-beat period offered when a client asks for shorter ones (RabbitMQ follows the client too). */
+  heartbeatMinInterval: 1_000,
+  /** A client is dropped after this many missed heart-beat periods (RabbitMQ and @stomp/stompjs: 2; Spring's simple broker: 3). */
+  heartbeatGraceFactor: 2,
   /** Cap on the body of one SockJS xhr_send/jsonp_send request: four STOMP frames of the largest size, JSON-escaped. */
   httpSendBytesLimitFactor: 4,
   /** Resolved-destination cache of the subscription registry (Spring `setCacheLimit`). */

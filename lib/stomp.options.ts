@@ -44,6 +44,7 @@ export interface ResolvedStompOptions {
   relay: ResolvedRelayOptions | undefined;
   authorizationFailure: 'error' | 'report';
   sessionCookieNeeded: boolean;
+  heartbeatMinInterval: number;
 }
 
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
@@ -83,5 +84,6 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     authorizationFailure: oneOf(options, 'authorizationFailure', ['error', 'report'] as const, 'error'),
     handlerErrors: oneOf(options, 'handlerErrors', ['report', 'fatal'] as const, 'report'),
     errorDestination: prefixes(options.errorDestination ?? d.errorDestination, 'errorDestination')[0].replace(/\/$/, ''),
+    heartbeatMinInterval: positiveInt(options, 'heartbeatMinInterval', d.heartbeatMinInterval),
   };
 }

@@ -53,6 +53,7 @@ export class StompServer {
       maxSubscriptionsPerSession: options.maxSubscriptionsPerSession,
       connectTimeout: options.connectTimeout,
       heartbeat: options.heartbeat,
+      heartbeatMinInterval: options.heartbeatMinInterval,
       heartbeatGraceFactor: STOMP_DEFAULTS.heartbeatGraceFactor,
       maxTransactionsPerSession: STOMP_DEFAULTS.maxTransactionsPerSession,
       maxFramesPerTransaction: STOMP_DEFAULTS.maxFramesPerTransaction,

@@ -94,6 +94,11 @@ export interface StompModuleOptions {
   errorDestination?: string;
   /** A denied frame: `error` (default) sends an ERROR frame and closes; `report` tells the client on its error destination and goes on. */
   authorizationFailure?: 'error' | 'report';
+  /**
+   * Shortest heart-beat period the server offers, ms: a client asking for shorter beats than `heartbeat`
+   * gets its own period, but never below this. Default 1000.
+   */
+  heartbeatMinInterval?: number;
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
 }

@@ -42,6 +42,8 @@ export interface SessionLimits {
   maxSubscriptionsPerSession: number;
   connectTimeout: number;
   heartbeat: [number, number];
+  /** The shortest heart-beat period the server offers when a client asks for shorter. */
+  heartbeatMinInterval: number;
   heartbeatGraceFactor: number;
   maxTransactionsPerSession: number;
   maxFramesPerTransaction: number;

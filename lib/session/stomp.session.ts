@@ -2,7 +2,7 @@ import { StompProtocolError, clipForError as clip } from '../errors/protocol.err
 import type { StompFrame, StompHeaders, StompVersion } from '../protocol/frame.model.js';
 import { FrameParser } from '../protocol/frame.parser.js';
 import { serializeFrame } from '../protocol/frame.serializer.js';
-import { negotiateHeartBeat, parseHeartBeat } from '../protocol/heartbeat.negotiator.js';
+import { negotiateHeartBeat, offerHeartBeat, parseHeartBeat } from '../protocol/heartbeat.negotiator.js';
 import { negotiateVersion } from '../protocol/version.negotiator.js';
 import type { AckMode, BrokerSubscriber, OutboundMessage } from '../broker/message-broker.interface.js';
 import type { StompPrincipal } from '../interfaces/stomp-module-options.interface.js';
@@ -230,20 +230,25 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
     this.connectTimer = undefined;
     this.version = negotiateVersion(frame.headers['accept-version']);
     this.parser.version = this.version;
-    const heartbeat = negotiateHeartBeat(parseHeartBeat(frame.headers['heart-beat']), this.limits.heartbeat);
+    const asked = parseHeartBeat(frame.headers['heart-beat']);
+    const offer = offerHeartBeat(asked, this.limits.heartbeat, this.limits.heartbeatMinInterval);
+    const heartbeat = { offer, ...negotiateHeartBeat(asked, offer) };
     this.state = 'connecting';
     const principal = this.router.authenticate(this, frame);
     if (principal instanceof Promise) return principal.then((p) => this.completeConnect(p, heartbeat));
     this.completeConnect(principal, heartbeat);
   }
 
-  private completeConnect(principal: StompPrincipal | undefined, heartbeat: { sendIntervalMs: number; receiveTimeoutMs: number }): void {
+  private completeConnect(
+    principal: StompPrincipal | undefined,
+    heartbeat: { offer: [number, number]; sendIntervalMs: number; receiveTimeoutMs: number },
+  ): void {
     if (this.state !== 'connecting') return;
     this.principal = principal;
     this.state = 'connected';
     const headers: StompHeaders = {
       version: this.version!,
-      'heart-beat': `${this.limits.heartbeat[0]},${this.limits.heartbeat[1]}`,
+      'heart-beat': `${heartbeat.offer[0]},${heartbeat.offer[1]}`,
       server: SERVER_NAME,
       session: this.id,
     };
