@@ -9,7 +9,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization', 'authorizationFailure', 'relay', 'sessionCookieNeeded',
   'handlerErrors', 'errorDestination',
   // Session limits (heart-beat floor, transactions, inbound backlog).
-  'heartbeatMinInterval',
+  'heartbeatMinInterval', 'maxTransactionsPerSession', 'maxFramesPerTransaction', 'transactionBytesLimit',
 ]);
 
 /** Spring configuration names users bring along, and the option that does the same here. */

@@ -35,6 +35,8 @@ export const STOMP_DEFAULTS = {
   maxSubscriptionsPerSession: 1_000,
   maxTransactionsPerSession: 16,
   maxFramesPerTransaction: 1_000,
+  /** Bytes all open transactions of one session may hold together (as much as one slow client's send buffer). */
+  transactionBytesLimit: 512 * 1024,
   /** Time a transport may stay open without a CONNECT frame. */
   connectTimeout: 10_000,
   /** STOMP heart-beat the server offers in CONNECTED (send, receive), as Spring's simple broker with a scheduler. */

@@ -45,6 +45,9 @@ export interface ResolvedStompOptions {
   authorizationFailure: 'error' | 'report';
   sessionCookieNeeded: boolean;
   heartbeatMinInterval: number;
+  maxTransactionsPerSession: number;
+  maxFramesPerTransaction: number;
+  transactionBytesLimit: number;
 }
 
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
@@ -85,5 +88,9 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     handlerErrors: oneOf(options, 'handlerErrors', ['report', 'fatal'] as const, 'report'),
     errorDestination: prefixes(options.errorDestination ?? d.errorDestination, 'errorDestination')[0].replace(/\/$/, ''),
     heartbeatMinInterval: positiveInt(options, 'heartbeatMinInterval', d.heartbeatMinInterval),
+    maxTransactionsPerSession: positiveInt(options, 'maxTransactionsPerSession', d.maxTransactionsPerSession),
+    maxFramesPerTransaction: positiveInt(options, 'maxFramesPerTransaction', d.maxFramesPerTransaction),
+    // One largest frame always fits, whatever messageSizeLimit is.
+    transactionBytesLimit: positiveInt(options, 'transactionBytesLimit', Math.max(d.transactionBytesLimit, messageSizeLimit)),
   };
 }

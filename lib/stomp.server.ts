@@ -55,8 +55,9 @@ export class StompServer {
       heartbeat: options.heartbeat,
       heartbeatMinInterval: options.heartbeatMinInterval,
       heartbeatGraceFactor: STOMP_DEFAULTS.heartbeatGraceFactor,
-      maxTransactionsPerSession: STOMP_DEFAULTS.maxTransactionsPerSession,
-      maxFramesPerTransaction: STOMP_DEFAULTS.maxFramesPerTransaction,
+      maxTransactionsPerSession: options.maxTransactionsPerSession,
+      maxFramesPerTransaction: options.maxFramesPerTransaction,
+      transactionBytesLimit: options.transactionBytesLimit,
     };
     this.registrar = new EndpointRegistrar(options, (connection) => this.open(connection), log);
   }

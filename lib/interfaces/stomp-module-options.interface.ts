@@ -99,6 +99,12 @@ export interface StompModuleOptions {
    * gets its own period, but never below this. Default 1000.
    */
   heartbeatMinInterval?: number;
+  /** Open transactions (BEGIN without COMMIT/ABORT) per session. Default 16. */
+  maxTransactionsPerSession?: number;
+  /** SEND frames one transaction may hold until COMMIT. Default 1000. */
+  maxFramesPerTransaction?: number;
+  /** Bytes all open transactions of one session hold together. Default 512 KiB (or `messageSizeLimit` when larger). */
+  transactionBytesLimit?: number;
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
 }

@@ -3,6 +3,7 @@ import type { StompProtocolError } from '../errors/protocol.error.js';
 import type { AckMode } from '../broker/message-broker.interface.js';
 import type { StompPrincipal } from '../interfaces/stomp-module-options.interface.js';
 import type { StompSession } from './stomp.session.js';
+import type { TransactionLimits } from './transaction.buffer.js';
 
 /** Why a session ended; each one is counted and reported once. */
 export type SessionCloseReason =
@@ -35,7 +36,7 @@ export interface SessionRouter {
 }
 
 /** The limits a session enforces itself. */
-export interface SessionLimits {
+export interface SessionLimits extends TransactionLimits {
   messageSizeLimit: number;
   maxHeaders: number;
   maxHeaderLineLength: number;
@@ -45,6 +46,4 @@ export interface SessionLimits {
   /** The shortest heart-beat period the server offers when a client asks for shorter. */
   heartbeatMinInterval: number;
   heartbeatGraceFactor: number;
-  maxTransactionsPerSession: number;
-  maxFramesPerTransaction: number;
 }

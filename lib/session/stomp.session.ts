@@ -78,7 +78,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
 
   /** Made on first use: most sessions never open a transaction, and idle sessions should stay small. */
   private get transactions(): TransactionBuffer {
-    return (this.transactionBuffer ??= new TransactionBuffer(this.limits.maxTransactionsPerSession, this.limits.maxFramesPerTransaction));
+    return (this.transactionBuffer ??= new TransactionBuffer(this.limits));
   }
 
   /** The user this session acts for: the principal's name, or the session id when anonymous (as Spring). */
