@@ -10,6 +10,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'handlerErrors', 'errorDestination',
   // Session limits (heart-beat floor, transactions, inbound backlog).
   'heartbeatMinInterval', 'maxTransactionsPerSession', 'maxFramesPerTransaction', 'transactionBytesLimit',
+  'inboundBacklogBytesLimit', 'inboundBacklogFramesLimit',
 ]);
 
 /** Spring configuration names users bring along, and the option that does the same here. */

@@ -37,6 +37,10 @@ export const STOMP_DEFAULTS = {
   maxFramesPerTransaction: 1_000,
   /** Bytes all open transactions of one session may hold together (as much as one slow client's send buffer). */
   transactionBytesLimit: 512 * 1024,
+  /** Bytes of frames one session may hold waiting behind a busy (async) handler; at least one largest frame. */
+  inboundBacklogBytesLimit: 1024 * 1024,
+  /** Frames one session may hold waiting behind a busy (async) handler. */
+  inboundBacklogFramesLimit: 1_000,
   /** Time a transport may stay open without a CONNECT frame. */
   connectTimeout: 10_000,
   /** STOMP heart-beat the server offers in CONNECTED (send, receive), as Spring's simple broker with a scheduler. */

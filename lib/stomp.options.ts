@@ -48,6 +48,8 @@ export interface ResolvedStompOptions {
   maxTransactionsPerSession: number;
   maxFramesPerTransaction: number;
   transactionBytesLimit: number;
+  inboundBacklogBytesLimit: number;
+  inboundBacklogFramesLimit: number;
 }
 
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
@@ -92,5 +94,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     maxFramesPerTransaction: positiveInt(options, 'maxFramesPerTransaction', d.maxFramesPerTransaction),
     // One largest frame always fits, whatever messageSizeLimit is.
     transactionBytesLimit: positiveInt(options, 'transactionBytesLimit', Math.max(d.transactionBytesLimit, messageSizeLimit)),
+    inboundBacklogBytesLimit: positiveInt(options, 'inboundBacklogBytesLimit', Math.max(d.inboundBacklogBytesLimit, messageSizeLimit)),
+    inboundBacklogFramesLimit: positiveInt(options, 'inboundBacklogFramesLimit', d.inboundBacklogFramesLimit),
   };
 }

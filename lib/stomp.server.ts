@@ -58,6 +58,8 @@ export class StompServer {
       maxTransactionsPerSession: options.maxTransactionsPerSession,
       maxFramesPerTransaction: options.maxFramesPerTransaction,
       transactionBytesLimit: options.transactionBytesLimit,
+      inboundBacklogBytesLimit: options.inboundBacklogBytesLimit,
+      inboundBacklogFramesLimit: options.inboundBacklogFramesLimit,
     };
     this.registrar = new EndpointRegistrar(options, (connection) => this.open(connection), log);
   }

@@ -105,6 +105,14 @@ export interface StompModuleOptions {
   maxFramesPerTransaction?: number;
   /** Bytes all open transactions of one session hold together. Default 512 KiB (or `messageSizeLimit` when larger). */
   transactionBytesLimit?: number;
+  /**
+   * Bytes of frames one session may hold while its handler is still busy with an earlier one. Over it (or
+   * `inboundBacklogFramesLimit`) a raw WebSocket stops being read until half is handled; SockJS gets ERROR and close.
+   * Default 1 MiB (or `messageSizeLimit` when larger).
+   */
+  inboundBacklogBytesLimit?: number;
+  /** Frames one session may hold while its handler is still busy with an earlier one. Default 1000. */
+  inboundBacklogFramesLimit?: number;
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
 }

@@ -33,6 +33,20 @@ export function negotiateHeartBeat(
   };
 }
 
+/** The server's heart-beat for one session: what CONNECTED offers, and the periods negotiated from it. */
+export interface ServerHeartBeat {
+  offer: [number, number];
+  sendIntervalMs: number;
+  receiveTimeoutMs: number;
+}
+
+/** From a client's CONNECT `heart-beat` header to what the server offers and then runs (see offerHeartBeat). */
+export function serverHeartBeat(header: string | undefined, server: [number, number], floorMs: number): ServerHeartBeat {
+  const client = parseHeartBeat(header);
+  const offer = offerHeartBeat(client, server, floorMs);
+  return { offer, ...negotiateHeartBeat(client, offer) };
+}
+
 /**
  * What the server offers in CONNECTED: its configured [sx, sy], lowered towards what the client
  * asks (never below `floorMs`), so a client that wants 1 s beats gets them and a client that

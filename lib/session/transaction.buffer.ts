@@ -1,5 +1,7 @@
 import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
 import type { StompFrame } from '../protocol/frame.model.js';
+import { heldFrameBytes } from './frame.bytes.js';
+import { required } from './frame.headers.js';
 
 /** How much one session's open transactions may hold. */
 export interface TransactionLimits {
@@ -25,6 +27,15 @@ export class TransactionBuffer {
 
   constructor(private readonly limits: TransactionLimits) {}
 
+  /** BEGIN, COMMIT, ABORT, or a SEND inside a transaction; COMMIT hands the frames to `send`, one at a time, in order. */
+  handle(frame: StompFrame, send?: (frame: StompFrame) => void | Promise<void>): Promise<void> | void {
+    const transaction = required(frame, 'transaction');
+    if (frame.command === 'BEGIN') return this.begin(transaction);
+    if (frame.command === 'SEND') return this.add(transaction, frame);
+    const frames = this.take(transaction);
+    if (frame.command === 'COMMIT' && send) return sendAll(frames, send);
+  }
+
   begin(transaction: string): void {
     if (this.open.has(transaction)) {
       throw new StompProtocolError('DUPLICATE_TRANSACTION', `Transaction '${clipForError(transaction)}' has already begun`);
@@ -40,7 +51,7 @@ export class TransactionBuffer {
     if (open.frames.length >= this.limits.maxFramesPerTransaction) {
       throw new StompProtocolError('TRANSACTION_TOO_LARGE', `A transaction holds at most ${this.limits.maxFramesPerTransaction} frames`);
     }
-    const size = frameBytes(frame);
+    const size = heldFrameBytes(frame);
     if (this.bytes + size > this.limits.transactionBytesLimit) {
       throw new StompProtocolError('TRANSACTION_TOO_LARGE', `Open transactions hold at most ${this.limits.transactionBytesLimit} bytes per session`);
     }
@@ -64,9 +75,6 @@ export class TransactionBuffer {
   }
 }
 
-/** What a held frame costs: its body and its header text (as UTF-16 length, close enough for a bound). */
-function frameBytes(frame: StompFrame): number {
-  let size = frame.body.length;
-  for (const name in frame.headers) size += name.length + frame.headers[name].length + 2;
-  return size;
+async function sendAll(frames: StompFrame[], send: (frame: StompFrame) => void | Promise<void>): Promise<void> {
+  for (const frame of frames) await send(frame);
 }
