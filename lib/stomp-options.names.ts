@@ -8,6 +8,9 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'maxHeaders', 'maxHeaderLineLength', 'maxSubscriptionsPerSession', 'connectTimeout', 'heartbeat',
   'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization', 'authorizationFailure', 'relay', 'sessionCookieNeeded',
   'handlerErrors', 'errorDestination',
+  // Session limits (heart-beat floor, transactions, inbound backlog).
+  'heartbeatMinInterval', 'maxTransactionsPerSession', 'maxFramesPerTransaction', 'transactionBytesLimit',
+  'inboundBacklogBytesLimit', 'inboundBacklogFramesLimit',
 ]);
 
 /** Spring configuration names users bring along, and the option that does the same here. */

@@ -35,12 +35,20 @@ export const STOMP_DEFAULTS = {
   maxSubscriptionsPerSession: 1_000,
   maxTransactionsPerSession: 16,
   maxFramesPerTransaction: 1_000,
+  /** Bytes all open transactions of one session may hold together (as much as one slow client's send buffer). */
+  transactionBytesLimit: 512 * 1024,
+  /** Bytes of frames one session may hold waiting behind a busy (async) handler; at least one largest frame. */
+  inboundBacklogBytesLimit: 1024 * 1024,
+  /** Frames one session may hold waiting behind a busy (async) handler. */
+  inboundBacklogFramesLimit: 1_000,
   /** Time a transport may stay open without a CONNECT frame. */
   connectTimeout: 10_000,
   /** STOMP heart-beat the server offers in CONNECTED (send, receive), as Spring's simple broker with a scheduler. */
   heartbeat: [10_000, 10_000] as [number, number],
-  /** A client is dropped after this many missed heart-beat periods (Spring's simple broker: 3). */
-  heartbeatGraceFactor: 3,
+  /** Shortest heart-beat period offered when a client asks for shorter ones (RabbitMQ follows the client too). */
+  heartbeatMinInterval: 1_000,
+  /** A client is dropped after this many missed heart-beat periods (RabbitMQ and @stomp/stompjs: 2; Spring's simple broker: 3). */
+  heartbeatGraceFactor: 2,
   /** Cap on the body of one SockJS xhr_send/jsonp_send request: four STOMP frames of the largest size, JSON-escaped. */
   httpSendBytesLimitFactor: 4,
   /** Resolved-destination cache of the subscription registry (Spring `setCacheLimit`). */

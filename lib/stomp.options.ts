@@ -44,6 +44,12 @@ export interface ResolvedStompOptions {
   relay: ResolvedRelayOptions | undefined;
   authorizationFailure: 'error' | 'report';
   sessionCookieNeeded: boolean;
+  heartbeatMinInterval: number;
+  maxTransactionsPerSession: number;
+  maxFramesPerTransaction: number;
+  transactionBytesLimit: number;
+  inboundBacklogBytesLimit: number;
+  inboundBacklogFramesLimit: number;
 }
 
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
@@ -83,5 +89,12 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     authorizationFailure: oneOf(options, 'authorizationFailure', ['error', 'report'] as const, 'error'),
     handlerErrors: oneOf(options, 'handlerErrors', ['report', 'fatal'] as const, 'report'),
     errorDestination: prefixes(options.errorDestination ?? d.errorDestination, 'errorDestination')[0].replace(/\/$/, ''),
+    heartbeatMinInterval: positiveInt(options, 'heartbeatMinInterval', d.heartbeatMinInterval),
+    maxTransactionsPerSession: positiveInt(options, 'maxTransactionsPerSession', d.maxTransactionsPerSession),
+    maxFramesPerTransaction: positiveInt(options, 'maxFramesPerTransaction', d.maxFramesPerTransaction),
+    // One largest frame always fits, whatever messageSizeLimit is.
+    transactionBytesLimit: positiveInt(options, 'transactionBytesLimit', Math.max(d.transactionBytesLimit, messageSizeLimit)),
+    inboundBacklogBytesLimit: positiveInt(options, 'inboundBacklogBytesLimit', Math.max(d.inboundBacklogBytesLimit, messageSizeLimit)),
+    inboundBacklogFramesLimit: positiveInt(options, 'inboundBacklogFramesLimit', d.inboundBacklogFramesLimit),
   };
 }

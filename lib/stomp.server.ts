@@ -53,9 +53,13 @@ export class StompServer {
       maxSubscriptionsPerSession: options.maxSubscriptionsPerSession,
       connectTimeout: options.connectTimeout,
       heartbeat: options.heartbeat,
+      heartbeatMinInterval: options.heartbeatMinInterval,
       heartbeatGraceFactor: STOMP_DEFAULTS.heartbeatGraceFactor,
-      maxTransactionsPerSession: STOMP_DEFAULTS.maxTransactionsPerSession,
-      maxFramesPerTransaction: STOMP_DEFAULTS.maxFramesPerTransaction,
+      maxTransactionsPerSession: options.maxTransactionsPerSession,
+      maxFramesPerTransaction: options.maxFramesPerTransaction,
+      transactionBytesLimit: options.transactionBytesLimit,
+      inboundBacklogBytesLimit: options.inboundBacklogBytesLimit,
+      inboundBacklogFramesLimit: options.inboundBacklogFramesLimit,
     };
     this.registrar = new EndpointRegistrar(options, (connection) => this.open(connection), log);
   }

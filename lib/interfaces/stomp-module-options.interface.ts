@@ -94,6 +94,25 @@ export interface StompModuleOptions {
   errorDestination?: string;
   /** A denied frame: `error` (default) sends an ERROR frame and closes; `report` tells the client on its error destination and goes on. */
   authorizationFailure?: 'error' | 'report';
+  /**
+   * Shortest heart-beat period the server offers, ms: a client asking for shorter beats than `heartbeat`
+   * gets its own period, but never below this. Default 1000.
+   */
+  heartbeatMinInterval?: number;
+  /** Open transactions (BEGIN without COMMIT/ABORT) per session. Default 16. */
+  maxTransactionsPerSession?: number;
+  /** SEND frames one transaction may hold until COMMIT. Default 1000. */
+  maxFramesPerTransaction?: number;
+  /** Bytes all open transactions of one session hold together. Default 512 KiB (or `messageSizeLimit` when larger). */
+  transactionBytesLimit?: number;
+  /**
+   * Bytes of frames one session may hold while its handler is still busy with an earlier one. Over it (or
+   * `inboundBacklogFramesLimit`) a raw WebSocket stops being read until half is handled; SockJS gets ERROR and close.
+   * Default 1 MiB (or `messageSizeLimit` when larger).
+   */
+  inboundBacklogBytesLimit?: number;
+  /** Frames one session may hold while its handler is still busy with an earlier one. Default 1000. */
+  inboundBacklogFramesLimit?: number;
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
 }

@@ -32,3 +32,29 @@ export function negotiateHeartBeat(
     receiveTimeoutMs: cx > 0 && sy > 0 ? Math.max(cx, sy) : 0,
   };
 }
+
+/** The server's heart-beat for one session: what CONNECTED offers, and the periods negotiated from it. */
+export interface ServerHeartBeat {
+  offer: [number, number];
+  sendIntervalMs: number;
+  receiveTimeoutMs: number;
+}
+
+/** From a client's CONNECT `heart-beat` header to what the server offers and then runs (see offerHeartBeat). */
+export function serverHeartBeat(header: string | undefined, server: [number, number], floorMs: number): ServerHeartBeat {
+  const client = parseHeartBeat(header);
+  const offer = offerHeartBeat(client, server, floorMs);
+  return { offer, ...negotiateHeartBeat(client, offer) };
+}
+
+/**
+ * What the server offers in CONNECTED: its configured [sx, sy], lowered towards what the client
+ * asks (never below `floorMs`), so a client that wants 1 s beats gets them and a client that
+ * promised 1 s beats is held to it rather than to the server's longer default (RabbitMQ does the
+ * same). A side the client turns off (0) keeps the configured value: negotiation turns it off anyway.
+ */
+export function offerHeartBeat(client: [number, number], server: [number, number], floorMs: number): [number, number] {
+  const [cx, cy] = client;
+  const [sx, sy] = server;
+  return [cy > 0 ? Math.min(sx, Math.max(cy, floorMs)) : sx, cx > 0 ? Math.min(sy, Math.max(cx, floorMs)) : sy];
+}

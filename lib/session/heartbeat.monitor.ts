@@ -14,7 +14,8 @@ export interface HeartbeatActions {
  */
 export class HeartbeatMonitor implements HeartbeatMember {
   private wrote = false;
-  private read = false;
+  // The CONNECT frame was just read: a wheel period that started before the session joined is not a miss.
+  private read = true;
   private missed = 0;
 
   constructor(

@@ -3,6 +3,15 @@ import type { StompProtocolError } from '../errors/protocol.error.js';
 import type { AckMode } from '../broker/message-broker.interface.js';
 import type { StompPrincipal } from '../interfaces/stomp-module-options.interface.js';
 import type { StompSession } from './stomp.session.js';
+import type { TransactionLimits } from './transaction.buffer.js';
+import type { InboundBacklogLimits } from './inbound.backlog.js';
+
+/** A subscription as its session knows it. */
+export interface SessionSubscription {
+  readonly id: string;
+  readonly destination: string;
+  readonly ackMode: AckMode;
+}
 
 /** Why a session ended; each one is counted and reported once. */
 export type SessionCloseReason =
@@ -35,14 +44,14 @@ export interface SessionRouter {
 }
 
 /** The limits a session enforces itself. */
-export interface SessionLimits {
+export interface SessionLimits extends TransactionLimits, InboundBacklogLimits {
   messageSizeLimit: number;
   maxHeaders: number;
   maxHeaderLineLength: number;
   maxSubscriptionsPerSession: number;
   connectTimeout: number;
   heartbeat: [number, number];
+  /** The shortest heart-beat period the server offers when a client asks for shorter. */
+  heartbeatMinInterval: number;
   heartbeatGraceFactor: number;
-  maxTransactionsPerSession: number;
-  maxFramesPerTransaction: number;
 }

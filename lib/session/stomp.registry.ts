@@ -14,6 +14,9 @@ export interface StompSessionView {
   version: string | undefined;
   /** Messages this session lost under the `drop-oldest` policy. */
   droppedMessages: number;
+  /** Frames (and their bytes) waiting behind a busy handler, bounded by `inboundBacklogFramesLimit` / `inboundBacklogBytesLimit`. */
+  inboundFrames: number;
+  inboundBytes: number;
   subscriptions: { id: string; destination: string; ackMode: string }[];
 }
 
@@ -83,6 +86,8 @@ export class StompBrokerRegistry {
       transport: s.connection.transport,
       version: s.version,
       droppedMessages: s.connection.droppedMessages,
+      inboundFrames: s.inbound.length,
+      inboundBytes: s.inbound.bytes,
       subscriptions: [...s.subscriptions.values()].map(({ id, destination, ackMode }) => ({ id, destination, ackMode })),
     }));
   }

@@ -3,37 +3,32 @@ import { StompProtocolError, clipForError as clip } from '../errors/protocol.err
 import type { StompFrame, StompHeaders, StompVersion } from '../protocol/frame.model.js';
 import { FrameParser } from '../protocol/frame.parser.js';
 import { serializeFrame, travelsAsBinary } from '../protocol/frame.serializer.js';
-import { negotiateHeartBeat, parseHeartBeat } from '../protocol/heartbeat.negotiator.js';
+import { serverHeartBeat, type ServerHeartBeat } from '../protocol/heartbeat.negotiator.js';
 import { negotiateVersion } from '../protocol/version.negotiator.js';
 import type { AckMode, BrokerSubscriber, OutboundMessage } from '../broker/message-broker.interface.js';
 import type { StompPrincipal } from '../interfaces/stomp-module-options.interface.js';
 import type { StompConnection } from '../transport/stomp.connection.js';
 import { CLOSE_CODES } from '../stomp.constants.js';
 import type { StompCounters } from './stomp.counters.js';
-import type { SessionCloseReason, SessionLimits, SessionRouter } from './session.types.js';
+import type { SessionCloseReason, SessionLimits, SessionRouter, SessionSubscription } from './session.types.js';
+import { ackIdOf, connectedHeaders, required, subscriptionOf, unsubscribeIdOf } from './frame.headers.js';
 import { HeartbeatMonitor, type HeartbeatActions } from './heartbeat.monitor.js';
 import type { HeartbeatWheel } from './heartbeat.wheel.js';
 import { TransactionBuffer } from './transaction.buffer.js';
+import { InboundBacklog, type InboundHost } from './inbound.backlog.js';
 
 type SessionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
 
-/** A subscription as its session knows it. */
-export interface SessionSubscription {
-  readonly id: string;
-  readonly destination: string;
-  readonly ackMode: AckMode;
-}
+export type { SessionSubscription } from './session.types.js';
 
 const EOL = Buffer.from('\n');
-const ACK_MODES: ReadonlySet<string> = new Set(['auto', 'client', 'client-individual']);
-const SERVER_NAME = 'nestjs-stomp';
 
 /**
  * One STOMP session over one connection: the protocol state machine (CONNECT, heart-beats,
  * receipts, transactions, limits). It knows nothing of routing or Nest; it hands frames to
  * its router one at a time, in arrival order, waiting while the router works asynchronously.
  */
-export class StompSession implements BrokerSubscriber, HeartbeatActions {
+export class StompSession implements BrokerSubscriber, HeartbeatActions, InboundHost {
   readonly subscriptions = new Map<string, SessionSubscription>();
   private attributeMap: Map<string, unknown> | undefined;
   principal: StompPrincipal | undefined;
@@ -41,8 +36,8 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
 
   private state: SessionState = 'awaiting-connect';
   private readonly parser: FrameParser;
-  private readonly inbox: StompFrame[] = [];
-  private busy = false;
+  /** Frames that arrived while an earlier one was still being handled. */
+  readonly inbound: InboundBacklog;
   private transactionBuffer: TransactionBuffer | undefined;
   private deliveries = 0;
   private heartbeat: HeartbeatMonitor | undefined;
@@ -59,6 +54,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
       { maxFrameBytes: limits.messageSizeLimit, maxHeaders: limits.maxHeaders, maxHeaderLineBytes: limits.maxHeaderLineLength },
       (frame) => this.receive(frame),
     );
+    this.inbound = new InboundBacklog(this, limits);
     connection.onData((chunk) => this.onData(chunk));
     connection.onClose((reason) => this.end(reason));
     this.connectTimer = setTimeout(
@@ -79,7 +75,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
 
   /** Made on first use: most sessions never open a transaction, and idle sessions should stay small. */
   private get transactions(): TransactionBuffer {
-    return (this.transactionBuffer ??= new TransactionBuffer(this.limits.maxTransactionsPerSession, this.limits.maxFramesPerTransaction));
+    return (this.transactionBuffer ??= new TransactionBuffer(this.limits));
   }
 
   /** The user this session acts for: the principal's name, or the session id when anonymous (as Spring). */
@@ -115,6 +111,8 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
 
   /** The client stayed silent past the grace period (HeartbeatActions). */
   peerSilent(silentMs: number): void {
+    // Reading is paused by the inbound backlog: the client's traffic waits in the socket, unread, not absent.
+    if (this.inbound.paused) return;
     this.fail(new StompProtocolError('HEARTBEAT_TIMEOUT', `No heart-beat received for ${silentMs} ms`), 'heartbeat-timeout');
   }
 
@@ -154,44 +152,33 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
   }
 
   private receive(frame: StompFrame): void {
+    if (this.state === 'closed') return;
     this.counters.framesIn++;
-    if (this.busy) this.inbox.push(frame);
-    else this.process(frame);
+    this.inbound.receive(frame);
   }
 
-  /** Runs one frame; a frame whose work is asynchronous holds back the ones after it, so order is kept. */
-  private process(frame: StompFrame): void {
+  /** Runs one frame (InboundHost); the backlog holds back the frames after one whose work is asynchronous, so order is kept. */
+  runFrame(frame: StompFrame): Promise<void> | void {
     if (this.state === 'closed') return;
     try {
       const pending = this.handle(frame);
-      if (pending) {
-        this.busy = true;
-        pending.then(
-          () => this.resume(frame),
-          (error: unknown) => this.refuse(frame, error, () => this.resume(frame, false)),
-        );
-        return;
-      }
+      if (pending) return pending.then(() => this.acknowledge(frame), (error: unknown) => this.refuse(frame, error));
       this.acknowledge(frame);
     } catch (error) {
       this.refuse(frame, error);
     }
   }
 
-  /** A refusal the app chose to report (not fatal) leaves the session running, without a RECEIPT; anything else ends it. */
-  private refuse(frame: StompFrame, error: unknown, carryOn?: () => void): void {
-    if (error instanceof StompProtocolError && !error.fatal) {
-      this.router.refused(this, frame, error);
-      carryOn?.();
-      return;
-    }
-    this.fail(error, failureReason(error), frame.headers.receipt);
+  /** Too many frames wait behind a slow handler and the transport cannot stop reading (InboundHost). */
+  backlogOverflow(): void {
+    const { inboundBacklogFramesLimit: frames, inboundBacklogBytesLimit: bytes } = this.limits;
+    this.fail(new StompProtocolError('INBOUND_BACKLOG', `Too many frames waiting to be handled (at most ${frames} frames, ${bytes} bytes)`));
   }
 
-  private resume(frame: StompFrame, succeeded = true): void {
-    this.busy = false;
-    if (succeeded) this.acknowledge(frame);
-    while (!this.busy && this.inbox.length > 0 && this.state !== 'closed') this.process(this.inbox.shift()!);
+  /** A refusal the app chose to report (not fatal) leaves the session running, without a RECEIPT; anything else ends it. */
+  private refuse(frame: StompFrame, error: unknown): void {
+    if (error instanceof StompProtocolError && !error.fatal) return this.router.refused(this, frame, error);
+    this.fail(error, failureReason(error), frame.headers.receipt);
   }
 
   /** RECEIPT for every frame that asks, once its work is done (not only DISCONNECT, unlike Spring's simple broker). */
@@ -218,11 +205,9 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
       case 'NACK':
         return this.handleAck(frame);
       case 'BEGIN':
-        return this.handleBegin(frame);
       case 'COMMIT':
-        return this.handleCommit(frame);
       case 'ABORT':
-        return void this.transactions.take(required(frame, 'transaction'));
+        return this.transactions.handle(frame, (send) => this.router.send(this, send));
       case 'DISCONNECT':
         return this.handleDisconnect(frame);
       default:
@@ -236,47 +221,35 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
     this.connectTimer = undefined;
     this.version = negotiateVersion(frame.headers['accept-version']);
     this.parser.version = this.version;
-    const heartbeat = negotiateHeartBeat(parseHeartBeat(frame.headers['heart-beat']), this.limits.heartbeat);
+    const heartbeat = serverHeartBeat(frame.headers['heart-beat'], this.limits.heartbeat, this.limits.heartbeatMinInterval);
     this.state = 'connecting';
     const principal = this.router.authenticate(this, frame);
     if (principal instanceof Promise) return principal.then((p) => this.completeConnect(p, heartbeat));
     this.completeConnect(principal, heartbeat);
   }
 
-  private completeConnect(principal: StompPrincipal | undefined, heartbeat: { sendIntervalMs: number; receiveTimeoutMs: number }): void {
+  private completeConnect(principal: StompPrincipal | undefined, heartbeat: ServerHeartBeat): void {
     if (this.state !== 'connecting') return;
     this.principal = principal;
     this.state = 'connected';
-    const headers: StompHeaders = {
-      version: this.version!,
-      'heart-beat': `${this.limits.heartbeat[0]},${this.limits.heartbeat[1]}`,
-      server: SERVER_NAME,
-      session: this.id,
-    };
-    if (principal) headers['user-name'] = principal.name;
-    this.sendFrame('CONNECTED', headers);
+    this.sendFrame('CONNECTED', connectedHeaders(this.version!, heartbeat.offer, this.id, principal?.name));
     this.heartbeat = new HeartbeatMonitor(heartbeat.sendIntervalMs, heartbeat.receiveTimeoutMs, this.limits.heartbeatGraceFactor, this, this.heartbeats);
     this.router.connected(this);
   }
 
   private handleSend(frame: StompFrame): Promise<void> | void {
     required(frame, 'destination');
-    const transaction = frame.headers.transaction;
-    if (transaction !== undefined) return this.transactions.add(transaction, frame);
-    return this.router.send(this, frame);
+    if (frame.headers.transaction === undefined) return this.router.send(this, frame);
+    this.transactions.handle(frame);
   }
 
   private handleSubscribe(frame: StompFrame): Promise<void> | void {
-    const destination = required(frame, 'destination');
-    // STOMP 1.0 made the id optional; the destination then names the subscription.
-    const id = this.version === '1.0' ? (frame.headers.id ?? destination) : required(frame, 'id');
-    const ackMode = frame.headers.ack ?? 'auto';
-    if (!ACK_MODES.has(ackMode)) throw new StompProtocolError('MALFORMED_HEADER', `Invalid ack mode '${clip(ackMode)}'`);
+    const subscription = subscriptionOf(frame, this.version);
+    const { id, destination } = subscription;
     if (this.subscriptions.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', `Subscription id '${clip(id)}' is already in use`);
     if (this.subscriptions.size >= this.limits.maxSubscriptionsPerSession) {
       throw new StompProtocolError('TOO_MANY_SUBSCRIPTIONS', `At most ${this.limits.maxSubscriptionsPerSession} subscriptions per session`);
     }
-    const subscription: SessionSubscription = { id, destination, ackMode: ackMode as AckMode };
     this.subscriptions.set(id, subscription);
     const forget = (error: unknown): never => {
       this.subscriptions.delete(id);
@@ -291,23 +264,14 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
   }
 
   private handleUnsubscribe(frame: StompFrame): Promise<void> | void {
-    const id = this.version === '1.0' ? (frame.headers.id ?? required(frame, 'destination')) : required(frame, 'id');
+    const id = unsubscribeIdOf(frame, this.version);
     // An unknown id is harmless (the client may race its own UNSUBSCRIBE): nothing to undo.
     if (!this.subscriptions.delete(id)) return;
     return this.router.unsubscribe(this, id);
   }
 
   private handleAck(frame: StompFrame): Promise<void> | void {
-    const ackId = this.version === '1.2' ? required(frame, 'id') : required(frame, 'message-id');
-    return this.router.ack(this, ackId, frame.command === 'ACK');
-  }
-
-  private handleBegin(frame: StompFrame): void {
-    this.transactions.begin(required(frame, 'transaction'));
-  }
-
-  private async handleCommit(frame: StompFrame): Promise<void> {
-    for (const send of this.transactions.take(required(frame, 'transaction'))) await this.router.send(this, send);
+    return this.router.ack(this, ackIdOf(frame, this.version), frame.command === 'ACK');
   }
 
   private handleDisconnect(frame: StompFrame): void {
@@ -327,20 +291,12 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions {
     this.state = 'closed';
     clearTimeout(this.connectTimer);
     this.heartbeat?.stop();
-    this.inbox.length = 0;
+    this.inbound.clear();
     this.transactionBuffer = undefined;
     this.counters.countClose(reason);
     this.router.closed(this, reason);
     this.subscriptions.clear();
   }
-}
-
-function required(frame: StompFrame, header: string): string {
-  const value = frame.headers[header];
-  if (value === undefined || value === '') {
-    throw new StompProtocolError('MISSING_HEADER', `${frame.command} requires a '${header}' header`);
-  }
-  return value;
 }
 
 function failureReason(error: unknown): SessionCloseReason {

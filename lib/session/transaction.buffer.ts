@@ -1,47 +1,80 @@
 import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
 import type { StompFrame } from '../protocol/frame.model.js';
+import { heldFrameBytes } from './frame.bytes.js';
+import { required } from './frame.headers.js';
 
-/** The SEND frames of a session's open transactions, held until COMMIT (or dropped on ABORT). */
+/** How much one session's open transactions may hold. */
+export interface TransactionLimits {
+  maxTransactionsPerSession: number;
+  maxFramesPerTransaction: number;
+  /** Bytes (bodies and headers) of every open transaction of the session together. */
+  transactionBytesLimit: number;
+}
+
+interface OpenTransaction {
+  frames: StompFrame[];
+  bytes: number;
+}
+
+/**
+ * The SEND frames of a session's open transactions, held until COMMIT (or dropped on ABORT).
+ * Bounded in count and in bytes: without the byte bound, 16 transactions of 1,000 frames of
+ * 64 KiB let one session hold 1 GiB.
+ */
 export class TransactionBuffer {
-  private readonly open = new Map<string, StompFrame[]>();
+  private readonly open = new Map<string, OpenTransaction>();
+  private bytes = 0;
 
-  constructor(
-    private readonly maxTransactions: number,
-    private readonly maxFramesPerTransaction: number,
-  ) {}
+  constructor(private readonly limits: TransactionLimits) {}
+
+  /** BEGIN, COMMIT, ABORT, or a SEND inside a transaction; COMMIT hands the frames to `send`, one at a time, in order. */
+  handle(frame: StompFrame, send?: (frame: StompFrame) => void | Promise<void>): Promise<void> | void {
+    const transaction = required(frame, 'transaction');
+    if (frame.command === 'BEGIN') return this.begin(transaction);
+    if (frame.command === 'SEND') return this.add(transaction, frame);
+    const frames = this.take(transaction);
+    if (frame.command === 'COMMIT' && send) return sendAll(frames, send);
+  }
 
   begin(transaction: string): void {
     if (this.open.has(transaction)) {
       throw new StompProtocolError('DUPLICATE_TRANSACTION', `Transaction '${clipForError(transaction)}' has already begun`);
     }
-    if (this.open.size >= this.maxTransactions) {
-      throw new StompProtocolError('DUPLICATE_TRANSACTION', `At most ${this.maxTransactions} open transactions per session`);
+    if (this.open.size >= this.limits.maxTransactionsPerSession) {
+      throw new StompProtocolError('TOO_MANY_TRANSACTIONS', `At most ${this.limits.maxTransactionsPerSession} open transactions per session`);
     }
-    this.open.set(transaction, []);
+    this.open.set(transaction, { frames: [], bytes: 0 });
   }
 
   add(transaction: string, frame: StompFrame): void {
-    const frames = this.frames(transaction);
-    if (frames.length >= this.maxFramesPerTransaction) {
-      throw new StompProtocolError('FRAME_TOO_LARGE', `A transaction holds at most ${this.maxFramesPerTransaction} frames`);
+    const open = this.get(transaction);
+    if (open.frames.length >= this.limits.maxFramesPerTransaction) {
+      throw new StompProtocolError('TRANSACTION_TOO_LARGE', `A transaction holds at most ${this.limits.maxFramesPerTransaction} frames`);
     }
-    frames.push(frame);
+    const size = heldFrameBytes(frame);
+    if (this.bytes + size > this.limits.transactionBytesLimit) {
+      throw new StompProtocolError('TRANSACTION_TOO_LARGE', `Open transactions hold at most ${this.limits.transactionBytesLimit} bytes per session`);
+    }
+    open.frames.push(frame);
+    open.bytes += size;
+    this.bytes += size;
   }
 
   /** Ends the transaction and hands back its frames. */
   take(transaction: string): StompFrame[] {
-    const frames = this.frames(transaction);
+    const open = this.get(transaction);
     this.open.delete(transaction);
-    return frames;
+    this.bytes -= open.bytes;
+    return open.frames;
   }
 
-  clear(): void {
-    this.open.clear();
+  private get(transaction: string): OpenTransaction {
+    const open = this.open.get(transaction);
+    if (!open) throw new StompProtocolError('UNKNOWN_TRANSACTION', `Unknown transaction '${clipForError(transaction)}'`);
+    return open;
   }
+}
 
-  private frames(transaction: string): StompFrame[] {
-    const frames = this.open.get(transaction);
-    if (!frames) throw new StompProtocolError('UNKNOWN_TRANSACTION', `Unknown transaction '${clipForError(transaction)}'`);
-    return frames;
-  }
+async function sendAll(frames: StompFrame[], send: (frame: StompFrame) => void | Promise<void>): Promise<void> {
+  for (const frame of frames) await send(frame);
 }

@@ -37,5 +37,8 @@ export interface StompConnection {
   /** Ends the transport; the close listener runs once. */
   close(code: number, reason: string): void;
   onData(listener: (chunk: Buffer | string) => void): void;
+  /** Stops reading from the client until `resume` (transports that can: TCP backpressure then reaches the client). */
+  pause?(): void;
+  resume?(): void;
   onClose(listener: (reason: ConnectionCloseReason) => void): void;
 }

@@ -91,6 +91,15 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
     this.socket.on('message', (data) => listener(toBuffer(data)));
   }
 
+  /** `ws` stops reading its socket; messages it has already read are still delivered. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   onClose(listener: (reason: ConnectionCloseReason) => void): void {
     this.closeListeners.push(listener);
   }

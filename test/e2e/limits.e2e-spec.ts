@@ -11,6 +11,9 @@ const LIMITS = {
   maxHeaderLineLength: 256,
   maxSubscriptionsPerSession: 3,
   connectTimeout: 300,
+  maxTransactionsPerSession: 2,
+  maxFramesPerTransaction: 3,
+  transactionBytesLimit: 2_000,
 };
 
 /** An ERROR message is for the client: no stack frame, no exception class, no source path. */
@@ -128,6 +131,47 @@ describe('limits and malformed frames: ERROR frame, then close', () => {
       for (let i = 0; i < 4; i++) c.sendFrame('SUBSCRIBE', { id: `s${i}`, destination: `/topic/s${i}`, receipt: `r${i}` });
     }, /at most 3 subscriptions/i);
     expect(error.headers['receipt-id']).toBe('r3');
+  });
+
+  it('more than maxTransactionsPerSession open transactions', async () => {
+    const error = await violate((c) => {
+      for (let i = 0; i < 3; i++) c.sendFrame('BEGIN', { transaction: `t${i}`, receipt: `b${i}` });
+    }, /at most 2 open transactions/i);
+    expect(error.headers['receipt-id']).toBe('b2');
+  });
+
+  it('more than maxFramesPerTransaction frames in one transaction', async () => {
+    await violate((c) => {
+      c.sendFrame('BEGIN', { transaction: 't' });
+      for (let i = 0; i < 4; i++) c.sendFrame('SEND', { destination: '/topic/tx', transaction: 't' }, `m${i}`);
+    }, /at most 3 frames/i);
+  });
+
+  it('more than transactionBytesLimit held by the open transactions of a session together', async () => {
+    await violate((c) => {
+      c.sendFrame('BEGIN', { transaction: 'a' });
+      c.sendFrame('BEGIN', { transaction: 'b' });
+      c.sendFrame('SEND', { destination: '/topic/tx', transaction: 'a' }, 'x'.repeat(900));
+      c.sendFrame('SEND', { destination: '/topic/tx', transaction: 'b' }, 'x'.repeat(900));
+      c.sendFrame('SEND', { destination: '/topic/tx', transaction: 'b' }, 'x'.repeat(900));
+    }, /at most 2000 bytes/i);
+  });
+
+  it('within the transaction limits: COMMIT and ABORT give the bytes and the slot back', async () => {
+    const client = await RawStompClient.connect(running.baseUrl);
+    await client.sendWithReceipt('SUBSCRIBE', { id: 'tx', destination: '/topic/tx-ok' });
+    for (let round = 0; round < 3; round++) {
+      await client.sendWithReceipt('BEGIN', { transaction: 'a' });
+      await client.sendWithReceipt('BEGIN', { transaction: 'b' });
+      await client.sendWithReceipt('SEND', { destination: '/topic/tx-ok', transaction: 'a' }, `${round}`.repeat(900));
+      await client.sendWithReceipt('SEND', { destination: '/topic/tx-ok', transaction: 'b' }, 'dropped');
+      await client.sendWithReceipt('COMMIT', { transaction: 'a' });
+      await client.sendWithReceipt('ABORT', { transaction: 'b' });
+    }
+    const messages = await client.waitForCount((f) => f.command === 'MESSAGE', 3);
+    expect(messages.map((m) => m.body)).toEqual(['0', '1', '2'].map((r) => r.repeat(900)));
+    expect(client.framesOf('ERROR')).toHaveLength(0);
+    await client.sendWithReceipt('DISCONNECT');
   });
 
   it('no CONNECT within connectTimeout', async () => {

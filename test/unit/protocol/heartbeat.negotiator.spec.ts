@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { StompProtocolError } from '../../../lib/errors/protocol.error.js';
-import { negotiateHeartBeat, parseHeartBeat } from '../../../lib/protocol/heartbeat.negotiator.js';
+import { negotiateHeartBeat, offerHeartBeat, parseHeartBeat } from '../../../lib/protocol/heartbeat.negotiator.js';
 
 describe('parseHeartBeat', () => {
   it('treats an absent header as no heart-beats', () => {
@@ -46,5 +46,22 @@ describe('negotiateHeartBeat', () => {
     [[5000, 7000], [0, 1000], 0, 5000],
   ])('client %j and server %j: send %d, receive %d', (client, server, send, receive) => {
     expect(negotiateHeartBeat(client, server)).toEqual({ sendIntervalMs: send, receiveTimeoutMs: receive });
+  });
+});
+
+describe('offerHeartBeat', () => {
+  it.each<[[number, number], [number, number], number, [number, number]]>([
+    // client [cx, cy], server [sx, sy], floor -> [min(sx, max(cy, floor)) if cy, min(sy, max(cx, floor)) if cx]
+    [[1000, 1000], [10000, 10000], 1000, [1000, 1000]],
+    [[100, 100], [10000, 10000], 1000, [1000, 1000]],
+    [[0, 0], [10000, 10000], 1000, [10000, 10000]],
+    [[0, 2500], [10000, 10000], 1000, [2500, 10000]],
+    [[3000, 0], [10000, 10000], 1000, [10000, 3000]],
+    [[20000, 30000], [10000, 10000], 1000, [10000, 10000]],
+    // The floor never raises what the server itself offers.
+    [[100, 100], [200, 200], 1000, [200, 200]],
+    [[5000, 5000], [0, 0], 1000, [0, 0]],
+  ])('client %j, server %j, floor %d: offers %j', (client, server, floor, offer) => {
+    expect(offerHeartBeat(client, server, floor)).toEqual(offer);
   });
 });

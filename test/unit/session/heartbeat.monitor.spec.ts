@@ -41,6 +41,16 @@ describe('HeartbeatMonitor on a shared HeartbeatWheel', () => {
     monitor.stop();
   });
 
+  it('counts the period it joined in as read: a session joining just before a tick is not one miss down already', () => {
+    const a = actions();
+    const monitor = new HeartbeatMonitor(0, 100, 2, a, wheel);
+    jest.advanceTimersByTime(200);
+    expect(a.peerSilent).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(100);
+    expect(a.peerSilent).toHaveBeenCalledWith(200);
+    monitor.stop();
+  });
+
   it('shares one timer among sessions with the same period and releases it with the last', () => {
     const first = new HeartbeatMonitor(100, 100, 3, actions(), wheel);
     const second = new HeartbeatMonitor(100, 100, 3, actions(), wheel);

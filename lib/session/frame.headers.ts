@@ -1,0 +1,43 @@
+import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
+import type { AckMode } from '../broker/message-broker.interface.js';
+import type { StompFrame, StompHeaders, StompVersion } from '../protocol/frame.model.js';
+import type { SessionSubscription } from './session.types.js';
+
+const SERVER_NAME = 'nestjs-stomp';
+const ACK_MODES: ReadonlySet<string> = new Set(['auto', 'client', 'client-individual']);
+
+// The headers a session reads from client frames (as each STOMP version defines them) and those of its CONNECTED.
+
+/** CONNECTED's headers: the version, the heart-beat the server offers, the server, the session id and the user when known. */
+export function connectedHeaders(version: StompVersion, heartBeat: [number, number], sessionId: string, userName: string | undefined): StompHeaders {
+  const headers: StompHeaders = { version, 'heart-beat': `${heartBeat[0]},${heartBeat[1]}`, server: SERVER_NAME, session: sessionId };
+  if (userName !== undefined) headers['user-name'] = userName;
+  return headers;
+}
+
+/** A header the frame must carry, not empty. */
+export function required(frame: StompFrame, header: string): string {
+  const value = frame.headers[header];
+  if (value === undefined || value === '') {
+    throw new StompProtocolError('MISSING_HEADER', `${frame.command} requires a '${header}' header`);
+  }
+  return value;
+}
+
+/** The subscription a SUBSCRIBE asks for; STOMP 1.0 made the id optional, the destination then names it. */
+export function subscriptionOf(frame: StompFrame, version: StompVersion | undefined): SessionSubscription {
+  const destination = required(frame, 'destination');
+  const id = version === '1.0' ? (frame.headers.id ?? destination) : required(frame, 'id');
+  const ackMode = frame.headers.ack ?? 'auto';
+  if (!ACK_MODES.has(ackMode)) throw new StompProtocolError('MALFORMED_HEADER', `Invalid ack mode '${clip(ackMode)}'`);
+  return { id, destination, ackMode: ackMode as AckMode };
+}
+
+export function unsubscribeIdOf(frame: StompFrame, version: StompVersion | undefined): string {
+  return version === '1.0' ? (frame.headers.id ?? required(frame, 'destination')) : required(frame, 'id');
+}
+
+/** ACK/NACK name the message by `id` in 1.2, by `message-id` before. */
+export function ackIdOf(frame: StompFrame, version: StompVersion | undefined): string {
+  return version === '1.2' ? required(frame, 'id') : required(frame, 'message-id');
+}
