@@ -3,19 +3,21 @@
 /* global StompJs, SockJS */
 
 /**
- * Connects as `name`, optionally forcing one SockJS transport, and reconnects on its own after a
- * lost connection. A refused CONNECT (bad name) stops it and reports the server's message.
+ * Connects as `name` (no `login` header at all when it is undefined: a guest, as the original page
+ * connected), optionally forcing one SockJS transport, and reconnects on its own after a lost
+ * connection. A refused CONNECT (bad name) stops it and reports the server's message.
  */
 export class Connection {
   constructor({ endpoint, name, transport, onConnected, onState, onRefused, onServerError }) {
     this.state = 'connecting';
     this.attempts = 0;
+    this.name = name;
     this.refused = false;
     this.stopped = false;
     this.connectedThisSocket = false;
     this.client = new StompJs.Client({
       webSocketFactory: () => new SockJS(endpoint, null, transport ? { transports: [transport] } : {}),
-      connectHeaders: { login: name },
+      connectHeaders: name === undefined ? {} : { login: name },
       reconnectDelay: 2000,
       heartbeatIncoming: 10000,
       heartbeatOutgoing: 10000,
