@@ -33,17 +33,26 @@ describe('sample app over STOMP: the original handlers, rooms, private messages,
     expect((await outbox.waitFor(1))[0].body).toBe('kim left');
   });
 
-  it('validates payloads with class-validator and reports to the sender only, broadcasting nothing', async () => {
+  it('/dap/hello ignores unknown MessageVO properties as Spring Boot\'s Jackson does, and still checks the known ones', async () => {
     const [kim, lee] = [await connect('kim'), await connect('lee')];
     const errors = await kim.subscribeConfirmed('/user/queue/errors');
     const room = await lee.subscribeConfirmed('/topic/roomId');
+    await kim.sendConfirmed('/dap/hello', JSON.stringify({ sender: 'kim', sendMessage: 'from the 2018 page', regDate: '2018-07-01', extra: { a: 1 } }), json);
+    expect(JSON.parse((await room.waitFor(1))[0].body)).toEqual({ sender: 'kim', sendMessage: 'from the 2018 page' });
     await kim.sendConfirmed('/dap/hello', JSON.stringify({ sender: '', sendMessage: '   ', extra: 1 }), json);
     const [report] = await errors.waitFor(1);
-    expect(JSON.parse(report.body).message).toBe(
-      'property extra should not exist; sender must be longer than or equal to 1 characters; sendMessage must not be blank',
-    );
-    await kim.sendConfirmed('/dap/hello', JSON.stringify({ sender: 'kim', sendMessage: 'valid' }), json);
-    expect(JSON.parse((await room.waitFor(1))[0].body).sendMessage).toBe('valid');
+    expect(JSON.parse(report.body).message).toBe('sender must be longer than or equal to 1 characters; sendMessage must not be blank');
+  });
+
+  it('the new chat DTOs stay strict: an unknown property is refused and reported to the sender only', async () => {
+    const kim = await connect('kim');
+    const errors = await kim.subscribeConfirmed('/user/queue/errors');
+    await kim.sendConfirmed('/dap/rooms/strict/join', '{}', json);
+    await kim.sendConfirmed('/dap/rooms/strict/send', JSON.stringify({ sendMessage: 'hi', sender: 'someone-else' }), json);
+    await kim.sendConfirmed('/dap/private', JSON.stringify({ to: 'kim', sendMessage: 'hi', from: 'x' }), json);
+    const [room, direct] = (await errors.waitFor(2)).map((m) => JSON.parse(m.body));
+    expect(room).toMatchObject({ message: 'property sender should not exist', destination: '/dap/rooms/strict/send' });
+    expect(direct).toMatchObject({ message: 'property from should not exist', destination: '/dap/private' });
   });
 
   it('rooms: join notice with members, messages from members only, a snapshot for late subscribers', async () => {
