@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { as } from '../fixtures/handlers.fixture.js';
 import { startSample, type RunningSample } from '../fixtures/sample-app.fixture.js';
 import { connectSockJs, connectWebSocket, type TestClient } from '../fixtures/stomp-clients.fixture.js';
@@ -17,8 +17,11 @@ describe('sample app over STOMP: the original handlers, rooms, private messages,
   beforeAll(async () => {
     running = await startSample();
   });
+  // A name is held by one session at a time: each test lets go of its own before the next logs in again.
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.disconnect()));
+  });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.disconnect()));
     await running.close();
   });
 
@@ -95,5 +98,36 @@ describe('sample app over STOMP: the original handlers, rooms, private messages,
     const client = await connectWebSocket(running.baseUrl, '/block', as(`  ${'n'.repeat(32)}  `));
     clients.push(client);
     expect(client.connected.headers['user-name']).toBe('n'.repeat(32));
+  });
+
+  it('refuses a name already online with "Name already in use", and gives it to the next one once its session ends', async () => {
+    const first = await connect('taken', 'xhr-streaming');
+    await expect(connectWebSocket(running.baseUrl, '/block', as('taken'))).rejects.toThrow('ERROR: Name already in use');
+    // Same name after trimming: the same user.
+    await expect(connectSockJs(running.baseUrl, 'websocket', '/block', as('  taken '))).rejects.toThrow('ERROR: Name already in use');
+    // Guests share no name: any number of them.
+    const guests = await Promise.all([connectWebSocket(running.baseUrl, '/block'), connectWebSocket(running.baseUrl, '/block')]);
+    clients.push(...guests);
+    await first.disconnect();
+    clients.push(await connectWebSocket(running.baseUrl, '/block', as('taken')));
+  });
+
+  it('two CONNECTs with one name at the same moment: exactly one gets it', async () => {
+    const results = await Promise.allSettled([1, 2, 3].map(() => connectWebSocket(running.baseUrl, '/block', as('racer'))));
+    const won = results.filter((r): r is PromiseFulfilledResult<TestClient> => r.status === 'fulfilled');
+    clients.push(...won.map((r) => r.value));
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([
+      'Error: ERROR: Name already in use',
+      'Error: ERROR: Name already in use',
+    ]);
+  });
+
+  it('a private message reaches the one session holding the recipient\'s name', async () => {
+    const [kim, lee] = [await connect('dm-kim'), await connect('dm-lee')];
+    const inbox = await lee.subscribeConfirmed('/user/queue/messages');
+    await expect(connectWebSocket(running.baseUrl, '/block', as('dm-lee'))).rejects.toThrow('ERROR: Name already in use');
+    await kim.sendConfirmed('/dap/private', JSON.stringify({ to: 'dm-lee', sendMessage: 'for lee only' }), json);
+    expect(JSON.parse((await inbox.waitFor(1))[0].body)).toMatchObject({ sender: 'dm-kim', to: 'dm-lee', sendMessage: 'for lee only' });
   });
 });

@@ -31,7 +31,7 @@ picker.addEventListener('change', () => {
   if (picker.value) url.searchParams.set('transport', picker.value);
   else url.searchParams.delete('transport');
   history.replaceState(null, '', url);
-  void connect(connection?.name);
+  void connect(connection?.name, connection?.resuming);
 });
 
 loginForm.addEventListener('submit', (event) => {
@@ -47,11 +47,13 @@ document.getElementById('logout').addEventListener('click', () => {
 
 startClock();
 loginName.value = suggestName();
-// The dashboard is public, as in the original: a visitor connects at once, as a guest unless this tab had a name.
-void connect(sessionStorage.getItem(NAME_KEY) ?? undefined);
+// The dashboard is public, as in the original: a visitor connects at once, as a guest unless this tab had
+// a name (a reload: the session of the page before may still hold it for a few seconds).
+const remembered = sessionStorage.getItem(NAME_KEY) ?? undefined;
+void connect(remembered, remembered !== undefined);
 
-/** Connects as `name`, or as a guest (no `login` header) when it is undefined. */
-async function connect(name) {
+/** Connects as `name`, or as a guest (no `login` header) when it is undefined; `resuming`: the name was this tab's already. */
+async function connect(name, resuming = false) {
   const mine = ++attempt;
   const config = await ready.catch(() => undefined);
   if (mine !== attempt) return;
@@ -62,6 +64,7 @@ async function connect(name) {
     endpoint: config.endpoint,
     name,
     transport: picker.value || undefined,
+    resuming,
     onState: showStatus,
     onConnected: (c) => {
       const me = name === undefined ? undefined : c.user;

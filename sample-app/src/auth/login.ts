@@ -27,6 +27,6 @@ export function loginByName({ headers, sessionId }: StompConnectInfo): StompPrin
 }
 
 /** Whether a session logged in with a name (what chatting needs); the authorization rules ask this. */
-export function isNamed(principal: StompPrincipal | undefined): boolean {
+export function isNamed(principal: StompPrincipal | undefined): principal is StompPrincipal {
   return principal !== undefined && principal.guest !== true;
 }
