@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import { StompModule } from '../../lib/index.js';
+import { AuthModule } from './auth/auth.module.js';
 import { ChainModule } from './chain/chain.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { chainConfig } from './config/chain.config.js';
@@ -21,6 +22,7 @@ import { pollingConfig } from './polling/polling.config.js';
     ConfigModule.forRoot({ isGlobal: true, load: [serverConfig, stompConfig, chainConfig, pollingConfig] }),
     ScheduleModule.forRoot(),
     StompModule.forRootAsync({ inject: [stompConfig.KEY], useFactory: stompOptionsFactory }),
+    AuthModule,
     ChainModule,
     ChatModule,
     PollingModule,

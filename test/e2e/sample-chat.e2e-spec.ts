@@ -97,4 +97,17 @@ describe('sample app: chat in Chromium', () => {
     await lee.page.screenshot({ path: screenshotPath('private-lee') });
     expect([...kim.errors, ...lee.errors, ...max.errors]).toEqual([]);
   });
+
+  it('a second page picking a name already online is told "Name already in use" and stays a guest', async () => {
+    const [owner, other] = [await open('only-one'), await openAs(browser, running.baseUrl, undefined)];
+    pages.push(other);
+    await other.page.fill('#login-name', 'only-one');
+    await other.page.click('#login-submit');
+    await other.page.waitForSelector('#login-error:has-text("Name already in use")');
+    await other.page.waitForSelector('body[data-state="guest"] #status[data-state="connected"]');
+    // The owner keeps the name and its session.
+    expect(await owner.page.getAttribute('body', 'data-state')).toBe('named');
+    expect(await owner.page.getAttribute('#status', 'data-state')).toBe('connected');
+    expect([...owner.errors, ...other.errors]).toEqual([]);
+  });
 });

@@ -29,16 +29,21 @@ export class Chat {
     });
   }
 
-  /** Called on every (re)connect: subscriptions are per session, so rooms are entered again. */
+  /**
+   * Called on every (re)connect: subscriptions are per session, so rooms are entered again. `me` is
+   * undefined for a guest, who reads the rooms (subscribes) but neither joins nor sends: the server
+   * refuses a guest's SEND to the chat, so the page does not try.
+   */
   attach(connection, me, appPrefix) {
-    if (this.me !== me) this.reset();
+    // A guest who picks a name keeps the rooms open; another name starts afresh (private conversations are per user).
+    if (this.me !== undefined && this.me !== me) this.reset();
     this.appPrefix = appPrefix;
     this.connection = connection;
     this.me = me;
     // A new session starts from the server's state (which a restarted server has renumbered).
     this.online = { version: 0, users: [] };
     connection.subscribe('/user/queue/errors', (error) => toast(error.message));
-    connection.subscribe('/user/queue/messages', (message) => this.receivePrivate(message));
+    if (me) connection.subscribe('/user/queue/messages', (message) => this.receivePrivate(message));
     connection.subscribe('/topic/users', (users) => this.showOnline(users));
     connection.fetchOnce(`${this.appPrefix}/users`, (users) => this.showOnline(users));
     if (this.conversations.size === 0) this.openRoom(FIRST_ROOM);
@@ -78,14 +83,14 @@ export class Chat {
       if (lastEventId >= conversation.membersAt) Object.assign(conversation, { members, membersAt: lastEventId });
       this.render();
     });
-    this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/join`, {});
+    if (this.me) this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/join`, {});
   }
 
   close(key) {
     const conversation = this.conversations.get(key);
     if (conversation.kind === 'room' && this.connection?.connected) {
       conversation.subscription?.unsubscribe();
-      this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/leave`, {});
+      if (this.me) this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/leave`, {});
     }
     this.conversations.delete(key);
     if (this.active === key) this.active = this.conversations.keys().next().value;
@@ -104,7 +109,7 @@ export class Chat {
   send() {
     const text = this.input.value.trim();
     const conversation = this.conversations.get(this.active);
-    if (!text || !conversation || !this.connection?.connected) return;
+    if (!text || !conversation || !this.me || !this.connection?.connected) return;
     if (conversation.kind === 'room') this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/send`, { sendMessage: text });
     else this.connection.publish(`${this.appPrefix}/private`, { to: conversation.id, sendMessage: text });
     this.input.value = '';
@@ -142,7 +147,8 @@ export class Chat {
         type: 'button',
         class: user === this.me ? 'person self' : 'person',
         dataset: { user },
-        title: user === this.me ? 'You' : `Send ${user} a private message`,
+        title: user === this.me ? 'You' : this.me ? `Send ${user} a private message` : 'Pick a name to send private messages',
+        disabled: !this.me,
         onclick: () => user !== this.me && this.openPrivate(user),
       }, avatar(user), user === this.me ? `${user} (you)` : user),
     )));

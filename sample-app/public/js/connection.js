@@ -2,20 +2,33 @@
 
 /* global StompJs, SockJS */
 
+// The server's words (src/auth/name.claims.ts) when another session holds the name.
+const NAME_IN_USE = 'Name already in use';
+// A tab coming back under its own name waits this many attempts (2 s apart) for the server to end its old session.
+const NAME_RETRIES = 15;
+
 /**
- * Connects as `name`, optionally forcing one SockJS transport, and reconnects on its own after a
- * lost connection. A refused CONNECT (bad name) stops it and reports the server's message.
+ * Connects as `name` (no `login` header at all when it is undefined: a guest, as the original page
+ * connected), optionally forcing one SockJS transport, and reconnects on its own after a lost
+ * connection. A refused CONNECT (bad name) stops it and reports the server's message.
+ *
+ * The server gives a name to one session at a time and does not know a tab that comes back: after a
+ * lost connection, a transport switch or a reload (`resuming`), its old session may still be open on
+ * the server for a few seconds, so "Name already in use" is retried for a while before it counts.
  */
 export class Connection {
-  constructor({ endpoint, name, transport, onConnected, onState, onRefused, onServerError }) {
+  constructor({ endpoint, name, transport, resuming = false, onConnected, onState, onRefused, onServerError }) {
     this.state = 'connecting';
     this.attempts = 0;
+    this.name = name;
+    this.resuming = resuming;
+    this.nameRetries = 0;
     this.refused = false;
     this.stopped = false;
     this.connectedThisSocket = false;
     this.client = new StompJs.Client({
       webSocketFactory: () => new SockJS(endpoint, null, transport ? { transports: [transport] } : {}),
-      connectHeaders: { login: name },
+      connectHeaders: name === undefined ? {} : { login: name },
       reconnectDelay: 2000,
       heartbeatIncoming: 10000,
       heartbeatOutgoing: 10000,
@@ -25,6 +38,8 @@ export class Connection {
     };
     this.client.onConnect = (frame) => {
       this.connectedThisSocket = true;
+      this.resuming = true;
+      this.nameRetries = 0;
       this.attempts = 0;
       this.user = frame.headers['user-name'];
       this.version = frame.headers.version;
@@ -35,6 +50,8 @@ export class Connection {
     this.client.onStompError = (frame) => {
       const message = frame.headers.message || 'The server refused the connection';
       if (!this.connectedThisSocket) {
+        // The socket closes after the ERROR frame and the client tries again on its own.
+        if (message === NAME_IN_USE && this.resuming && ++this.nameRetries <= NAME_RETRIES) return;
         this.refused = true;
         void this.stop();
         onRefused(message);

@@ -1,4 +1,4 @@
-// Wires the page: configuration from the server, login, the STOMP connection, transport picker, status line.
+// Wires the page: configuration from the server, the STOMP connection (guest or named), transport picker, status line.
 
 import { Chat } from './chat.js';
 import { Connection } from './connection.js';
@@ -22,6 +22,8 @@ const loginForm = document.getElementById('login-form');
 const loginName = document.getElementById('login-name');
 const loginError = document.getElementById('login-error');
 let connection;
+// Every connect() bumps it: an older call still waiting for the configuration gives way to the newer one.
+let attempt = 0;
 
 picker.value = new URLSearchParams(location.search).get('transport') ?? '';
 picker.addEventListener('change', () => {
@@ -29,7 +31,7 @@ picker.addEventListener('change', () => {
   if (picker.value) url.searchParams.set('transport', picker.value);
   else url.searchParams.delete('transport');
   history.replaceState(null, '', url);
-  if (connection && !connection.refused) void connect(connection.user ?? sessionStorage.getItem(NAME_KEY));
+  void connect(connection?.name, connection?.resuming);
 });
 
 loginForm.addEventListener('submit', (event) => {
@@ -38,45 +40,47 @@ loginForm.addEventListener('submit', (event) => {
   void connect(loginName.value);
 });
 
-document.getElementById('logout').addEventListener('click', async () => {
+document.getElementById('logout').addEventListener('click', () => {
   sessionStorage.removeItem(NAME_KEY);
-  await connection?.stop();
-  connection = undefined;
-  chat.reset();
-  showStatus({ state: 'idle' });
-  document.getElementById('me').hidden = true;
-  document.body.dataset.state = 'login';
-  loginName.focus();
+  void connect(undefined);
 });
 
 startClock();
-const remembered = sessionStorage.getItem(NAME_KEY);
-if (remembered) void connect(remembered);
-else if (!loginName.value) loginName.value = suggestName();
+loginName.value = suggestName();
+// The dashboard is public, as in the original: a visitor connects at once, as a guest unless this tab had
+// a name (a reload: the session of the page before may still hold it for a few seconds).
+const remembered = sessionStorage.getItem(NAME_KEY) ?? undefined;
+void connect(remembered, remembered !== undefined);
 
-async function connect(name) {
+/** Connects as `name`, or as a guest (no `login` header) when it is undefined; `resuming`: the name was this tab's already. */
+async function connect(name, resuming = false) {
+  const mine = ++attempt;
   const config = await ready.catch(() => undefined);
+  if (mine !== attempt) return;
   if (!config) return toast('Cannot reach the server: reload the page to try again');
   await connection?.stop();
+  if (mine !== attempt) return;
   connection = new Connection({
     endpoint: config.endpoint,
     name,
     transport: picker.value || undefined,
+    resuming,
     onState: showStatus,
     onConnected: (c) => {
-      sessionStorage.setItem(NAME_KEY, c.user);
-      document.body.dataset.state = 'app';
-      showMe(c.user);
+      const me = name === undefined ? undefined : c.user;
+      if (me) sessionStorage.setItem(NAME_KEY, me);
+      document.body.dataset.state = me ? 'named' : 'guest';
+      showMe(me);
       dashboard.attach(c, config.appPrefix);
-      chat.attach(c, c.user, config.appPrefix);
+      chat.attach(c, me, config.appPrefix);
     },
     onRefused: (message) => {
       sessionStorage.removeItem(NAME_KEY);
-      showStatus({ state: 'error' });
-      document.body.dataset.state = 'login';
       loginError.textContent = message;
-      loginName.value = name;
-      loginName.focus();
+      loginName.value = name ?? '';
+      // A refused name costs only the chat: back to a guest session, so the dashboard goes on.
+      if (name !== undefined) void connect(undefined);
+      else showStatus({ state: 'error' });
     },
     onServerError: (message) => toast(message),
   });
@@ -101,7 +105,8 @@ function showStatus(c) {
 }
 
 function showMe(name) {
-  document.getElementById('me').hidden = false;
+  document.getElementById('me').hidden = name === undefined;
+  if (name === undefined) return;
   document.getElementById('me-name').textContent = name;
   document.getElementById('me-avatar').replaceWith(Object.assign(avatar(name), { id: 'me-avatar' }));
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessageMapping, Payload, SendTo } from '../../../lib/index.js';
-import { MessageVO, validChat } from './chat.dto.js';
+import { MessageVO, validOriginal } from './chat.dto.js';
 
 /**
  * The original write-up's SocketController, handler for handler: a client SENDs to `/dap/hello`,
@@ -10,7 +10,7 @@ import { MessageVO, validChat } from './chat.dto.js';
 export class ChatController {
   @MessageMapping('/hello')
   @SendTo('/topic/roomId')
-  broadcasting(@Payload(validChat) message: MessageVO): MessageVO {
+  broadcasting(@Payload(validOriginal) message: MessageVO): MessageVO {
     return message;
   }
 

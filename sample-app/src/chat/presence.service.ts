@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
 import { SimpMessagingTemplate, StompBrokerRegistry, StompEvents } from '../../../lib/index.js';
+import { isNamed } from '../auth/login.js';
 import { TOPIC_PREFIX } from '../config/stomp.config.js';
 import type { OnlineUsers } from './chat.model.js';
 import { ChatRooms } from './chat.rooms.js';
@@ -45,8 +46,12 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.subscriptions.unsubscribe();
   }
 
+  /** Guests (dashboard watchers, chat readers) are not listed: nobody can write to them. */
   private announceUsers(): void {
-    const users = this.registry.users().sort((a, b) => a.localeCompare(b));
+    const users = this.registry
+      .users()
+      .filter((user) => [...this.registry.sessionsOf(user)].some((session) => isNamed(session.principal)))
+      .sort((a, b) => a.localeCompare(b));
     if (JSON.stringify(users) === JSON.stringify(this.current.users)) return;
     this.current = { version: this.current.version + 1, users };
     this.push(`${TOPIC_PREFIX}users`, this.current);

@@ -1,5 +1,6 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import type { StompModuleOptions } from '../../../lib/index.js';
+import { chatAccessRules } from '../auth/chat-access.rules.js';
 import { loginByName } from '../auth/login.js';
 import { envInt, envList, envString } from './env.reader.js';
 
@@ -26,10 +27,19 @@ export type StompConfig = ConfigType<typeof stompConfig>;
 /** The sample publishes under `/topic/`, so the broker must own that prefix whatever the environment says. */
 export const TOPIC_PREFIX = '/topic/';
 
-/** `forRootAsync`'s factory: the configuration above plus the login-by-name hook. */
+/**
+ * `forRootAsync`'s factory: the configuration above, the login-by-name hook (no `login` header: a
+ * guest), and the rule that guests may not SEND to the chat. A refused SEND is reported on the
+ * sender's `/user/queue/errors` and the session goes on, so a guest's dashboard keeps running.
+ */
 export function stompOptionsFactory(config: StompConfig): StompModuleOptions {
   if (!config.brokerPrefixes.some((prefix) => TOPIC_PREFIX.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))) {
     throw new Error(`STOMP_BROKER_PREFIXES must include ${TOPIC_PREFIX} (the sample publishes there), got '${config.brokerPrefixes.join(',')}'`);
   }
-  return { ...config, authenticate: loginByName };
+  return {
+    ...config,
+    authenticate: loginByName,
+    authorization: chatAccessRules(config.appPrefix),
+    authorizationFailure: 'report',
+  };
 }
