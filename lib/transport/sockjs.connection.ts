@@ -24,13 +24,17 @@ export interface SockJsLimits extends OutboundLimits {
 /**
  * A SockJS session (any of its transports). sockjs-node buffers without bound for clients that
  * are between two polling requests; this adds Spring's `httpMessageCacheSize` bound to that buffer
- * and the byte budget of OutboundQueue in front of streaming sockets.
+ * and the byte budget of OutboundQueue over everything the session holds (see backlogBytes).
  */
 export class SockJsConnection implements StompConnection, OutboundSink<string> {
   readonly textOnly = true;
   private readonly queue: OutboundQueue<string>;
   private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
   private drainTimer: NodeJS.Timeout | undefined;
+  /** The socket of the request that last received for this session. */
+  private lastSocket: Writable | null | undefined;
+  /** Earlier requests' sockets still holding unread data (polls nobody read), with when they were left behind. */
+  private readonly unreadSockets = new Map<Writable, number>();
 
   constructor(
     readonly id: string,
@@ -82,8 +86,39 @@ export class SockJsConnection implements StompConnection, OutboundSink<string> {
     return (this.conn as unknown as { _session?: SockJsSessionInternals })._session;
   }
 
+  /**
+   * Bytes this session holds for its client, wherever they wait: in the socket now receiving, in
+   * sockjs-node's buffer between two polls, and in earlier requests' sockets nobody read. All of it
+   * counts against sendBufferSizeLimit, as a WebSocket's socket does.
+   */
   backlogBytes(): number {
-    return this.socket()?.writableLength ?? 0;
+    const current = this.socket();
+    if (current !== this.lastSocket) this.leaveBehind(current);
+    let bytes = current?.writableLength ?? 0;
+    const buffered = this.session?.send_buffer;
+    if (buffered) for (let i = 0; i < buffered.length; i++) bytes += buffered[i].length;
+    if (this.unreadSockets.size > 0) bytes += this.unreadBytes();
+    return bytes;
+  }
+
+  private leaveBehind(current: Writable | null | undefined): void {
+    const previous = this.lastSocket;
+    this.lastSocket = current;
+    if (previous && previous !== current && previous.writableLength > 0 && !previous.destroyed) this.unreadSockets.set(previous, Date.now());
+  }
+
+  /** An earlier response unread for longer than sendTimeLimit is given up: its TCP connection is closed and its memory freed. */
+  private unreadBytes(): number {
+    const now = Date.now();
+    let bytes = 0;
+    for (const [socket, since] of this.unreadSockets) {
+      if (socket.destroyed || socket.writableLength === 0) this.unreadSockets.delete(socket);
+      else if (now - since > this.limits.sendTimeLimit) {
+        socket.destroy();
+        this.unreadSockets.delete(socket);
+      } else bytes += socket.writableLength;
+    }
+    return bytes;
   }
 
   /** Between two polling requests sockjs-node holds messages in its own buffer: bound it by count, as Spring does. */
@@ -112,6 +147,9 @@ export class SockJsConnection implements StompConnection, OutboundSink<string> {
     // The STOMP session is over: a polling client must read the close frame next, not stale messages.
     const session = this.session;
     if (session) session.send_buffer.length = 0;
+    // What earlier polls left unread belongs to a session that is over.
+    for (const socket of this.unreadSockets.keys()) socket.destroy();
+    this.unreadSockets.clear();
     // Spring closes with SESSION_NOT_RELIABLE.
     closeWithCode(this.conn, 4500, 'Session not reliable: client could not keep up');
     this.finish(reason);

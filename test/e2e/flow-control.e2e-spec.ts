@@ -68,6 +68,26 @@ describe('flow control: SockJS streamBytesLimit', () => {
   });
 });
 
+describe('flow control: a SockJS polling session is bounded in bytes, not only in messages', () => {
+  let running: RunningApp;
+  const budget = 64 * KIB;
+  beforeAll(async () => (running = await startApp({ ...TEST_OPTIONS, sendBufferSizeLimit: budget, httpMessageCacheSize: 100 })));
+  afterAll(async () => running.close());
+
+  it('closes a polling session that stopped polling once what waits for it passes sendBufferSizeLimit, well before 100 messages', async () => {
+    const registry = running.app.get(StompBrokerRegistry);
+    const template = running.app.get(SimpMessagingTemplate);
+    const session = await pollingSubscriber(running.baseUrl, '/topic/bytes');
+    const closedBefore = registry.counters.sessionsClosed['send-buffer-overflow'] ?? 0;
+    // 40 x 4 KiB = 160 KiB: within the message count, over the byte budget.
+    for (let i = 0; i < 40; i++) await template.convertAndSend('/topic/bytes', body(i, 4 * KIB));
+    expect(registry.counters.sessionsClosed['send-buffer-overflow']).toBe(closedBefore + 1);
+    let poll = await session.pollData();
+    for (let i = 0; i < 3 && poll.type !== 'c'; i++) poll = await session.pollData();
+    expect(poll.close?.[0]).toBe(4500);
+  });
+});
+
 describe.each(['terminate', 'drop-oldest'] as const)('flow control: httpMessageCacheSize with overflowPolicy %s', (policy) => {
   let running: RunningApp;
   let template: SimpMessagingTemplate;
