@@ -22,7 +22,8 @@ export type ProtocolErrorCode =
   | 'UNKNOWN_DESTINATION'
   | 'FORBIDDEN_DESTINATION'
   | 'AUTHENTICATION_FAILED'
-  | 'BROKER_UNAVAILABLE';
+  | 'BROKER_UNAVAILABLE'
+  | 'PATTERN_TOO_COMPLEX';
 
 /**
  * A protocol violation or limit hit by a client. Its `message` is written for the client
