@@ -10,6 +10,7 @@ import { UserDestinationRouter } from './user/user-destination.router.js';
 import { ConnectAuthenticator } from './session/connect.authenticator.js';
 import type { StompEvents } from './events/stomp.events.js';
 import type { DestinationAuthorizer } from './security/destination.authorizer.js';
+import { patternComplexity } from './broker/destination.matcher.js';
 
 /** Where SENDs and SUBSCRIBEs under the application prefix go (the @MessageMapping handlers). */
 export interface ApplicationDestinationHandler {
@@ -107,7 +108,20 @@ export class MessageDispatcher implements SessionRouter {
     if (this.users.claims(destination)) return this.users.subscribe(session.id, subscriptionId, destination, ackMode);
     this.requireBrokerDestination(destination);
     rejectClientRegex(destination);
+    this.rejectComplexPattern(destination);
     return this.broker.subscribe(session, subscriptionId, destination, ackMode, frame.headers.receipt !== undefined);
+  }
+
+  /** Every publish tests every pattern subscription it could reach, so a client's patterns are bounded in size. */
+  private rejectComplexPattern(destination: string): void {
+    const { segments, wildcards } = patternComplexity(destination, this.options.pathSeparator);
+    // No wildcard: an exact destination, compared with `===` however long it is.
+    if (wildcards > 0 && (segments > this.options.maxPatternSegments || wildcards > this.options.maxPatternWildcards)) {
+      throw new StompProtocolError(
+        'PATTERN_TOO_COMPLEX',
+        `Subscription pattern too complex ('${clip(destination)}'): at most ${this.options.maxPatternSegments} segments and ${this.options.maxPatternWildcards} wildcards per segment`,
+      );
+    }
   }
 
   unsubscribe(session: StompSession, subscriptionId: string): void | Promise<void> {

@@ -33,6 +33,9 @@ export const STOMP_DEFAULTS = {
   maxHeaders: 64,
   maxHeaderLineLength: 8 * 1024,
   maxSubscriptionsPerSession: 1_000,
+  /** Client pattern subscriptions: segments of one pattern, and `*`, `?`, `{` in one segment. */
+  maxPatternSegments: 32,
+  maxPatternWildcards: 8,
   maxTransactionsPerSession: 16,
   maxFramesPerTransaction: 1_000,
   /** Bytes all open transactions of one session may hold together (as much as one slow client's send buffer). */

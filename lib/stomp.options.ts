@@ -31,6 +31,8 @@ export interface ResolvedStompOptions {
   maxHeaders: number;
   maxHeaderLineLength: number;
   maxSubscriptionsPerSession: number;
+  maxPatternSegments: number;
+  maxPatternWildcards: number;
   connectTimeout: number;
   heartbeat: [number, number];
   allowedOrigins: string[] | undefined;
@@ -78,6 +80,8 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     maxHeaders: positiveInt(options, 'maxHeaders', d.maxHeaders),
     maxHeaderLineLength: positiveInt(options, 'maxHeaderLineLength', d.maxHeaderLineLength),
     maxSubscriptionsPerSession: positiveInt(options, 'maxSubscriptionsPerSession', d.maxSubscriptionsPerSession),
+    maxPatternSegments: positiveInt(options, 'maxPatternSegments', d.maxPatternSegments),
+    maxPatternWildcards: positiveInt(options, 'maxPatternWildcards', d.maxPatternWildcards),
     connectTimeout: positiveInt(options, 'connectTimeout', d.connectTimeout),
     heartbeat: heartbeat(options.heartbeat ?? d.heartbeat),
     allowedOrigins: origins(options.allowedOrigins),

@@ -1,32 +1,64 @@
 import { STOMP_DEFAULTS } from '../stomp.constants.js';
+import { GlobSegment, closingBrace } from './segment.glob.js';
 
-/** One segment of a compiled pattern: `**`, a bare `*`, literal text, or a regex with named variables. */
+/**
+ * One segment of a compiled pattern: `**`, a bare `*`, literal text, a glob (`*`, `?`, `{name}`
+ * matched without a RegExp), or a server-defined `{name:regex}` segment.
+ */
 type Segment =
   | { readonly kind: 'deep' }
   | { readonly kind: 'any' }
   | { readonly kind: 'literal'; readonly text: string }
+  | { readonly kind: 'glob'; readonly glob: GlobSegment }
   | { readonly kind: 'regex'; readonly re: RegExp; readonly names: readonly string[] };
 
 const DEEP: Segment = { kind: 'deep' };
 const ANY: Segment = { kind: 'any' };
 const REGEX_SPECIALS = /[.*+?^${}()|[\]\\]/g;
 
-/** Index of the `}` closing the `{` at `start` (one level of nested braces, backslash escapes), or -1. */
-function closingBrace(text: string, start: number): number {
-  let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') i++;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i;
-  }
-  return -1;
+/** A destination cut at its separators once, so many patterns can be tested against it. */
+export interface DestinationParts {
+  /** The non-empty segments. */
+  readonly parts: readonly string[];
+  readonly leading: boolean;
+  readonly trailing: boolean;
 }
 
-/** A pattern compiled once; `match` and `test` never build a RegExp. */
+/** How much work a pattern asks of every publish: what `maxPatternSegments` and `maxPatternWildcards` bound. */
+export interface PatternComplexity {
+  segments: number;
+  /** The most `*`, `?` and `{` of any one segment (a `**` segment counts one). */
+  wildcards: number;
+}
+
+/** Counts the segments and the wildcards of the busiest segment of `pattern`. */
+export function patternComplexity(pattern: string, separator: string): PatternComplexity {
+  const segments = pattern.split(separator).filter((s) => s !== '');
+  let wildcards = 0;
+  for (const segment of segments) {
+    let count = 0;
+    if (segment === '**') count = 1;
+    else for (const c of segment) if (c === '*' || c === '?' || c === '{') count++;
+    wildcards = Math.max(wildcards, count);
+  }
+  return { segments: segments.length, wildcards };
+}
+
+/** Cuts `destination` at `separator`, keeping whether it starts and ends with one. */
+export function splitDestination(destination: string, separator: string): DestinationParts {
+  return {
+    parts: destination.split(separator).filter((s) => s !== ''),
+    leading: destination.startsWith(separator),
+    trailing: destination.endsWith(separator),
+  };
+}
+
+/** A pattern compiled once; `match` and `test` run no RegExp unless the pattern has a `{name:regex}`. */
 export class CompiledPattern {
   private readonly segments: readonly Segment[] = [];
   private readonly hasDeep: boolean = false;
+  /** The literal segments before the first wildcard one: every destination it matches starts with them. */
+  readonly literalPrefix: readonly string[] = [];
 
   constructor(
     /** The pattern as written. */
@@ -41,25 +73,32 @@ export class CompiledPattern {
       .filter((s, i) => !(s === '**' && segments[i - 1] === '**'))
       .map((s) => this.compileSegment(s));
     this.hasDeep = this.segments.includes(DEEP);
+    const firstWild = this.segments.findIndex((s) => s.kind !== 'literal');
+    this.literalPrefix = segments.slice(0, firstWild < 0 ? segments.length : firstWild);
   }
 
   /** The captured `{var}` values (empty when none), or null when `destination` does not match. */
   match(destination: string): Record<string, string> | null {
     if (!this.isPattern) return destination === this.pattern ? {} : null;
     const vars: Record<string, string> = {};
-    return this.run(destination, vars) ? vars : null;
+    return this.run(splitDestination(destination, this.separator), vars) ? vars : null;
   }
 
   /** Whether `destination` matches, without collecting variables. */
   test(destination: string): boolean {
-    return this.isPattern ? this.run(destination, null) : destination === this.pattern;
+    return this.isPattern ? this.run(splitDestination(destination, this.separator), null) : destination === this.pattern;
+  }
+
+  /** `test` on a pattern's destination already split by `splitDestination` with the same separator. */
+  testParts(destination: DestinationParts): boolean {
+    return this.run(destination, null);
   }
 
   /** Ant matching over segments; on a mismatch only the last `**` takes one more segment, so it is O(segments × parts). */
-  private run(destination: string, vars: Record<string, string> | null): boolean {
+  private run(destination: DestinationParts, vars: Record<string, string> | null): boolean {
     const sep = this.separator;
-    if (destination.startsWith(sep) !== this.pattern.startsWith(sep)) return false;
-    const parts = destination.split(sep).filter((s) => s !== '');
+    if (destination.leading !== this.pattern.startsWith(sep)) return false;
+    const parts = destination.parts;
     const segs = this.segments;
     let si = 0;
     let pi = 0;
@@ -69,7 +108,7 @@ export class CompiledPattern {
       if (si < segs.length && segs[si] === DEEP) {
         starSi = si++;
         starPi = pi;
-      } else if (si < segs.length && this.segmentMatches(segs[si], parts[pi], vars)) {
+      } else if (si < segs.length && segmentMatches(segs[si], parts[pi], vars)) {
         si++;
         pi++;
       } else if (starSi >= 0) {
@@ -80,34 +119,22 @@ export class CompiledPattern {
       }
     }
     while (si < segs.length && segs[si] === DEEP) si++;
-    const endsWithSep = destination.endsWith(sep);
+    const endsWithSep = destination.trailing;
     if (si === segs.length) return this.hasDeep || endsWithSep === this.pattern.endsWith(sep);
     // Spring: `/topic/*` matches `/topic/` (a trailing separator stands for one empty segment).
     return !this.hasDeep && si === segs.length - 1 && segs[si] === ANY && endsWithSep;
-  }
-
-  private segmentMatches(seg: Segment, part: string, vars: Record<string, string> | null): boolean {
-    switch (seg.kind) {
-      case 'deep':
-        return false;
-      case 'any':
-        return true;
-      case 'literal':
-        return seg.text === part;
-      case 'regex': {
-        if (vars === null || seg.names.length === 0) return seg.re.test(part);
-        const groups = seg.re.exec(part)?.groups;
-        if (!groups) return false;
-        for (let i = 0; i < seg.names.length; i++) vars[seg.names[i]] = groups[`v${i}`] ?? '';
-        return true;
-      }
-    }
   }
 
   private compileSegment(text: string): Segment {
     if (text === '**') return DEEP;
     if (text === '*') return ANY;
     if (!/[*?{]/.test(text)) return { kind: 'literal', text };
+    const glob = GlobSegment.compile(text);
+    return glob ? { kind: 'glob', glob } : this.compileRegex(text);
+  }
+
+  /** Only server-defined mappings get here: a client's `{name:regex}` SUBSCRIBE is refused before it is compiled. */
+  private compileRegex(text: string): Segment {
     const names: string[] = [];
     let source = '';
     for (let i = 0; i < text.length; i++) {
@@ -128,6 +155,26 @@ export class CompiledPattern {
       return { kind: 'regex', re: new RegExp(`^(?:${source})$`, 's'), names };
     } catch (error) {
       throw new Error(`Invalid destination pattern "${this.pattern}": ${(error as Error).message}`);
+    }
+  }
+}
+
+function segmentMatches(seg: Segment, part: string, vars: Record<string, string> | null): boolean {
+  switch (seg.kind) {
+    case 'deep':
+      return false;
+    case 'any':
+      return true;
+    case 'literal':
+      return seg.text === part;
+    case 'glob':
+      return seg.glob.matches(part, vars);
+    case 'regex': {
+      if (vars === null || seg.names.length === 0) return seg.re.test(part);
+      const groups = seg.re.exec(part)?.groups;
+      if (!groups) return false;
+      for (let i = 0; i < seg.names.length; i++) vars[seg.names[i]] = groups[`v${i}`] ?? '';
+      return true;
     }
   }
 }

@@ -28,7 +28,8 @@ export type ProtocolErrorCode =
   | 'BROKER_UNAVAILABLE'
   // Broker relay: a header value RabbitMQ would refuse; a frame the broker answered with an ERROR.
   | 'INVALID_HEADER'
-  | 'BROKER_REFUSED';
+  | 'BROKER_REFUSED'
+  | 'PATTERN_TOO_COMPLEX';
 
 /**
  * A protocol violation or limit hit by a client. Its `message` is written for the client

@@ -67,6 +67,10 @@ export interface StompModuleOptions {
   /** Bytes of one header (or command) line. */
   maxHeaderLineLength?: number;
   maxSubscriptionsPerSession?: number;
+  /** Segments of a client's SUBSCRIBE pattern (exact destinations are not limited); more is refused with PATTERN_TOO_COMPLEX. */
+  maxPatternSegments?: number;
+  /** `*`, `?` and `{` in one segment of a client's SUBSCRIBE pattern; more is refused with PATTERN_TOO_COMPLEX. */
+  maxPatternWildcards?: number;
   /** Time a transport may stay open without a CONNECT frame, ms. */
   connectTimeout?: number;
   /** STOMP heart-beat offered in CONNECTED: [server sends every, server expects every], ms; [0, 0] turns it off. */

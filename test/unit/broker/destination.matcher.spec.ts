@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DestinationMatcher } from '../../../lib/broker/destination.matcher.js';
+import { DestinationMatcher, patternComplexity } from '../../../lib/broker/destination.matcher.js';
+import { STOMP_DEFAULTS } from '../../../lib/stomp.constants.js';
 
 describe('DestinationMatcher', () => {
   const slash = new DestinationMatcher();
@@ -121,6 +122,96 @@ describe('DestinationMatcher', () => {
 
     it('rejects an invalid custom regex with the pattern in the message', () => {
       expect(() => slash.compile('/x/{id:[}')).toThrow('/x/{id:[}');
+    });
+  });
+
+  describe('wildcards without backtracking (the ReDoS of "*a*a*a…b")', () => {
+    const W = STOMP_DEFAULTS.maxPatternWildcards;
+    const S = STOMP_DEFAULTS.maxPatternSegments;
+    // The most stars the defaults allow, each followed by the letter the destination is made of.
+    const worstSegment = `${'*a'.repeat(W - 1)}*b`;
+    const worst = `/topic/${worstSegment}`;
+
+    it('the worst pattern the defaults allow is within the defaults', () => {
+      expect(patternComplexity(worst, '/')).toEqual({ segments: 2, wildcards: W });
+      const deep = `/${Array.from({ length: S }, (_, i) => (i % 2 === 0 ? '**' : worstSegment)).join('/')}`;
+      expect(patternComplexity(deep, '/')).toEqual({ segments: S, wildcards: W });
+    });
+
+    it('matches it correctly against 1,000-character destinations', () => {
+      const pattern = slash.compile(worst);
+      const a = 'a'.repeat(1000);
+      expect(pattern.test(`/topic/${a}`)).toBe(false);
+      expect(pattern.test(`/topic/${a}b`)).toBe(true);
+      expect(pattern.test(`/topic/${'a'.repeat(W - 1)}b`)).toBe(true);
+      expect(pattern.test(`/topic/${'a'.repeat(W - 2)}b`)).toBe(false);
+      expect(pattern.test(`/topic/${a}b${a}`)).toBe(false);
+      expect(slash.compile(`/topic/${'?a'.repeat(W - 1)}?b`).test(`/topic/${'a'.repeat(1000)}`)).toBe(false);
+    });
+
+    it('matches it against many of them, and the deepest pattern the defaults allow too', () => {
+      const pattern = slash.compile(worst);
+      const deep = slash.compile(`/${Array.from({ length: S }, (_, i) => (i % 2 === 0 ? '**' : worstSegment)).join('/')}`);
+      const long = 'a'.repeat(1000);
+      let matched = 0;
+      for (let i = 0; i < 200; i++) {
+        const destination = `/topic/${long.slice(i)}${i % 2 === 0 ? 'b' : 'c'}`;
+        if (pattern.test(destination)) matched++;
+        expect(deep.test(`/${Array.from({ length: 40 }, () => long.slice(0, 25 + i)).join('/')}`)).toBe(false);
+      }
+      expect(matched).toBe(100);
+      const parts = Array.from({ length: S / 2 }, () => `${long}b`).join('/');
+      expect(deep.test(`/${parts}`)).toBe(true);
+    });
+
+    it('finds long literals between stars in periodic text (no quadratic re-scans, same answers)', () => {
+      const q = slash.compile(`/t/*${'a'.repeat(2000)}?b*c`);
+      expect(q.test(`/t/${'a'.repeat(4000)}c`)).toBe(false);
+      expect(q.test(`/t/${'a'.repeat(3000)}xb${'a'.repeat(999)}c`)).toBe(true);
+      expect(q.test(`/t/${'a'.repeat(1999)}xb${'a'.repeat(999)}c`)).toBe(false);
+      const ab = slash.compile(`/t/*${'ab'.repeat(1000)}?a?c*c`);
+      expect(ab.test(`/t/${'ab'.repeat(3000)}c`)).toBe(false);
+      expect(ab.test(`/t/${'ab'.repeat(3000)}zazcc`)).toBe(true);
+      expect(slash.match(`/t/{x}${'ab'.repeat(500)}{y}`, `/t/${'ab'.repeat(1500)}`)).toEqual({ x: 'ab'.repeat(1000), y: '' });
+    });
+
+    /** The old compilation to a RegExp, as the reference semantics on inputs small enough for it. */
+    function reference(segment: string): RegExp {
+      let source = '';
+      for (let i = 0; i < segment.length; i++) {
+        const c = segment[i];
+        if (c === '?') source += '.';
+        else if (c === '*') source += '.*';
+        else if (c === '{') {
+          const end = segment.indexOf('}', i);
+          source += `(?<${segment.slice(i + 1, end)}>.*)`;
+          i = end;
+        } else source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      }
+      return new RegExp(`^${source}$`, 's');
+    }
+
+    it('agrees with a greedy RegExp on a random corpus, captured values included', () => {
+      let seed = 7;
+      const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+      const tokens = ['a', 'b', '-', '*', '?', '{x}', '{y}', 'ab', 'aba', '\u{1F600}'];
+      for (let round = 0; round < 5000; round++) {
+        const used = new Set<string>();
+        let segment = '';
+        for (let k = 1 + random(6); k > 0; k--) {
+          const token = tokens[random(tokens.length)];
+          if (token.startsWith('{') && used.has(token)) continue;
+          used.add(token);
+          segment += token;
+        }
+        if (!/[*?{]/.test(segment)) segment += '*';
+        // Never empty: a missing segment is the segment loop's business (`/t/{x}` vs `/t/` is no match).
+        let part = 'ab'[random(2)];
+        for (let k = random(12); k > 0; k--) part += ['a', 'b', '-', 'ab', '\u{1F600}', '\uD83D'][random(6)];
+        const expected = reference(segment).exec(part);
+        const actual = slash.match(`/t/${segment}`, `/t/${part}`);
+        expect([segment, part, actual]).toEqual([segment, part, expected ? { ...expected.groups } : null]);
+      }
     });
   });
 
