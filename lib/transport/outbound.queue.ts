@@ -16,6 +16,8 @@ export interface OutboundLimits {
   sendBufferSizeLimit: number;
   sendTimeLimit: number;
   overflowPolicy: OverflowPolicy;
+  /** The largest frame a client may send, which the server may fan out to every subscriber. */
+  messageSizeLimit?: number;
 }
 
 const EMPTY: never[] = [];
@@ -42,12 +44,19 @@ export class OutboundQueue<T extends { length: number }> {
   /** Frames dropped under the drop-oldest policy. */
   dropped = 0;
   private readonly highWater: number;
+  /**
+   * sendBufferSizeLimit, but never less than the largest frame a client may send plus what the
+   * socket may hold: one maximal frame fanned out to a client reading at full speed (its socket is
+   * corked until the next tick) must not cost it its session.
+   */
+  private readonly budget: number;
 
   constructor(
     private readonly sink: OutboundSink<T>,
     private readonly limits: OutboundLimits,
   ) {
-    this.highWater = Math.min(SOCKET_HIGH_WATER, Math.floor(limits.sendBufferSizeLimit / SOCKET_SHARE_OF_BUDGET));
+    this.budget = Math.max(limits.sendBufferSizeLimit, (limits.messageSizeLimit ?? 0) + SOCKET_HIGH_WATER);
+    this.highWater = Math.min(SOCKET_HIGH_WATER, Math.floor(this.budget / SOCKET_SHARE_OF_BUDGET));
   }
 
   push(item: T): void {
@@ -71,12 +80,19 @@ export class OutboundQueue<T extends { length: number }> {
   private hold(item: T): void {
     const now = Date.now();
     if (this.stalledSince === 0) this.stalledSince = now;
-    else if (now - this.stalledSince > this.limits.sendTimeLimit) return this.overflow('send-time-limit');
+    else if (now - this.stalledSince > this.limits.sendTimeLimit) {
+      if (this.limits.overflowPolicy === 'terminate') return this.overflow('send-time-limit');
+      // drop-oldest keeps the session: what waited the whole time goes, and the clock starts again.
+      while (this.pendingHead < this.pending.length) this.dropOldest();
+      this.pending.length = 0;
+      this.pendingHead = 0;
+      this.stalledSince = now;
+    }
 
     if (this.pending === EMPTY) this.pending = [];
     this.pending.push(item);
     this.pendingBytes += item.length;
-    while (this.pendingHead < this.pending.length && this.pendingBytes + this.sink.backlogBytes() > this.limits.sendBufferSizeLimit) {
+    while (this.pendingHead < this.pending.length && this.pendingBytes + this.sink.backlogBytes() > this.budget) {
       if (this.limits.overflowPolicy === 'terminate') return this.overflow('send-buffer-overflow');
       // Even the newest frame goes when the socket alone is over budget: the session lives on, behind.
       this.dropOldest();

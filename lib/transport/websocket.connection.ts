@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { CLOSE_CODES } from '../stomp.constants.js';
 import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
 import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
 import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection, TransportName } from './stomp.connection.js';
@@ -18,6 +19,8 @@ class BinaryFrame {
 // Shared option objects: `ws` would otherwise send a Buffer as binary, and a literal per call allocates.
 const AS_TEXT = { binary: false };
 const AS_BINARY = { binary: true };
+/** How long a client cut off for not reading has to read its close frame. */
+const OVERFLOW_CLOSE_GRACE_MS = 5_000;
 
 /** A raw WebSocket (npm `ws`) carrying STOMP frames one per WebSocket message. */
 export class WebSocketConnection implements StompConnection, OutboundSink<WebSocketFrame>, CorkOwner {
@@ -104,10 +107,18 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
     this.closeListeners.push(listener);
   }
 
-  /** The client is not reading, so a close handshake would queue behind the data it ignores. */
+  /**
+   * The session ends now. The close frame (4500, Spring's SESSION_NOT_RELIABLE, as SockJS clients get)
+   * queues behind the data the client has not read, so a client that reads again learns why; one
+   * that does not is cut off after a grace period instead of holding its socket's memory.
+   */
   overflow(reason: ConnectionCloseReason): void {
     this.closeReason = reason;
-    this.socket.terminate();
+    this.queue.close();
+    for (const listener of this.closeListeners.splice(0)) listener(reason);
+    uncorkNow(this.raw);
+    if (this.socket.readyState === this.socket.OPEN) this.socket.close(CLOSE_CODES.sessionNotReliable, 'Session not reliable: client could not keep up');
+    setTimeout(() => this.socket.terminate(), OVERFLOW_CLOSE_GRACE_MS).unref();
   }
 }
 

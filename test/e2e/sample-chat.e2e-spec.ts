@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../fixtures/browser.fixture.js';
 import { openAs, screenshotPath, startSample, type RunningSample, type SamplePage } from '../fixtures/sample-app.fixture.js';
@@ -20,6 +20,10 @@ async function openRoom(page: Page, roomId: string): Promise<void> {
   await page.press('#room-input', 'Enter');
   await page.waitForSelector(`.tab[data-key="room:${roomId}"][aria-selected="true"]`);
 }
+
+// Three Chromium pages, each connecting as a guest and then by name: about 14 s per test on a quiet
+// machine, and CI's other workers share its two cores.
+jest.setTimeout(90_000);
 
 describe('sample app: chat in Chromium', () => {
   let running: RunningSample;
