@@ -7,6 +7,15 @@ import http from 'node:http';
 import sockjs from 'sockjs';
 import { WebSocketServer } from 'ws';
 import { serveControl } from './lib/control.mjs';
+// The same trick nestjs-stomp uses: a socket's writes of one tick go out in one syscall. A baseline
+// without it would be weaker than a bare Node server can be (BASELINE_UNCORKED=1 gives the old one).
+import { corkUntilNextTick } from '../dist/lib/transport/socket.corker.js';
+
+const CORKED = process.env.BASELINE_UNCORKED !== '1';
+/** Corks the socket under a transport before a write, as nestjs-stomp's WebSocket path does. */
+function cork(socket, owner, bytes) {
+  if (CORKED && socket) corkUntilNextTick(socket, owner, bytes);
+}
 
 const RAW_PATH = '/raw';
 const ROOM_SEND = /^\/dap\/rooms\/([^/]+)\/send$/;
@@ -126,7 +135,11 @@ const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => 
 server.on('upgrade', (req, socket, head) => {
   if (req.url !== RAW_PATH) return socket.destroy();
   wss.handleUpgrade(req, socket, head, (ws) => {
-    const conn = new Connection((frame) => ws.send(frame, { binary: false }), false);
+    const owner = { corkedBytes: 0 };
+    const conn = new Connection((frame) => {
+      cork(ws._socket, owner, frame.length);
+      ws.send(frame, { binary: false });
+    }, false);
     ws.on('message', (data) => conn.receive(data.toString('utf8')));
     ws.on('close', () => conn.closed());
     ws.on('error', () => {});
@@ -136,7 +149,12 @@ server.on('upgrade', (req, socket, head) => {
 const sockjsServer = sockjs.createServer({ prefix: SOCKJS_PREFIX, log: () => {}, disconnect_delay: 5000 });
 sockjsServer.on('connection', (sock) => {
   if (!sock) return;
-  const conn = new Connection((frame, text) => sock.write(text ?? frame.toString('utf8')), true);
+  const owner = { corkedBytes: 0 };
+  const conn = new Connection((frame, text) => {
+    const recv = sock._session?.recv;
+    cork(recv?.connection ?? recv?.response?.socket, owner, frame.length);
+    sock.write(text ?? frame.toString('utf8'));
+  }, true);
   sock.on('data', (data) => conn.receive(data));
   sock.on('close', () => conn.closed());
 });
@@ -146,7 +164,7 @@ server.listen(0, '127.0.0.1', () => {
   const { port } = server.address();
   serveControl({
     info: {
-      impl: 'baseline',
+      impl: CORKED ? 'baseline' : 'baseline (uncorked)',
       port,
       urls: { ws: `ws://127.0.0.1:${port}${RAW_PATH}`, sockjs: `http://127.0.0.1:${port}${SOCKJS_PREFIX}` },
       handlers: true,

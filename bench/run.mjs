@@ -31,7 +31,8 @@ const ONLY = option('only')?.split(',');
 /** Scenarios whose measured windows alternate between the two servers in one run. */
 const PAIRED = new Set(['fanout', 'template']);
 const IMPLS = [
-  { key: 'baseline', file: 'baseline.server.mjs' },
+  // --uncorked-baseline measures against the old baseline that writes every frame in its own syscall.
+  { key: 'baseline', file: 'baseline.server.mjs', env: flag('uncorked-baseline') ? { ...process.env, BASELINE_UNCORKED: '1' } : process.env },
   // --ours-server=<file> swaps in another server script (same IPC contract), to try an optimisation.
   { key: 'ours', file: option('ours-server') ? resolve(option('ours-server')) : 'stomp.server.mjs' },
 ];
@@ -39,8 +40,8 @@ const IMPLS = [
 // ---------------------------------------------------------------- children, always killed
 
 /** A forked bench process: its output kept (last lines) for error reports, its IPC messages routed. */
-function spawnNode(file, execArgv) {
-  const child = fork(isAbsolute(file) ? file : join(here, file), [], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: root });
+function spawnNode(file, execArgv, env = process.env) {
+  const child = fork(isAbsolute(file) ? file : join(here, file), [], { execArgv, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: root });
   children.add(child);
   const tail = [];
   const keep = (chunk) => {
@@ -122,7 +123,7 @@ async function runScenario(impls, scenario, variant, timeoutMs) {
       if (PROFILE && impl.key === 'ours') {
         execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`, `--cpu-prof-name=${scenario}-${variant.label.replace(/[^\w.-]+/g, '_')}.cpuprofile`);
       }
-      servers[impl.key] = spawnNode(impl.file, execArgv);
+      servers[impl.key] = spawnNode(impl.file, execArgv, impl.env);
       const info = await withTimeout(servers[impl.key].ready, 60_000, `${impl.file} ready`);
       pin(info.pid, 0);
       targets[impl.key] = info;
