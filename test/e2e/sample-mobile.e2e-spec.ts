@@ -51,4 +51,22 @@ describe('sample app on a 390 px wide phone screen, in Chromium', () => {
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('keeps the header compact and lets the room line wrap instead of cutting it off', async () => {
+    const { page, errors } = await open();
+    await pickNameInPlace(page, 'phone-user-with-a-long-name-0001');
+    const other = await openAs(browser, running.baseUrl, 'second-user-with-a-long-name-002');
+    pages.push(other);
+    await page.waitForSelector('#room-meta:has-text("second-user-with-a-long-name-002")');
+    const header = await page.evaluate(() => document.querySelector('.topbar')!.getBoundingClientRect().height);
+    expect(header).toBeLessThan(100);
+    const line = await page.evaluate(() => {
+      const meta = document.getElementById('room-meta')!;
+      return { scrollWidth: meta.scrollWidth, clientWidth: meta.clientWidth };
+    });
+    expect(line.scrollWidth).toBeLessThanOrEqual(line.clientWidth);
+    // The picker still works from the compact header.
+    expect(await page.isVisible('#transport-picker')).toBe(true);
+    expect(errors).toEqual([]);
+  });
 });
