@@ -60,6 +60,8 @@ describe('sample app on a 390 px wide phone screen, in Chromium', () => {
     await page.waitForSelector('#room-meta:has-text("second-user-with-a-long-name-002")');
     const header = await page.evaluate(() => document.querySelector('.topbar')!.getBoundingClientRect().height);
     expect(header).toBeLessThan(100);
+    // The status (with its transport pill) is cut to fit, not pushed past the screen's edge.
+    expect(await page.evaluate(() => document.getElementById('transport')!.getBoundingClientRect().right)).toBeLessThanOrEqual(PHONE.width);
     const line = await page.evaluate(() => {
       const meta = document.getElementById('room-meta')!;
       return { scrollWidth: meta.scrollWidth, clientWidth: meta.clientWidth };
