@@ -25,7 +25,7 @@ export class Chat {
       const roomId = input.value.trim().toLowerCase().replace(/\s+/g, '-');
       if (!ROOM_ID.test(roomId)) return toast('Room names are 1 to 24 lowercase letters, digits or dashes');
       input.value = '';
-      this.openRoom(roomId);
+      this.openRoom(roomId, { focus: true });
     });
   }
 
@@ -57,7 +57,8 @@ export class Chat {
     this.render();
   }
 
-  openRoom(roomId) {
+  /** `focus`: only for a user's own action; on connect, focusing the composer would scroll a phone's page to it. */
+  openRoom(roomId, { focus = false } = {}) {
     const key = `room:${roomId}`;
     let conversation = this.conversations.get(key);
     if (!conversation) {
@@ -65,11 +66,11 @@ export class Chat {
       this.conversations.set(key, conversation);
       if (this.connection?.connected) this.enter(conversation);
     }
-    this.activate(key);
+    this.activate(key, { focus });
   }
 
   openPrivate(user) {
-    this.activate(this.privateConversation(user).key);
+    this.activate(this.privateConversation(user).key, { focus: true });
   }
 
   /** Subscribes to the room's topic, fetches who is there and the recent history, then says "joined". */
@@ -97,13 +98,13 @@ export class Chat {
     this.render();
   }
 
-  activate(key) {
+  activate(key, { focus = false } = {}) {
     this.active = key;
     const conversation = this.conversations.get(key);
     conversation.unread = 0;
     this.input.placeholder = conversation.kind === 'room' ? `Message #${conversation.id}` : `Message @${conversation.id}`;
     this.render();
-    this.input.focus();
+    if (focus) this.input.focus({ preventScroll: true });
   }
 
   send() {
@@ -157,8 +158,8 @@ export class Chat {
   render() {
     this.tabs.replaceChildren(...[...this.conversations.values()].map((c) => el('span', {
       class: 'tab', role: 'tab', tabindex: 0, 'aria-selected': String(c.key === this.active), dataset: { key: c.key },
-      onclick: () => this.activate(c.key),
-      onkeydown: (event) => (event.key === 'Enter' || event.key === ' ') && this.activate(c.key),
+      onclick: () => this.activate(c.key, { focus: true }),
+      onkeydown: (event) => (event.key === 'Enter' || event.key === ' ') && this.activate(c.key, { focus: true }),
     },
     c.kind === 'room' ? `# ${c.id}` : `@ ${c.id}`,
     c.unread > 0 ? el('span', { class: 'unread' }, String(c.unread)) : undefined,
