@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../fixtures/browser.fixture.js';
-import { openAs, startSample, type RunningSample, type SamplePage } from '../fixtures/sample-app.fixture.js';
+import { screenshotPath, openAs, startSample, type RunningSample, type SamplePage } from '../fixtures/sample-app.fixture.js';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -41,6 +41,9 @@ describe('sample app on a 390 px wide phone screen, in Chromium', () => {
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
     await pickNameInPlace(page, 'phone-user');
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    // Every figure fits its card on a phone (the supply has nine digits and two decimals).
+    expect(await page.$$eval('.stat strong', (els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent))).toEqual([]);
+    await page.screenshot({ path: screenshotPath('phone-390') });
     // A reload connects with the tab's name at once: the first attach opens the lobby with the composer shown.
     await page.reload();
     await page.waitForSelector('body[data-state="named"] #status[data-state="connected"]');
