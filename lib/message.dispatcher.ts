@@ -101,7 +101,7 @@ export class MessageDispatcher implements SessionRouter {
     this.requireBrokerDestination(destination);
     rejectClientRegex(destination);
     this.rejectComplexPattern(destination);
-    return this.broker.subscribe(session, subscriptionId, destination, ackMode);
+    return this.broker.subscribe(session, subscriptionId, destination, ackMode, this.authorizer.deliveryFilter(destination, session.principal));
   }
 
   /** Every publish tests every pattern subscription it could reach, so a client's patterns are bounded in size. */

@@ -6,6 +6,7 @@ import type {
   BrokerMessage,
   BrokerSubscriber,
   BrokerSubscriptionView,
+  DeliveryFilter,
   MessageBroker,
   UserMessage,
 } from '../message-broker.interface.js';
@@ -18,6 +19,7 @@ interface LocalSubscription {
   subscriber: BrokerSubscriber;
   subscriptionId: string;
   ackMode: AckMode;
+  filter: DeliveryFilter | undefined;
 }
 
 /** One broker-side subscription, shared by every local subscription to the same destination or pattern. */
@@ -85,11 +87,11 @@ export class StompBrokerRelay implements MessageBroker {
   }
 
   /** Resolves once the broker has confirmed a new broker-side subscription, so a RECEIPT to the client means "live". */
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode): void | Promise<void> {
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, filter?: DeliveryFilter): void | Promise<void> {
     let forSession = this.bySession.get(subscriber.id);
     if (!forSession) this.bySession.set(subscriber.id, (forSession = new Map()));
     forSession.set(subscriptionId, destination);
-    const local = { subscriber, subscriptionId, ackMode };
+    const local = { subscriber, subscriptionId, ackMode, filter };
     const existing = this.shared.get(destination);
     if (existing) {
       existing.locals.set(localKey(subscriber.id, subscriptionId), local);
@@ -204,7 +206,9 @@ export class StompBrokerRelay implements MessageBroker {
     // A broker pattern is broader than ours: check the real one here.
     if (shared.isPattern && this.matcher.match(key!, destination) === null) return;
     const outbound = toOutboundMessage({ destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
-    for (const local of shared.locals.values()) local.subscriber.deliver(outbound, local.subscriptionId, local.ackMode);
+    for (const local of shared.locals.values()) {
+      if (local.filter === undefined || local.filter(destination)) local.subscriber.deliver(outbound, local.subscriptionId, local.ackMode);
+    }
   }
 
   private receiveUserMessage(frame: StompFrame): void {
