@@ -109,7 +109,8 @@ export class MessageDispatcher implements SessionRouter {
     this.requireBrokerDestination(destination);
     rejectClientRegex(destination);
     this.rejectComplexPattern(destination);
-    return this.broker.subscribe(session, subscriptionId, destination, ackMode, frame.headers.receipt !== undefined);
+    const filter = this.authorizer.deliveryFilter(destination, session.principal);
+    return this.broker.subscribe(session, subscriptionId, destination, ackMode, frame.headers.receipt !== undefined, filter);
   }
 
   /** Every publish tests every pattern subscription it could reach, so a client's patterns are bounded in size. */

@@ -34,6 +34,12 @@ export interface BrokerSubscriber {
   deliver(message: OutboundMessage, subscriptionId: string, ackMode: AckMode): void;
 }
 
+/**
+ * Whether a pattern subscription may receive a message published to `destination` (the
+ * authorization rules, checked per destination it reaches); false drops that delivery.
+ */
+export type DeliveryFilter = (destination: string) => boolean;
+
 /** What the broker holds for one subscription. */
 export interface BrokerSubscriptionView {
   sessionId: string;
@@ -49,8 +55,13 @@ export interface BrokerSubscriptionView {
 export interface MessageBroker {
   /** Starts whatever runs in the background (the relay's connection); the app's bootstrap waits for it. */
   start?(): void | Promise<void>;
-  /** `confirm`: the client asked for a RECEIPT, so resolve only once the subscription is live, even across a broker outage. */
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, confirm?: boolean): void | Promise<void>;
+  /**
+   * `confirm`: the client asked for a RECEIPT, so resolve only once the subscription is live, even across a broker outage.
+   * `filter`, given for pattern subscriptions only, is asked once per destination the pattern reaches (the verdict is cached).
+   */
+  subscribe(
+    subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, confirm?: boolean, filter?: DeliveryFilter,
+  ): void | Promise<void>;
   unsubscribe(sessionId: string, subscriptionId: string): void | Promise<void>;
   /** Delivers to every matching subscription; returns how many deliveries were made where known. */
   publish(message: BrokerMessage): number | Promise<number>;

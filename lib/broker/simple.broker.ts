@@ -7,6 +7,7 @@ import type {
   BrokerMessage,
   BrokerSubscriber,
   BrokerSubscriptionView,
+  DeliveryFilter,
   MessageBroker,
   OutboundMessage,
 } from './message-broker.interface.js';
@@ -28,8 +29,8 @@ export class SimpleBroker implements MessageBroker {
     this.registry = new SubscriptionRegistry<SubscriberEntry>(matcher, cacheLimit);
   }
 
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode): void {
-    this.registry.add(subscriber.id, subscriptionId, destination, { subscriber, ackMode });
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, _confirm?: boolean, filter?: DeliveryFilter): void {
+    this.registry.add(subscriber.id, subscriptionId, destination, { subscriber, ackMode }, filter);
   }
 
   unsubscribe(sessionId: string, subscriptionId: string): void {

@@ -1,6 +1,7 @@
 import { StompProtocolError } from '../errors/protocol.error.js';
 import { STOMP_DEFAULTS } from '../stomp.constants.js';
 import type { CompiledPattern, DestinationMatcher } from './destination.matcher.js';
+import type { DeliveryFilter } from './message-broker.interface.js';
 
 /** One SUBSCRIBE of one session: `data` is whatever the broker attaches (send function, ack mode...). */
 export interface Subscription<T> {
@@ -14,6 +15,7 @@ export interface Subscription<T> {
 class Entry<T> implements Subscription<T> {
   readonly #seq: number;
   readonly #pattern: CompiledPattern | null;
+  readonly #filter: DeliveryFilter | undefined;
 
   constructor(
     readonly sessionId: string,
@@ -22,9 +24,16 @@ class Entry<T> implements Subscription<T> {
     readonly data: T,
     seq: number,
     pattern: CompiledPattern | null,
+    filter: DeliveryFilter | undefined,
   ) {
     this.#seq = seq;
     this.#pattern = pattern;
+    this.#filter = filter;
+  }
+
+  /** Whether this pattern subscription reaches `destination`: its pattern matches and its filter lets it through. */
+  reaches(destination: string): boolean {
+    return this.#pattern !== null && this.#pattern.test(destination) && (this.#filter === undefined || this.#filter(destination));
   }
 
   /** Registration order, used to merge exact and pattern matches. */
@@ -102,12 +111,16 @@ export class SubscriptionRegistry<T> {
     private readonly cacheLimit: number = STOMP_DEFAULTS.cacheLimit,
   ) {}
 
-  /** Registers a subscription; throws `DUPLICATE_SUBSCRIPTION` when the session already uses `id`. */
-  add(sessionId: string, id: string, destination: string, data: T): Subscription<T> {
+  /**
+   * Registers a subscription; throws `DUPLICATE_SUBSCRIPTION` when the session already uses `id`.
+   * A pattern subscription's `filter` is asked once per destination it matches; the answer is
+   * cached with the match, so a refused destination costs nothing on later publishes.
+   */
+  add(sessionId: string, id: string, destination: string, data: T, filter?: DeliveryFilter): Subscription<T> {
     let own = this.bySession.get(sessionId);
     if (own?.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', `Duplicate subscription id "${id}"`);
     const pattern = this.matcher.isPattern(destination) ? this.matcher.compile(destination) : null;
-    const entry = new Entry(sessionId, id, destination, data, this.seq++, pattern);
+    const entry = new Entry(sessionId, id, destination, data, this.seq++, pattern, pattern ? filter : undefined);
     if (!own) this.bySession.set(sessionId, (own = new Map()));
     own.set(id, entry);
     this.count++;
@@ -194,7 +207,7 @@ export class SubscriptionRegistry<T> {
     if (this.patterns.length === 0) return exact;
     const cached = this.cache.get(destination);
     if (cached) return cached;
-    const matched = this.patterns.filter((e) => e.pattern?.test(destination));
+    const matched = this.patterns.filter((e) => e.reaches(destination));
     const result = matched.length === 0 ? exact : exact.length === 0 ? matched : merge(exact, matched);
     if (this.cacheLimit > 0) {
       if (this.cache.size >= this.cacheLimit) {

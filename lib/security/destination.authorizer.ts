@@ -1,5 +1,6 @@
 import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
 import type { DestinationMatcher } from '../broker/destination.matcher.js';
+import type { DeliveryFilter } from '../broker/message-broker.interface.js';
 import type { StompPrincipal } from '../interfaces/stomp-module-options.interface.js';
 
 /** What a client asks to do with a destination. */
@@ -43,6 +44,31 @@ export class DestinationAuthorizer {
     return verdict.then((allowed) => {
       if (!allowed) throw this.denied(action, destination);
     });
+  }
+
+  /**
+   * For a pattern subscription (whose SUBSCRIBE `check` judged only the pattern as written):
+   * the subscribe rules applied to each destination it reaches, for this principal. Undefined
+   * when no rule can refuse anything. Asked once per (subscription, destination) by the broker,
+   * so it must answer at once: an asynchronous rule's answer counts as a refusal here.
+   */
+  deliveryFilter(pattern: string, principal: StompPrincipal | undefined): DeliveryFilter | undefined {
+    if (!this.matcher.isPattern(pattern)) return undefined;
+    if (!this.rules.some((rule) => rule.subscribe !== undefined && rule.subscribe !== true)) return undefined;
+    return (destination) => this.allowsNow(destination, principal);
+  }
+
+  private allowsNow(destination: string, principal: StompPrincipal | undefined): boolean {
+    const decision = this.decisionFor('subscribe', destination);
+    if (decision === undefined || typeof decision === 'boolean') return decision !== false;
+    try {
+      const verdict = decision(principal, destination);
+      if (typeof verdict === 'boolean') return verdict;
+      verdict.catch(() => undefined);
+    } catch {
+      // A throwing rule refuses; it must not break the publish that asked.
+    }
+    return false;
   }
 
   private denied(action: DestinationAction, destination: string): StompProtocolError {

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { RawStompClient } from '../fixtures/raw-stomp.fixture.js';
+import { connectWebSocket } from '../fixtures/stomp-clients.fixture.js';
+import { DestinationMatcher } from '../../lib/broker/destination.matcher.js';
+import { RABBIT_STOMP_PORT, requireRabbitMqStomp } from '../fixtures/rabbitmq.fixture.js';
 
 /** A second client's SUBSCRIBE, SEND and MESSAGE: the server is still serving. */
 async function roundTrip(running: RunningApp, destination: string): Promise<void> {
@@ -44,5 +48,99 @@ describe('pattern subscriptions cannot stall the server', () => {
 
   it('keeps exact destinations of any depth', async () => {
     await roundTrip(running, `/topic/${Array.from({ length: 40 }, (_, i) => `s${i}`).join('/')}`);
+  });
+});
+
+describe('pattern subscriptions and authorization: every delivered destination is checked', () => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp({
+      ...TEST_OPTIONS,
+      authenticate: ({ headers }) => ({ name: headers.login, roles: headers.login === 'root' ? ['admin'] : [] }),
+      authorization: [
+        { destination: '/topic/admin/**', subscribe: (p) => (p?.roles as string[] | undefined)?.includes('admin') === true },
+        { destination: '/topic/slow/**', subscribe: async (p) => p?.name === 'ana' },
+      ],
+    });
+  });
+  afterAll(async () => running.close());
+
+  const patterns = ['/topic/**', '/topic/*/secrets', '/topic/adm?n/secrets', '/topic/{x}/secrets', '/topic/a*/**'];
+  const secret = '/topic/admin/secrets';
+  // The last one reaches at least one pattern: once it has arrived, everything published before has too.
+  const ordinary = ['/topic/news', '/topic/news/secrets', '/topic/admxn/secrets', '/topic/alerts/news'];
+  const matcher = new DestinationMatcher();
+
+  /** Subscribes `login` to every pattern, publishes the secret first and the ordinary messages after, and returns what each pattern got. */
+  async function deliveries(login: string, published: string[]): Promise<Record<string, string[]>> {
+    const client = await connectWebSocket(running.baseUrl, '/stomp', { connectHeaders: { login } });
+    const inboxes = await Promise.all(patterns.map((p) => client.subscribeConfirmed(p)));
+    const publisher = await connectWebSocket(running.baseUrl, '/stomp', { connectHeaders: { login: 'publisher' } });
+    for (const destination of published) await publisher.sendConfirmed(destination, destination);
+    const got: Record<string, string[]> = {};
+    for (const [i, pattern] of patterns.entries()) {
+      const expected = published.filter((d) => matcher.match(pattern, d) !== null && (login === 'root' || d !== secret));
+      await inboxes[i].waitFor(expected.length);
+      got[pattern] = inboxes[i].messages.map((m) => m.body);
+    }
+    await publisher.disconnect();
+    await client.disconnect();
+    return got;
+  }
+
+  it('accepts the patterns, but a non-admin never receives what /topic/admin/** refuses him', async () => {
+    const got = await deliveries('eve', [secret, ...ordinary]);
+    for (const pattern of patterns) {
+      expect([pattern, got[pattern]]).toEqual([pattern, ordinary.filter((d) => matcher.match(pattern, d) !== null)]);
+    }
+  });
+
+  it('delivers the admin messages to an admin through the same patterns', async () => {
+    const got = await deliveries('root', [secret, ...ordinary]);
+    for (const pattern of patterns) {
+      expect([pattern, got[pattern]]).toEqual([pattern, [secret, ...ordinary].filter((d) => matcher.match(pattern, d) !== null)]);
+    }
+  });
+
+  it('counts an asynchronous rule as a refusal for deliveries through a pattern', async () => {
+    const ana = await connectWebSocket(running.baseUrl, '/stomp', { connectHeaders: { login: 'ana' } });
+    const all = await ana.subscribeConfirmed('/topic/**');
+    await ana.sendConfirmed('/topic/slow/x', 'slow');
+    await ana.sendConfirmed('/topic/news', 'news');
+    expect((await all.waitFor(1)).map((m) => m.body)).toEqual(['news']);
+    const exact = await ana.subscribeConfirmed('/topic/slow/x');
+    await ana.sendConfirmed('/topic/slow/x', 'slow again');
+    expect((await exact.waitFor(1))[0].body).toBe('slow again');
+    await ana.sendConfirmed('/topic/news', 'news again');
+    expect((await all.waitFor(2)).map((m) => m.body)).toEqual(['news', 'news again']);
+    await ana.disconnect();
+  });
+});
+
+describe('pattern subscriptions and authorization through the RabbitMQ relay', () => {
+  let running: RunningApp;
+  // Destinations of this run only: other runs may share the broker.
+  const base = `/topic/authz-${randomUUID().slice(0, 8)}`;
+  beforeAll(async () => {
+    await requireRabbitMqStomp();
+    running = await startApp({
+      ...TEST_OPTIONS,
+      relay: { port: RABBIT_STOMP_PORT, reconnectDelay: 200 },
+      authenticate: ({ headers }) => ({ name: headers.login, admin: headers.login === 'root' }),
+      authorization: [{ destination: `${base}/admin/**`, subscribe: (p) => p?.admin === true }],
+    });
+  });
+  afterAll(async () => running?.close());
+
+  it('checks each relayed destination against the rules of each local pattern subscriber', async () => {
+    const eve = await connectWebSocket(running.baseUrl, '/stomp', { connectHeaders: { login: 'eve' } });
+    const root = await connectWebSocket(running.baseUrl, '/stomp', { connectHeaders: { login: 'root' } });
+    const eveInbox = await eve.subscribeConfirmed(`${base}/**`);
+    const rootInbox = await root.subscribeConfirmed(`${base}/**`);
+    await root.sendConfirmed(`${base}/admin/secrets`, 'secret');
+    await root.sendConfirmed(`${base}/news`, 'news');
+    expect((await rootInbox.waitFor(2)).map((m) => m.body)).toEqual(['secret', 'news']);
+    expect((await eveInbox.waitFor(1)).map((m) => m.body)).toEqual(['news']);
+    await Promise.all([eve.disconnect(), root.disconnect()]);
   });
 });

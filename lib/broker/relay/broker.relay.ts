@@ -6,6 +6,7 @@ import type {
   BrokerMessage,
   BrokerSubscriber,
   BrokerSubscriptionView,
+  DeliveryFilter,
   MessageBroker,
   UserMessage,
 } from '../message-broker.interface.js';
@@ -20,6 +21,7 @@ interface LocalSubscription {
   subscriber: BrokerSubscriber;
   subscriptionId: string;
   ackMode: AckMode;
+  filter: DeliveryFilter | undefined;
 }
 
 /** One broker-side subscription, shared by every local subscription to the same destination or pattern. */
@@ -104,12 +106,12 @@ export class StompBrokerRelay implements MessageBroker {
    * means "live". While the broker is away, only a client that asked for a RECEIPT waits (`confirm`):
    * the others are subscribed on reconnection without holding their session's next frames.
    */
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, confirm = false): void | Promise<void> {
+  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, confirm = false, filter?: DeliveryFilter): void | Promise<void> {
     this.refuseReserved(destination);
     let forSession = this.bySession.get(subscriber.id);
     if (!forSession) this.bySession.set(subscriber.id, (forSession = new Map()));
     forSession.set(subscriptionId, destination);
-    const local = { subscriber, subscriptionId, ackMode };
+    const local = { subscriber, subscriptionId, ackMode, filter };
     let shared = this.shared.get(destination);
     if (!shared) {
       const isPattern = this.matcher.isPattern(destination);
@@ -241,7 +243,9 @@ export class StompBrokerRelay implements MessageBroker {
     // A broker pattern is broader than ours: check the real one here.
     if (shared.isPattern && this.matcher.match(key!, destination) === null) return;
     const outbound = toOutboundMessage({ destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
-    for (const local of shared.locals.values()) local.subscriber.deliver(outbound, local.subscriptionId, local.ackMode);
+    for (const local of shared.locals.values()) {
+      if (local.filter === undefined || local.filter(destination)) local.subscriber.deliver(outbound, local.subscriptionId, local.ackMode);
+    }
   }
 
   private receiveUserMessage(frame: StompFrame): void {

@@ -263,6 +263,34 @@ describe('SubscriptionRegistry', () => {
     });
   });
 
+  describe('delivery filter (per-destination authorization of pattern subscriptions)', () => {
+    it('leaves out the destinations a filter refuses, asking it once per destination', () => {
+      const reg = registry();
+      const asked: string[] = [];
+      const filter = (destination: string): boolean => {
+        asked.push(destination);
+        return !destination.startsWith('/topic/admin/');
+      };
+      reg.add('s1', 'all', '/topic/**', 'x', filter);
+      reg.add('s2', 'all', '/topic/**', 'y');
+      expect(keys(reg.match('/topic/admin/secrets'))).toEqual(['s2:all']);
+      expect(keys(reg.match('/topic/news'))).toEqual(['s1:all', 's2:all']);
+      expect(keys(reg.match('/topic/admin/secrets'))).toEqual(['s2:all']);
+      expect(keys(reg.match('/topic/news'))).toEqual(['s1:all', 's2:all']);
+      expect(asked).toEqual(['/topic/admin/secrets', '/topic/news']);
+    });
+
+    it('never asks about destinations the pattern does not match, nor for exact subscriptions', () => {
+      const reg = registry();
+      const asked: string[] = [];
+      reg.add('s1', 'p', '/topic/*/x', 'x', (d) => (asked.push(d), false));
+      reg.add('s1', 'e', '/topic/a/x', 'x', () => false);
+      expect(keys(reg.match('/topic/a/x'))).toEqual(['s1:e']);
+      expect(keys(reg.match('/queue/a/x'))).toEqual([]);
+      expect(asked).toEqual(['/topic/a/x']);
+    });
+  });
+
   describe('"." separator', () => {
     it('matches RabbitMQ-style destinations', () => {
       const reg = new SubscriptionRegistry<string>(new DestinationMatcher('.'));
