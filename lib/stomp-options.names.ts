@@ -8,7 +8,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'maxHeaders', 'maxHeaderLineLength', 'maxSubscriptionsPerSession', 'connectTimeout', 'heartbeat',
   'allowedOrigins', 'httpSendBytesLimit', 'cacheLimit', 'authenticate', 'authorization', 'authorizationFailure', 'relay', 'sessionCookieNeeded',
   'handlerErrors', 'errorDestination',
-  'maxPatternSegments', 'maxPatternWildcards',
+  'maxPatternSegments', 'maxPatternWildcards', 'maxPatternSubscriptions',
 ]);
 
 /** Spring configuration names users bring along, and the option that does the same here. */

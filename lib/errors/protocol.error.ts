@@ -23,7 +23,8 @@ export type ProtocolErrorCode =
   | 'FORBIDDEN_DESTINATION'
   | 'AUTHENTICATION_FAILED'
   | 'BROKER_UNAVAILABLE'
-  | 'PATTERN_TOO_COMPLEX';
+  | 'PATTERN_TOO_COMPLEX'
+  | 'TOO_MANY_PATTERN_SUBSCRIPTIONS';
 
 /**
  * A protocol violation or limit hit by a client. Its `message` is written for the client
