@@ -11,7 +11,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   // Session limits (heart-beat floor, transactions, inbound backlog).
   'heartbeatMinInterval', 'maxTransactionsPerSession', 'maxFramesPerTransaction', 'transactionBytesLimit',
   'inboundBacklogBytesLimit', 'inboundBacklogFramesLimit',
-  'maxPatternSegments', 'maxPatternWildcards',
+  'maxPatternSegments', 'maxPatternWildcards', 'maxPatternSubscriptions',
 ]);
 
 /** Spring configuration names users bring along, and the option that does the same here. */

@@ -36,6 +36,8 @@ export const STOMP_DEFAULTS = {
   /** Client pattern subscriptions: segments of one pattern, and `*`, `?`, `{` in one segment. */
   maxPatternSegments: 32,
   maxPatternWildcards: 8,
+  /** Pattern subscriptions held by the in-memory broker, all sessions together. */
+  maxPatternSubscriptions: 10_000,
   maxTransactionsPerSession: 16,
   maxFramesPerTransaction: 1_000,
   /** Bytes all open transactions of one session may hold together (as much as one slow client's send buffer). */

@@ -33,6 +33,7 @@ export interface ResolvedStompOptions {
   maxSubscriptionsPerSession: number;
   maxPatternSegments: number;
   maxPatternWildcards: number;
+  maxPatternSubscriptions: number;
   connectTimeout: number;
   heartbeat: [number, number];
   allowedOrigins: string[] | undefined;
@@ -82,6 +83,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     maxSubscriptionsPerSession: positiveInt(options, 'maxSubscriptionsPerSession', d.maxSubscriptionsPerSession),
     maxPatternSegments: positiveInt(options, 'maxPatternSegments', d.maxPatternSegments),
     maxPatternWildcards: positiveInt(options, 'maxPatternWildcards', d.maxPatternWildcards),
+    maxPatternSubscriptions: positiveInt(options, 'maxPatternSubscriptions', d.maxPatternSubscriptions),
     connectTimeout: positiveInt(options, 'connectTimeout', d.connectTimeout),
     heartbeat: heartbeat(options.heartbeat ?? d.heartbeat),
     allowedOrigins: origins(options.allowedOrigins),

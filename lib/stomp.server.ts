@@ -41,7 +41,7 @@ export class StompServer {
     this.matcher = new DestinationMatcher(options.pathSeparator);
     this.broker = options.relay
       ? new StompBrokerRelay(options.relay, this.matcher, (available) => log.warn(`Broker relay ${available ? 'connected' : 'disconnected'}`))
-      : new SimpleBroker(this.matcher, options.cacheLimit);
+      : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions);
     this.registry = new StompBrokerRegistry(options, this.broker);
     const authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
     this.dispatcher = new MessageDispatcher(options, this.broker, this.registry, this.events, authorizer, log);

@@ -25,8 +25,8 @@ interface SubscriberEntry {
 export class SimpleBroker implements MessageBroker {
   private readonly registry: SubscriptionRegistry<SubscriberEntry>;
 
-  constructor(matcher: DestinationMatcher, cacheLimit: number) {
-    this.registry = new SubscriptionRegistry<SubscriberEntry>(matcher, cacheLimit);
+  constructor(matcher: DestinationMatcher, cacheLimit: number, maxPatternSubscriptions?: number) {
+    this.registry = new SubscriptionRegistry<SubscriberEntry>(matcher, cacheLimit, maxPatternSubscriptions);
   }
 
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, _confirm?: boolean, filter?: DeliveryFilter): void {

@@ -1,7 +1,8 @@
 import { StompProtocolError } from '../errors/protocol.error.js';
 import { STOMP_DEFAULTS } from '../stomp.constants.js';
-import type { CompiledPattern, DestinationMatcher } from './destination.matcher.js';
+import { splitDestination, type CompiledPattern, type DestinationMatcher, type DestinationParts } from './destination.matcher.js';
 import type { DeliveryFilter } from './message-broker.interface.js';
+import { PatternIndex } from './pattern.index.js';
 
 /** One SUBSCRIBE of one session: `data` is whatever the broker attaches (send function, ack mode...). */
 export interface Subscription<T> {
@@ -11,11 +12,13 @@ export interface Subscription<T> {
   readonly data: T;
 }
 
-/** A subscription; its registration order and compiled pattern stay private (not in logs or JSON). */
+/** A subscription; its registration order, compiled pattern and cache links stay private (not in logs or JSON). */
 class Entry<T> implements Subscription<T> {
   readonly #seq: number;
   readonly #pattern: CompiledPattern | null;
   readonly #filter: DeliveryFilter | undefined;
+  /** The cached destinations whose result lists this pattern subscription, dropped when it goes. */
+  readonly #cachedIn = new Set<string>();
 
   constructor(
     readonly sessionId: string,
@@ -31,11 +34,6 @@ class Entry<T> implements Subscription<T> {
     this.#filter = filter;
   }
 
-  /** Whether this pattern subscription reaches `destination`: its pattern matches and its filter lets it through. */
-  reaches(destination: string): boolean {
-    return this.#pattern !== null && this.#pattern.test(destination) && (this.#filter === undefined || this.#filter(destination));
-  }
-
   /** Registration order, used to merge exact and pattern matches. */
   get seq(): number {
     return this.#seq;
@@ -45,6 +43,21 @@ class Entry<T> implements Subscription<T> {
   get pattern(): CompiledPattern | null {
     return this.#pattern;
   }
+
+  get cachedIn(): Set<string> {
+    return this.#cachedIn;
+  }
+
+  /** Whether this pattern subscription reaches `destination`: its pattern matches and its filter lets it through. */
+  reaches(destination: string, parts: DestinationParts): boolean {
+    return this.#pattern !== null && this.#pattern.testParts(parts) && (this.#filter === undefined || this.#filter(destination));
+  }
+}
+
+/** A resolved destination: its subscribers, and its segments for testing new patterns against it. */
+interface Resolved<T> {
+  readonly list: readonly Entry<T>[];
+  readonly parts: DestinationParts;
 }
 
 const NONE: readonly Entry<never>[] = Object.freeze([]);
@@ -95,43 +108,52 @@ function merge<T>(a: readonly Entry<T>[], b: readonly Entry<T>[]): Entry<T>[] {
 
 /**
  * Who is subscribed to what (Spring's `DefaultSubscriptionRegistry`). Exact destinations are
- * looked up in a map; pattern subscriptions are matched once per destination and the result
- * cached (FIFO, `cacheLimit` destinations), invalidated precisely on every change.
+ * looked up in a map; pattern subscriptions are indexed by their literal prefix, matched once per
+ * destination and the result cached (FIFO, `cacheLimit` destinations). A change drops only the
+ * cached results it affects: a new pattern is tested against the cached destinations, a removed
+ * one knows the results it is in, so closing a session costs O(its own subscriptions).
  */
 export class SubscriptionRegistry<T> {
   private readonly bySession = new Map<string, Map<string, Entry<T>>>();
   private readonly exact = new Map<string, Bucket<T>>();
-  private readonly patterns: Entry<T>[] = [];
-  private readonly cache = new Map<string, readonly Entry<T>[]>();
+  private readonly patterns = new PatternIndex<Entry<T>>();
+  private readonly cache = new Map<string, Resolved<T>>();
   private seq = 0;
   private count = 0;
 
   constructor(
     private readonly matcher: DestinationMatcher,
     private readonly cacheLimit: number = STOMP_DEFAULTS.cacheLimit,
+    /** Pattern subscriptions in this registry, all sessions together: each one is tested on every new destination published. */
+    private readonly maxPatternSubscriptions: number = STOMP_DEFAULTS.maxPatternSubscriptions,
   ) {}
 
   /**
-   * Registers a subscription; throws `DUPLICATE_SUBSCRIPTION` when the session already uses `id`.
+   * Registers a subscription; throws `DUPLICATE_SUBSCRIPTION` when the session already uses `id`,
+   * `TOO_MANY_PATTERN_SUBSCRIPTIONS` when a pattern would exceed `maxPatternSubscriptions`.
    * A pattern subscription's `filter` is asked once per destination it matches; the answer is
    * cached with the match, so a refused destination costs nothing on later publishes.
    */
   add(sessionId: string, id: string, destination: string, data: T, filter?: DeliveryFilter): Subscription<T> {
     let own = this.bySession.get(sessionId);
     if (own?.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', `Duplicate subscription id "${id}"`);
-    const pattern = this.matcher.isPattern(destination) ? this.matcher.compile(destination) : null;
+    const isPattern = this.matcher.isPattern(destination);
+    if (isPattern && this.patterns.size >= this.maxPatternSubscriptions) {
+      throw new StompProtocolError('TOO_MANY_PATTERN_SUBSCRIPTIONS', 'Too many pattern subscriptions on this server');
+    }
+    const pattern = isPattern ? this.matcher.compile(destination) : null;
     const entry = new Entry(sessionId, id, destination, data, this.seq++, pattern, pattern ? filter : undefined);
     if (!own) this.bySession.set(sessionId, (own = new Map()));
     own.set(id, entry);
     this.count++;
     if (pattern) {
-      this.patterns.push(entry);
-      this.invalidateMatching(pattern);
+      this.patterns.add(entry, pattern.literalPrefix);
+      for (const [cached, resolved] of this.cache) if (pattern.testParts(resolved.parts)) this.drop(cached);
     } else {
       let bucket = this.exact.get(destination);
       if (!bucket) this.exact.set(destination, (bucket = new Bucket()));
       bucket.add(entry);
-      this.cache.delete(destination);
+      this.drop(destination);
     }
     return entry;
   }
@@ -145,18 +167,16 @@ export class SubscriptionRegistry<T> {
     if (own.size === 0) this.bySession.delete(sessionId);
     this.count--;
     if (entry.pattern) {
-      this.patterns.splice(this.patterns.indexOf(entry), 1);
-      if (this.patterns.length === 0) this.cache.clear();
-      else this.invalidateMatching(entry.pattern);
+      this.patterns.remove(entry);
+      for (const cached of [...entry.cachedIn]) this.drop(cached);
     } else {
       const bucket = this.exact.get(entry.destination);
       bucket?.remove(entry);
       if (bucket?.size === 0) this.exact.delete(entry.destination);
-      this.cache.delete(entry.destination);
+      this.drop(entry.destination);
     }
     return entry;
   }
-
   /** Removes and returns every subscription of a session (on DISCONNECT or close). */
   removeSession(sessionId: string): Subscription<T>[] {
     const removed = this.forSession(sessionId);
@@ -204,25 +224,30 @@ export class SubscriptionRegistry<T> {
    */
   match(destination: string): readonly Subscription<T>[] {
     const exact = this.exact.get(destination)?.view() ?? NONE;
-    if (this.patterns.length === 0) return exact;
+    if (this.patterns.size === 0) return exact;
     const cached = this.cache.get(destination);
-    if (cached) return cached;
-    const matched = this.patterns.filter((e) => e.reaches(destination));
-    const result = matched.length === 0 ? exact : exact.length === 0 ? matched : merge(exact, matched);
+    if (cached) return cached.list;
+    const parts = splitDestination(destination, this.matcher.separator);
+    const matched = this.patterns.candidates(parts.parts).filter((e) => e.reaches(destination, parts));
+    // Candidates come prefix by prefix; subscription order is what delivery follows.
+    matched.sort((a, b) => a.seq - b.seq);
+    const list = matched.length === 0 ? exact : exact.length === 0 ? matched : merge(exact, matched);
     if (this.cacheLimit > 0) {
       if (this.cache.size >= this.cacheLimit) {
         const oldest = this.cache.keys().next();
-        if (!oldest.done) this.cache.delete(oldest.value);
+        if (!oldest.done) this.drop(oldest.value);
       }
-      this.cache.set(destination, result);
+      this.cache.set(destination, { list, parts });
+      for (const entry of matched) entry.cachedIn.add(destination);
     }
-    return result;
+    return list;
   }
 
-  /** Drops the cached results of the destinations `pattern` matches (those its change affects). */
-  private invalidateMatching(pattern: CompiledPattern): void {
-    for (const destination of this.cache.keys()) {
-      if (pattern.test(destination)) this.cache.delete(destination);
-    }
+  /** Forgets the cached result of `destination`, and unlinks it from the patterns it lists. */
+  private drop(destination: string): void {
+    const resolved = this.cache.get(destination);
+    if (!resolved) return;
+    this.cache.delete(destination);
+    for (const entry of resolved.list) if (entry.pattern) entry.cachedIn.delete(destination);
   }
 }

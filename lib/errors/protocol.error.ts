@@ -29,7 +29,8 @@ export type ProtocolErrorCode =
   // Broker relay: a header value RabbitMQ would refuse; a frame the broker answered with an ERROR.
   | 'INVALID_HEADER'
   | 'BROKER_REFUSED'
-  | 'PATTERN_TOO_COMPLEX';
+  | 'PATTERN_TOO_COMPLEX'
+  | 'TOO_MANY_PATTERN_SUBSCRIPTIONS';
 
 /**
  * A protocol violation or limit hit by a client. Its `message` is written for the client

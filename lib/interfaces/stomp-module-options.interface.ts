@@ -71,6 +71,8 @@ export interface StompModuleOptions {
   maxPatternSegments?: number;
   /** `*`, `?` and `{` in one segment of a client's SUBSCRIBE pattern; more is refused with PATTERN_TOO_COMPLEX. */
   maxPatternWildcards?: number;
+  /** Pattern subscriptions the in-memory broker holds, all sessions together; one more is refused with TOO_MANY_PATTERN_SUBSCRIPTIONS. */
+  maxPatternSubscriptions?: number;
   /** Time a transport may stay open without a CONNECT frame, ms. */
   connectTimeout?: number;
   /** STOMP heart-beat offered in CONNECTED: [server sends every, server expects every], ms; [0, 0] turns it off. */

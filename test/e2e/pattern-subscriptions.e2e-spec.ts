@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { filter, firstValueFrom } from 'rxjs';
+import { StompEvents } from '../../lib/index.js';
 import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { RawStompClient } from '../fixtures/raw-stomp.fixture.js';
 import { connectWebSocket } from '../fixtures/stomp-clients.fixture.js';
@@ -142,5 +144,36 @@ describe('pattern subscriptions and authorization through the RabbitMQ relay', (
     expect((await rootInbox.waitFor(2)).map((m) => m.body)).toEqual(['secret', 'news']);
     expect((await eveInbox.waitFor(1)).map((m) => m.body)).toEqual(['news']);
     await Promise.all([eve.disconnect(), root.disconnect()]);
+  });
+});
+
+describe('maxPatternSubscriptions', () => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp({ ...TEST_OPTIONS, maxPatternSubscriptions: 2 });
+  });
+  afterAll(async () => running.close());
+
+  it('refuses one pattern subscription too many on the server with an ERROR, keeps exact ones, and frees the places of a closed session', async () => {
+    const first = await RawStompClient.connect(running.baseUrl);
+    await first.sendWithReceipt('SUBSCRIBE', { id: 'p1', destination: '/topic/a/*' });
+    const second = await RawStompClient.connect(running.baseUrl);
+    await second.sendWithReceipt('SUBSCRIBE', { id: 'p2', destination: '/topic/b/**' });
+    await second.sendWithReceipt('SUBSCRIBE', { id: 'e', destination: '/topic/exact' });
+    second.sendFrame('SUBSCRIBE', { id: 'p3', destination: '/topic/c/*' });
+    expect((await second.waitFor((f) => f.command === 'ERROR')).headers.message).toBe('Too many pattern subscriptions on this server');
+    await second.closed;
+    await roundTrip(running, '/topic/exact');
+    // The broker has let go of the session's subscriptions once its disconnect event is out.
+    const firstId = first.framesOf('CONNECTED')[0].headers.session;
+    const firstGone = firstValueFrom(running.app.get(StompEvents).on('disconnect').pipe(filter((e) => e.sessionId === firstId)));
+    await first.close();
+    await firstGone;
+    const third = await RawStompClient.connect(running.baseUrl);
+    await third.sendWithReceipt('SUBSCRIBE', { id: 'p1', destination: '/topic/c/*' });
+    await third.sendWithReceipt('SUBSCRIBE', { id: 'p2', destination: '/topic/d/*' });
+    await third.sendWithReceipt('SEND', { destination: '/topic/d/x' }, 'pattern');
+    expect((await third.waitFor((f) => f.command === 'MESSAGE')).body).toBe('pattern');
+    await third.close();
   });
 });

@@ -291,6 +291,64 @@ describe('SubscriptionRegistry', () => {
     });
   });
 
+  describe('pattern index (by literal prefix) and incremental invalidation', () => {
+    it('gives the same answers as testing every subscription, through random subscribes, unsubscribes and session closes', () => {
+      let seed = 11;
+      const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+      const pick = <V>(list: readonly V[]): V => list[random(list.length)];
+      const words = ['a', 'b', 'ab', 'news'];
+      const segment = (): string => pick([...words, ...words, '*', '**', 'a*', '?b', '{x}', '*b*']);
+      const pattern = (): string => `${pick(['/topic', '/queue', ''])}/${Array.from({ length: 1 + random(4) }, segment).join('/')}${pick(['', '', '/'])}`;
+      const destination = (): string => `${pick(['/topic', '/queue', ''])}/${Array.from({ length: 1 + random(4) }, () => pick(words)).join('/')}${pick(['', '', '/'])}`;
+      const matcher = new DestinationMatcher();
+      const reg = new SubscriptionRegistry<string>(matcher, 16);
+      const live = new Map<string, { sessionId: string; id: string; destination: string; seq: number }>();
+      const destinations = Array.from({ length: 60 }, destination);
+      let seq = 0;
+      for (let step = 0; step < 4000; step++) {
+        const action = random(10);
+        if (action < 4) {
+          const sessionId = `s${random(12)}`;
+          const id = `sub-${seq}`;
+          const d = random(3) === 0 ? pick(destinations) : pattern();
+          reg.add(sessionId, id, d, 'x');
+          live.set(`${sessionId}:${id}`, { sessionId, id, destination: d, seq: seq++ });
+        } else if (action < 6 && live.size > 0) {
+          const [key, sub] = pick([...live.entries()]);
+          reg.remove(sub.sessionId, sub.id);
+          live.delete(key);
+        } else if (action === 6) {
+          const sessionId = `s${random(12)}`;
+          reg.removeSession(sessionId);
+          for (const [key, sub] of live) if (sub.sessionId === sessionId) live.delete(key);
+        } else {
+          const d = pick(destinations);
+          const expected = [...live.values()]
+            .filter((sub) => matcher.match(sub.destination, d) !== null)
+            .sort((x, y) => x.seq - y.seq)
+            .map((sub) => `${sub.sessionId}:${sub.id}`);
+          expect([d, keys(reg.match(d))]).toEqual([d, expected]);
+        }
+      }
+      expect(reg.size).toBe(live.size);
+    });
+
+    it('refuses a pattern subscription over maxPatternSubscriptions, counting all sessions, and takes one again after a removal', () => {
+      const reg = new SubscriptionRegistry<string>(new DestinationMatcher(), 16, 3);
+      reg.add('s1', 'a', '/topic/*', 'x');
+      reg.add('s1', 'b', '/topic/**', 'x');
+      reg.add('s2', 'a', '/queue/*', 'x');
+      expect(() => reg.add('s3', 'a', '/topic/a*', 'x')).toThrow(expect.objectContaining({ code: 'TOO_MANY_PATTERN_SUBSCRIPTIONS' }));
+      expect(reg.get('s3', 'a')).toBeUndefined();
+      // Exact subscriptions are not patterns: still accepted.
+      reg.add('s3', 'e', '/topic/a', 'x');
+      expect(keys(reg.match('/topic/a'))).toEqual(['s1:a', 's1:b', 's3:e']);
+      reg.removeSession('s1');
+      reg.add('s3', 'a', '/topic/a*', 'x');
+      expect(keys(reg.match('/topic/a'))).toEqual(['s3:e', 's3:a']);
+    });
+  });
+
   describe('"." separator', () => {
     it('matches RabbitMQ-style destinations', () => {
       const reg = new SubscriptionRegistry<string>(new DestinationMatcher('.'));
