@@ -99,6 +99,7 @@ export class MessageFrameTemplate {
   private readonly shared: Partial<Record<StompVersion, Buffer>> = {};
   private readonly contentType: string | undefined;
   private utf8: boolean | undefined;
+  private asBinary: boolean | undefined;
   private replaced: MessageFrameTemplate | undefined;
 
   /**
@@ -122,7 +123,8 @@ export class MessageFrameTemplate {
 
   /** Sent as a WebSocket binary message where the transport has them (see travelsAsBinary). */
   get binary(): boolean {
-    return travelsAsBinary(this.contentType, () => this.bodyIsUtf8);
+    // Asked once per delivery: decided once per message, without a closure per subscriber.
+    return (this.asBinary ??= travelsAsBinary(this.contentType, () => this.bodyIsUtf8));
   }
 
   /** The cached shared header block + blank line + body + NUL for this version's escape mode. */
