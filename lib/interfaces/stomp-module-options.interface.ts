@@ -1,8 +1,8 @@
 import type { ModuleMetadata, Type, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
-import type { OverflowPolicy } from '../stomp.constants.js';
-import type { StompHeaders } from '../protocol/frame.model.js';
-import type { StompAuthorizationRule } from '../security/destination.authorizer.js';
-import type { StompRelayOptions } from '../broker/relay/relay.options.js';
+import type { OverflowPolicy } from '../engine/options/stomp.defaults.js';
+import type { StompHeaders } from '../engine/protocol/frame.model.js';
+import type { StompAuthorizationRule } from '../engine/security/destination.authorizer.js';
+import type { StompRelayOptions } from '../engine/broker/relay/relay.options.js';
 
 /** The authenticated user of a session; `name` is what user destinations resolve against. */
 export interface StompPrincipal {

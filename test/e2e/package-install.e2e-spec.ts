@@ -84,7 +84,7 @@ describe('the packed package, installed into a fresh app with only its declared 
   it('holds the built library and the sockjs-client script, and no sources, tests or sample', () => {
     const files = packed!.files;
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/lib/index.js', 'dist/lib/index.d.ts',
-      'dist/lib/transport/sockjs-client.min.js']));
+      'dist/lib/engine/transport/sockjs-client.min.js']));
     expect(files.filter((f) => !f.startsWith('dist/lib/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });

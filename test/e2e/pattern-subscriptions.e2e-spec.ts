@@ -5,7 +5,7 @@ import { StompEvents } from '../../lib/index.js';
 import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { RawStompClient } from '../fixtures/raw-stomp.fixture.js';
 import { connectWebSocket } from '../fixtures/stomp-clients.fixture.js';
-import { DestinationMatcher } from '../../lib/broker/destination.matcher.js';
+import { DestinationMatcher } from '../../lib/engine/broker/destination.matcher.js';
 import { RABBIT_STOMP_PORT, requireRabbitMqStomp } from '../fixtures/rabbitmq.fixture.js';
 
 /** A second client's SUBSCRIBE, SEND and MESSAGE: the server is still serving. */

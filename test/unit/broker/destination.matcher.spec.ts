@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DestinationMatcher, patternComplexity } from '../../../lib/broker/destination.matcher.js';
-import { STOMP_DEFAULTS } from '../../../lib/stomp.constants.js';
+import { DestinationMatcher, patternComplexity } from '../../../lib/engine/broker/destination.matcher.js';
+import { STOMP_DEFAULTS } from '../../../lib/engine/options/stomp.defaults.js';
 
 describe('DestinationMatcher', () => {
   const slash = new DestinationMatcher();

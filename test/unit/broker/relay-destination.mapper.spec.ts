@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { RelayDestinationMapper } from '../../../lib/broker/relay/destination.mapper.js';
+import { RelayDestinationMapper } from '../../../lib/engine/broker/relay/destination.mapper.js';
 
 describe('RelayDestinationMapper', () => {
   const slash = new RelayDestinationMapper('/');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { DestinationMatcher } from '../../../lib/broker/destination.matcher.js';
-import { type Subscription, SubscriptionRegistry } from '../../../lib/broker/subscription.registry.js';
-import { StompProtocolError } from '../../../lib/errors/protocol.error.js';
+import { DestinationMatcher } from '../../../lib/engine/broker/destination.matcher.js';
+import { type Subscription, SubscriptionRegistry } from '../../../lib/engine/broker/subscription.registry.js';
+import { StompProtocolError } from '../../../lib/engine/errors/protocol.error.js';
 
 const registry = (cacheLimit?: number) => new SubscriptionRegistry<string>(new DestinationMatcher(), cacheLimit);
 const keys = (subs: readonly Subscription<string>[]) => subs.map((s) => `${s.sessionId}:${s.id}`);

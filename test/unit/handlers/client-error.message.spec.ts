@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { BadRequestException, ForbiddenException, HttpException, InternalServerErrorException, ValidationPipe } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import { IsInt } from 'class-validator';
-import { StompException } from '../../../lib/errors/stomp.exception.js';
-import { clientErrorMessage, isClientFault } from '../../../lib/handlers/client-error.message.js';
+import { StompException } from '../../../lib/engine/errors/stomp.exception.js';
+import { clientErrorMessage, isClientFault } from '../../../lib/nest/errors/client-error.message.js';
 
 class Dto {
   @IsInt()

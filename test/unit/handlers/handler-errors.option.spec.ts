@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { StompOptionsError } from '../../../lib/index.js';
-import { resolveStompOptions } from '../../../lib/stomp.options.js';
+import { resolveStompOptions } from '../../../lib/engine/options/stomp.options.js';
 import type { StompModuleOptions } from '../../../lib/index.js';
 
 describe("option 'handlerErrors'", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DestinationMatcher } from '../../../lib/broker/destination.matcher.js';
-import { DuplicateMappingError, HandlerRegistry } from '../../../lib/handlers/handler.registry.js';
+import { DestinationMatcher } from '../../../lib/engine/broker/destination.matcher.js';
+import { DuplicateMappingError, HandlerRegistry } from '../../../lib/nest/handlers/handler.registry.js';
 
 const registry = () => new HandlerRegistry<string>(new DestinationMatcher('/'));
 

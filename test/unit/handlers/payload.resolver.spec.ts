@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { StompException } from '../../../lib/errors/stomp.exception.js';
-import { resolvePayload } from '../../../lib/handlers/payload.resolver.js';
+import { StompException } from '../../../lib/engine/errors/stomp.exception.js';
+import { resolvePayload } from '../../../lib/nest/handlers/payload.resolver.js';
 
 const body = (text: string) => Buffer.from(text, 'utf8');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { DestinationMatcher } from '../../../lib/broker/destination.matcher.js';
-import type { SimpMessagingTemplate } from '../../../lib/messaging/simp-messaging.template.js';
-import { joinDestination, ReplyRouter } from '../../../lib/handlers/reply.router.js';
+import { DestinationMatcher } from '../../../lib/engine/broker/destination.matcher.js';
+import type { SimpMessagingTemplate } from '../../../lib/engine/messaging/simp-messaging.template.js';
+import { joinDestination, ReplyRouter } from '../../../lib/nest/replies/reply.router.js';
 
 const router = (prefix = '/topic/') => new ReplyRouter({} as SimpMessagingTemplate, new DestinationMatcher('/'), prefix);
 

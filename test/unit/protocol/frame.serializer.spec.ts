@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { StompFrame, StompHeaders, StompVersion } from '../../../lib/protocol/frame.model.js';
-import { FrameParser } from '../../../lib/protocol/frame.parser.js';
-import { BODY_REPLACED_HEADER, MessageFrameTemplate, serializeFrame } from '../../../lib/protocol/frame.serializer.js';
+import type { StompFrame, StompHeaders, StompVersion } from '../../../lib/engine/protocol/frame.model.js';
+import { FrameParser } from '../../../lib/engine/protocol/frame.parser.js';
+import { BODY_REPLACED_HEADER, MessageFrameTemplate, serializeFrame } from '../../../lib/engine/protocol/frame.serializer.js';
 
 const VERSIONS: StompVersion[] = ['1.0', '1.1', '1.2'];
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { StompProtocolError } from '../../../lib/errors/protocol.error.js';
-import type { StompVersion } from '../../../lib/protocol/frame.model.js';
+import { StompProtocolError } from '../../../lib/engine/errors/protocol.error.js';
+import type { StompVersion } from '../../../lib/engine/protocol/frame.model.js';
 import {
   commandIsEscapeExempt,
   escapeHeaderValue,
   unescapeHeaderValue,
-} from '../../../lib/protocol/header.codec.js';
+} from '../../../lib/engine/protocol/header.codec.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { StompProtocolError } from '../../../lib/errors/protocol.error.js';
-import { negotiateHeartBeat, offerHeartBeat, parseHeartBeat } from '../../../lib/protocol/heartbeat.negotiator.js';
+import { StompProtocolError } from '../../../lib/engine/errors/protocol.error.js';
+import { negotiateHeartBeat, offerHeartBeat, parseHeartBeat } from '../../../lib/engine/protocol/heartbeat.negotiator.js';
 
 describe('parseHeartBeat', () => {
   it('treats an absent header as no heart-beats', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { StompProtocolError } from '../../../lib/errors/protocol.error.js';
-import { negotiateVersion, SUPPORTED_VERSIONS } from '../../../lib/protocol/version.negotiator.js';
+import { StompProtocolError } from '../../../lib/engine/errors/protocol.error.js';
+import { negotiateVersion, SUPPORTED_VERSIONS } from '../../../lib/engine/protocol/version.negotiator.js';
 
 describe('negotiateVersion', () => {
   it('lists the supported versions newest first', () => {

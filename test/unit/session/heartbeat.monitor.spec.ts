@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { HeartbeatMonitor } from '../../../lib/session/heartbeat.monitor.js';
-import { HeartbeatWheel } from '../../../lib/session/heartbeat.wheel.js';
+import { HeartbeatMonitor } from '../../../lib/engine/session/heartbeat.monitor.js';
+import { HeartbeatWheel } from '../../../lib/engine/session/heartbeat.wheel.js';
 
 describe('HeartbeatMonitor on a shared HeartbeatWheel', () => {
   let wheel: HeartbeatWheel;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { StompProtocolError } from '../../../lib/errors/protocol.error.js';
-import type { StompFrame } from '../../../lib/protocol/frame.model.js';
-import { TransactionBuffer } from '../../../lib/session/transaction.buffer.js';
+import { StompProtocolError } from '../../../lib/engine/errors/protocol.error.js';
+import type { StompFrame } from '../../../lib/engine/protocol/frame.model.js';
+import { TransactionBuffer } from '../../../lib/engine/session/transaction.buffer.js';
 
 const send = (body: string): StompFrame => ({ command: 'SEND', headers: { destination: '/q' }, body: Buffer.from(body) });
 // 'destination' + '/q' + 2 = 15 bytes of headers on every frame.

@@ -1,0 +1,63 @@
+import { Subject, filter, type Observable } from 'rxjs';
+import type { StompPrincipal } from '../../interfaces/stomp-module-options.interface.js';
+import type { SessionCloseReason } from '../session/session.types.js';
+import type { StompHeaders } from '../protocol/frame.model.js';
+import type { TransportName } from '../transport/stomp.connection.js';
+
+interface SessionEventBase {
+  sessionId: string;
+  /** The principal's name, or the session id for an anonymous session (as Spring). */
+  user: string;
+  principal: StompPrincipal | undefined;
+  transport: TransportName;
+}
+
+/** Every session lifecycle event, told apart by `type` (Spring's Session*Event family). */
+export type StompSessionEvent =
+  | (SessionEventBase & { type: 'connect'; headers: StompHeaders })
+  | (SessionEventBase & { type: 'connected' })
+  | (SessionEventBase & { type: 'subscribe'; subscriptionId: string; destination: string })
+  | (SessionEventBase & { type: 'unsubscribe'; subscriptionId: string })
+  | (SessionEventBase & { type: 'disconnect'; reason: SessionCloseReason });
+
+export type StompEventType = StompSessionEvent['type'];
+
+/** Runs before CONNECTED is sent; throwing (or rejecting) refuses the session with an ERROR frame. */
+export type ConnectListener = (event: Extract<StompSessionEvent, { type: 'connect' }>) => void | Promise<void>;
+
+/**
+ * Session lifecycle events as an injectable stream: `events.on('disconnect').subscribe(...)`.
+ * `disconnect` comes exactly once per session, with why it ended. `beforeConnect` listeners may refuse a session.
+ */
+export class StompEvents {
+  private readonly subject = new Subject<StompSessionEvent>();
+  private readonly connectListeners = new Set<ConnectListener>();
+
+  /** Every event, in the order they happen. */
+  readonly events$: Observable<StompSessionEvent> = this.subject.asObservable();
+
+  /** Events of one type. */
+  on<T extends StompEventType>(type: T): Observable<Extract<StompSessionEvent, { type: T }>> {
+    return this.events$.pipe(filter((e): e is Extract<StompSessionEvent, { type: T }> => e.type === type));
+  }
+
+  /** Adds a listener that may refuse a CONNECT; returns a function that removes it. */
+  beforeConnect(listener: ConnectListener): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
+  }
+
+  /** Emits `connect` and waits for every beforeConnect listener; used by the dispatcher. */
+  async emitConnect(event: Extract<StompSessionEvent, { type: 'connect' }>): Promise<void> {
+    for (const listener of this.connectListeners) await listener(event);
+    this.subject.next(event);
+  }
+
+  emit(event: StompSessionEvent): void {
+    if (this.subject.observed) this.subject.next(event);
+  }
+
+  complete(): void {
+    this.subject.complete();
+  }
+}

@@ -1,0 +1,42 @@
+import type { MessageDispatcher } from '../inbound/message.dispatcher.js';
+import { convertPayload, messageHeaders } from './payload.converter.js';
+
+/** Headers a caller may add to a pushed message (values are turned into strings). */
+export type TemplateHeaders = Record<string, string | number | boolean>;
+
+/**
+ * Pushes messages to subscribers from anywhere in the app (a service, an `@Interval` job):
+ * Spring's `SimpMessagingTemplate`. Inject it by class.
+ */
+export class SimpMessagingTemplate {
+  constructor(private readonly dispatcher: MessageDispatcher) {}
+
+  /**
+   * Converts `payload` (object → JSON, string → text, Buffer → bytes) and sends it to every
+   * subscriber of `destination`. Resolves to the number of deliveries made.
+   */
+  async convertAndSend(destination: string, payload: unknown, headers?: TemplateHeaders): Promise<number> {
+    if (!this.dispatcher.isBrokerDestination(destination)) {
+      throw new Error(`SimpMessagingTemplate: '${destination}' is not a broker destination; brokerPrefixes are what subscribers can listen on`);
+    }
+    const converted = convertPayload(payload);
+    return this.dispatcher.publish(destination, messageHeaders(converted, headers), converted.body);
+  }
+
+  /**
+   * Sends to every session of `user` subscribed to the user destination `/user<destination>`
+   * (e.g. user 'ana', '/queue/messages' → her subscriptions to '/user/queue/messages'), and to no one else.
+   */
+  async convertAndSendToUser(user: string, destination: string, payload: unknown, headers?: TemplateHeaders): Promise<number> {
+    const converted = convertPayload(payload);
+    return this.dispatcher.publishToUser(user, destination, messageHeaders(converted, headers), converted.body);
+  }
+
+  /** Like convertAndSendToUser, but only to one session (Spring's `@SendToUser(broadcast = false)`). */
+  async convertAndSendToSession(sessionId: string, destination: string, payload: unknown, headers?: TemplateHeaders): Promise<number> {
+    const session = this.dispatcher.session(sessionId);
+    if (!session) return 0;
+    const converted = convertPayload(payload);
+    return this.dispatcher.publishToUser(session.userName, destination, messageHeaders(converted, headers), converted.body, sessionId);
+  }
+}

@@ -1,0 +1,57 @@
+import type { StompFrame } from '../protocol/frame.model.js';
+import type { StompProtocolError } from '../errors/protocol.error.js';
+import type { AckMode } from '../broker/message-broker.interface.js';
+import type { StompPrincipal } from '../../interfaces/stomp-module-options.interface.js';
+import type { StompSession } from './stomp.session.js';
+import type { TransactionLimits } from './transaction.buffer.js';
+import type { InboundBacklogLimits } from './inbound.backlog.js';
+
+/** A subscription as its session knows it. */
+export interface SessionSubscription {
+  readonly id: string;
+  readonly destination: string;
+  readonly ackMode: AckMode;
+}
+
+/** Why a session ended; each one is counted and reported once. */
+export type SessionCloseReason =
+  | 'client-disconnect'
+  | 'transport-closed'
+  | 'heartbeat-timeout'
+  | 'connect-timeout'
+  | 'protocol-error'
+  | 'authentication-failed'
+  | 'send-buffer-overflow'
+  | 'send-time-limit'
+  | 'http-cache-overflow'
+  | 'internal-error'
+  | 'shutdown';
+
+/** Everything a session hands on to the rest of the server, in the order frames arrive. */
+export interface SessionRouter {
+  /** Resolves the principal of a CONNECT, or throws StompProtocolError('AUTHENTICATION_FAILED'). */
+  authenticate(session: StompSession, frame: StompFrame): StompPrincipal | undefined | Promise<StompPrincipal | undefined>;
+  connected(session: StompSession): void;
+  send(session: StompSession, frame: StompFrame): void | Promise<void>;
+  subscribe(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, frame: StompFrame): void | Promise<void>;
+  unsubscribe(session: StompSession, subscriptionId: string): void | Promise<void>;
+  ack(session: StompSession, ackId: string, accepted: boolean): void | Promise<void>;
+  closed(session: StompSession, reason: SessionCloseReason): void;
+  /** A frame was refused without ending the session (StompProtocolError with `fatal` false): tell the client. */
+  refused(session: StompSession, frame: StompFrame, error: StompProtocolError): void;
+  /** An unexpected error ended the session; the client was told only "Internal error". */
+  internalError(session: StompSession, error: unknown): void;
+}
+
+/** The limits a session enforces itself. */
+export interface SessionLimits extends TransactionLimits, InboundBacklogLimits {
+  messageSizeLimit: number;
+  maxHeaders: number;
+  maxHeaderLineLength: number;
+  maxSubscriptionsPerSession: number;
+  connectTimeout: number;
+  heartbeat: [number, number];
+  /** The shortest heart-beat period the server offers when a client asks for shorter. */
+  heartbeatMinInterval: number;
+  heartbeatGraceFactor: number;
+}

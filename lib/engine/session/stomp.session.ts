@@ -1,0 +1,304 @@
+import { isUtf8 } from 'node:buffer';
+import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
+import type { StompFrame, StompHeaders, StompVersion } from '../protocol/frame.model.js';
+import { FrameParser } from '../protocol/frame.parser.js';
+import { serializeFrame, travelsAsBinary } from '../protocol/frame.serializer.js';
+import { serverHeartBeat, type ServerHeartBeat } from '../protocol/heartbeat.negotiator.js';
+import { negotiateVersion } from '../protocol/version.negotiator.js';
+import type { AckMode, BrokerSubscriber, OutboundMessage } from '../broker/message-broker.interface.js';
+import type { StompPrincipal } from '../../interfaces/stomp-module-options.interface.js';
+import type { StompConnection } from '../transport/stomp.connection.js';
+import { CLOSE_CODES } from '../options/stomp.defaults.js';
+import type { StompCounters } from './stomp.counters.js';
+import type { SessionCloseReason, SessionLimits, SessionRouter, SessionSubscription } from './session.types.js';
+import { ackIdOf, connectedHeaders, required, subscriptionOf, unsubscribeIdOf } from './frame.headers.js';
+import { HeartbeatMonitor, type HeartbeatActions } from './heartbeat.monitor.js';
+import type { HeartbeatWheel } from './heartbeat.wheel.js';
+import { TransactionBuffer } from './transaction.buffer.js';
+import { InboundBacklog, type InboundHost } from './inbound.backlog.js';
+
+type SessionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
+
+export type { SessionSubscription } from './session.types.js';
+
+const EOL = Buffer.from('\n');
+
+/**
+ * One STOMP session over one connection: the protocol state machine (CONNECT, heart-beats,
+ * receipts, transactions, limits). It knows nothing of routing or Nest; it hands frames to
+ * its router one at a time, in arrival order, waiting while the router works asynchronously.
+ */
+export class StompSession implements BrokerSubscriber, HeartbeatActions, InboundHost {
+  readonly subscriptions = new Map<string, SessionSubscription>();
+  private attributeMap: Map<string, unknown> | undefined;
+  principal: StompPrincipal | undefined;
+  version: StompVersion | undefined;
+
+  private state: SessionState = 'awaiting-connect';
+  private readonly parser: FrameParser;
+  /** Frames that arrived while an earlier one was still being handled. */
+  readonly inbound: InboundBacklog;
+  private transactionBuffer: TransactionBuffer | undefined;
+  private deliveries = 0;
+  private heartbeat: HeartbeatMonitor | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly connection: StompConnection,
+    private readonly router: SessionRouter,
+    private readonly limits: SessionLimits,
+    private readonly counters: StompCounters,
+    private readonly heartbeats: HeartbeatWheel,
+  ) {
+    this.parser = new FrameParser(
+      { maxFrameBytes: limits.messageSizeLimit, maxHeaders: limits.maxHeaders, maxHeaderLineBytes: limits.maxHeaderLineLength },
+      (frame) => this.receive(frame),
+    );
+    this.inbound = new InboundBacklog(this, limits);
+    connection.onData((chunk) => this.onData(chunk));
+    connection.onClose((reason) => this.end(reason));
+    this.connectTimer = setTimeout(
+      () => this.fail(new StompProtocolError('CONNECT_TIMEOUT', `No CONNECT frame within ${limits.connectTimeout} ms`), 'connect-timeout'),
+      limits.connectTimeout,
+    );
+    counters.sessionsOpened++;
+  }
+
+  get id(): string {
+    return this.connection.id;
+  }
+
+  /** Free-form per-session attributes for application code (Spring's session attributes). */
+  get attributes(): Map<string, unknown> {
+    return (this.attributeMap ??= new Map());
+  }
+
+  /** Made on first use: most sessions never open a transaction, and idle sessions should stay small. */
+  private get transactions(): TransactionBuffer {
+    return (this.transactionBuffer ??= new TransactionBuffer(this.limits));
+  }
+
+  /** The user this session acts for: the principal's name, or the session id when anonymous (as Spring). */
+  get userName(): string {
+    return this.principal?.name ?? this.id;
+  }
+
+  get isConnected(): boolean {
+    return this.state === 'connected';
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Sends one MESSAGE from a broker subscription; the shared bytes were serialised once by the broker. */
+  deliver(message: OutboundMessage, subscriptionId: string, ackMode: AckMode): void {
+    if (this.state !== 'connected') return;
+    const messageId = String(++this.deliveries);
+    const ack = ackMode !== 'auto' && this.version === '1.2' ? messageId : undefined;
+    const { template } = message;
+    const frame = this.connection.textOnly
+      ? template.renderText(subscriptionId, messageId, this.version!, ack)
+      : template.render(subscriptionId, messageId, this.version!, ack);
+    this.write(frame, template.binary);
+    this.counters.messagesDelivered++;
+  }
+
+  /** Heart-beat due: an EOL (HeartbeatActions, called by the monitor). */
+  sendHeartbeat(): void {
+    this.write(EOL, false);
+  }
+
+  /** The client stayed silent past the grace period (HeartbeatActions). */
+  peerSilent(silentMs: number): void {
+    // Reading is paused by the inbound backlog: the client's traffic waits in the socket, unread, not absent.
+    if (this.inbound.paused) return;
+    this.fail(new StompProtocolError('HEARTBEAT_TIMEOUT', `No heart-beat received for ${silentMs} ms`), 'heartbeat-timeout');
+  }
+
+  /** Sends a frame built here (CONNECTED, RECEIPT, ERROR, or a direct MESSAGE). */
+  sendFrame(command: 'CONNECTED' | 'RECEIPT' | 'ERROR' | 'MESSAGE', headers: StompHeaders, body?: Buffer | string): void {
+    if (this.state === 'closed') return;
+    const binary = command === 'MESSAGE' && Buffer.isBuffer(body) && travelsAsBinary(headers['content-type'], () => isUtf8(body));
+    this.write(serializeFrame(command, headers, body, this.version ?? '1.2', this.connection.textOnly), binary);
+  }
+
+  /** Sends an ERROR frame with a client-safe message, then ends the session. */
+  fail(error: unknown, reason: SessionCloseReason = 'protocol-error', receiptId?: string): void {
+    if (this.state === 'closed') return;
+    const protocolError = error instanceof StompProtocolError ? error : undefined;
+    if (!protocolError) this.router.internalError(this, error);
+    const headers: StompHeaders = { message: protocolError?.message ?? 'Internal error', ...protocolError?.headers };
+    if (receiptId !== undefined) headers['receipt-id'] = receiptId;
+    this.sendFrame('ERROR', headers);
+    this.close(protocolError ? reason : 'internal-error', CLOSE_CODES.protocolError);
+  }
+
+  /** Ends the session from the server side. */
+  close(reason: SessionCloseReason, code: number = CLOSE_CODES.normal, text = 'Session closed'): void {
+    if (this.state === 'closed') return;
+    this.end(reason);
+    this.connection.close(code, text);
+  }
+
+  private onData(chunk: Buffer | string): void {
+    if (this.state === 'closed') return;
+    this.heartbeat?.markRead();
+    try {
+      this.parser.push(chunk);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private receive(frame: StompFrame): void {
+    if (this.state === 'closed') return;
+    this.counters.framesIn++;
+    this.inbound.receive(frame);
+  }
+
+  /** Runs one frame (InboundHost); the backlog holds back the frames after one whose work is asynchronous, so order is kept. */
+  runFrame(frame: StompFrame): Promise<void> | void {
+    if (this.state === 'closed') return;
+    try {
+      const pending = this.handle(frame);
+      if (pending) return pending.then(() => this.acknowledge(frame), (error: unknown) => this.refuse(frame, error));
+      this.acknowledge(frame);
+    } catch (error) {
+      this.refuse(frame, error);
+    }
+  }
+
+  /** Too many frames wait behind a slow handler and the transport cannot stop reading (InboundHost). */
+  backlogOverflow(): void {
+    const { inboundBacklogFramesLimit: frames, inboundBacklogBytesLimit: bytes } = this.limits;
+    this.fail(new StompProtocolError('INBOUND_BACKLOG', `Too many frames waiting to be handled (at most ${frames} frames, ${bytes} bytes)`));
+  }
+
+  /** A refusal the app chose to report (not fatal) leaves the session running, without a RECEIPT; anything else ends it. */
+  private refuse(frame: StompFrame, error: unknown): void {
+    if (error instanceof StompProtocolError && !error.fatal) return this.router.refused(this, frame, error);
+    this.fail(error, failureReason(error), frame.headers.receipt);
+  }
+
+  /** RECEIPT for every frame that asks, once its work is done (not only DISCONNECT, unlike Spring's simple broker). */
+  private acknowledge(frame: StompFrame): void {
+    const receipt = frame.headers.receipt;
+    if (receipt !== undefined && frame.command !== 'CONNECT' && frame.command !== 'STOMP' && this.state === 'connected') {
+      this.sendFrame('RECEIPT', { 'receipt-id': receipt });
+    }
+  }
+
+  private handle(frame: StompFrame): Promise<void> | void {
+    if (frame.command === 'CONNECT' || frame.command === 'STOMP') return this.handleConnect(frame);
+    if (this.state !== 'connected') {
+      throw new StompProtocolError('NOT_CONNECTED', `Send CONNECT first (got ${frame.command})`);
+    }
+    switch (frame.command) {
+      case 'SEND':
+        return this.handleSend(frame);
+      case 'SUBSCRIBE':
+        return this.handleSubscribe(frame);
+      case 'UNSUBSCRIBE':
+        return this.handleUnsubscribe(frame);
+      case 'ACK':
+      case 'NACK':
+        return this.handleAck(frame);
+      case 'BEGIN':
+      case 'COMMIT':
+      case 'ABORT':
+        return this.transactions.handle(frame, (send) => this.router.send(this, send));
+      case 'DISCONNECT':
+        return this.handleDisconnect(frame);
+      default:
+        throw new StompProtocolError('UNKNOWN_COMMAND', `A client cannot send ${frame.command}`);
+    }
+  }
+
+  private handleConnect(frame: StompFrame): Promise<void> | void {
+    if (this.state !== 'awaiting-connect') throw new StompProtocolError('ALREADY_CONNECTED', 'This session is already connected');
+    clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
+    this.version = negotiateVersion(frame.headers['accept-version']);
+    this.parser.version = this.version;
+    const heartbeat = serverHeartBeat(frame.headers['heart-beat'], this.limits.heartbeat, this.limits.heartbeatMinInterval);
+    this.state = 'connecting';
+    const principal = this.router.authenticate(this, frame);
+    if (principal instanceof Promise) return principal.then((p) => this.completeConnect(p, heartbeat));
+    this.completeConnect(principal, heartbeat);
+  }
+
+  private completeConnect(principal: StompPrincipal | undefined, heartbeat: ServerHeartBeat): void {
+    if (this.state !== 'connecting') return;
+    this.principal = principal;
+    this.state = 'connected';
+    this.sendFrame('CONNECTED', connectedHeaders(this.version!, heartbeat.offer, this.id, principal?.name));
+    this.heartbeat = new HeartbeatMonitor(heartbeat.sendIntervalMs, heartbeat.receiveTimeoutMs, this.limits.heartbeatGraceFactor, this, this.heartbeats);
+    this.router.connected(this);
+  }
+
+  private handleSend(frame: StompFrame): Promise<void> | void {
+    required(frame, 'destination');
+    if (frame.headers.transaction === undefined) return this.router.send(this, frame);
+    this.transactions.handle(frame);
+  }
+
+  private handleSubscribe(frame: StompFrame): Promise<void> | void {
+    const subscription = subscriptionOf(frame, this.version);
+    const { id, destination } = subscription;
+    if (this.subscriptions.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', `Subscription id '${clip(id)}' is already in use`);
+    if (this.subscriptions.size >= this.limits.maxSubscriptionsPerSession) {
+      throw new StompProtocolError('TOO_MANY_SUBSCRIPTIONS', `At most ${this.limits.maxSubscriptionsPerSession} subscriptions per session`);
+    }
+    this.subscriptions.set(id, subscription);
+    const forget = (error: unknown): never => {
+      this.subscriptions.delete(id);
+      throw error;
+    };
+    try {
+      const pending = this.router.subscribe(this, id, destination, subscription.ackMode, frame);
+      if (pending) return pending.catch(forget);
+    } catch (error) {
+      forget(error);
+    }
+  }
+
+  private handleUnsubscribe(frame: StompFrame): Promise<void> | void {
+    const id = unsubscribeIdOf(frame, this.version);
+    // An unknown id is harmless (the client may race its own UNSUBSCRIBE): nothing to undo.
+    if (!this.subscriptions.delete(id)) return;
+    return this.router.unsubscribe(this, id);
+  }
+
+  private handleAck(frame: StompFrame): Promise<void> | void {
+    return this.router.ack(this, ackIdOf(frame, this.version), frame.command === 'ACK');
+  }
+
+  private handleDisconnect(frame: StompFrame): void {
+    this.acknowledge(frame);
+    this.close('client-disconnect');
+  }
+
+  private write(frame: Buffer, binary: boolean): void {
+    this.heartbeat?.markWritten();
+    this.counters.framesOut++;
+    this.connection.send(frame, binary);
+  }
+
+  /** Releases everything the session holds; runs once, whoever ends the session. */
+  private end(reason: SessionCloseReason): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.connectTimer);
+    this.heartbeat?.stop();
+    this.inbound.clear();
+    this.transactionBuffer = undefined;
+    this.counters.countClose(reason);
+    this.router.closed(this, reason);
+    this.subscriptions.clear();
+  }
+}
+
+function failureReason(error: unknown): SessionCloseReason {
+  return error instanceof StompProtocolError && error.code === 'AUTHENTICATION_FAILED' ? 'authentication-failed' : 'protocol-error';
+}

@@ -1,0 +1,168 @@
+import type { Connection as SockJsNodeConnection } from 'sockjs';
+import type { Writable } from 'node:stream';
+import type { OverflowPolicy } from '../options/stomp.defaults.js';
+import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
+import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection, TransportName } from './stomp.connection.js';
+
+/** The parts of sockjs-node 0.3.24's private session that flow control needs (the package is pinned). */
+interface SockJsSessionInternals {
+  send_buffer: string[];
+  recv: { connection?: Writable; response?: { socket: Writable | null } } | null;
+  readyState: number;
+  to_tref: NodeJS.Timeout | null;
+  didTimeout(): void;
+}
+
+const SOCKJS_CLOSED = 3;
+const DRAIN_RECHECK_MS = 50;
+
+export interface SockJsLimits extends OutboundLimits {
+  httpMessageCacheSize: number;
+  overflowPolicy: OverflowPolicy;
+}
+
+/**
+ * A SockJS session (any of its transports). sockjs-node buffers without bound for clients that
+ * are between two polling requests; this adds Spring's `httpMessageCacheSize` bound to that buffer
+ * and the byte budget of OutboundQueue over everything the session holds (see backlogBytes).
+ */
+export class SockJsConnection implements StompConnection, OutboundSink<string> {
+  readonly textOnly = true;
+  private readonly queue: OutboundQueue<string>;
+  private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
+  private drainTimer: NodeJS.Timeout | undefined;
+  /** The socket of the request that last received for this session. */
+  private lastSocket: Writable | null | undefined;
+  /** Earlier requests' sockets still holding unread data (polls nobody read), with when they were left behind. */
+  private readonly unreadSockets = new Map<Writable, number>();
+
+  constructor(
+    readonly id: string,
+    private readonly conn: SockJsNodeConnection,
+    readonly request: ConnectionRequestInfo,
+    private readonly limits: SockJsLimits,
+  ) {
+    this.queue = new OutboundQueue<string>(this, limits);
+    conn.once('close', () => this.finish('transport-closed'));
+  }
+
+  get transport(): TransportName {
+    return (this.conn.protocol || 'xhr-streaming') as TransportName;
+  }
+
+  get droppedMessages(): number {
+    return this.queue.dropped;
+  }
+
+  /** `frame` is valid UTF-8 (the session renders text forms for textOnly transports), so decoding loses nothing and content-length holds. */
+  send(frame: Buffer): void {
+    if (this.conn.readyState !== 1) return;
+    this.queue.push(frame.toString('utf8'));
+  }
+
+  close(code: number, reason: string): void {
+    this.queue.close();
+    closeWithCode(this.conn, code, reason);
+  }
+
+  /** Ends the session now, releasing sockjs-node's disconnect timer (it would keep the process alive for disconnectDelay). */
+  release(): void {
+    const session = this.session;
+    if (!session || session.readyState === SOCKJS_CLOSED) return;
+    if (session.to_tref) clearTimeout(session.to_tref);
+    session.to_tref = null;
+    if (!session.recv) session.didTimeout();
+  }
+
+  onData(listener: (chunk: Buffer | string) => void): void {
+    this.conn.on('data', listener);
+  }
+
+  onClose(listener: (reason: ConnectionCloseReason) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  private get session(): SockJsSessionInternals | undefined {
+    return (this.conn as unknown as { _session?: SockJsSessionInternals })._session;
+  }
+
+  /**
+   * Bytes this session holds for its client, wherever they wait: in the socket now receiving, in
+   * sockjs-node's buffer between two polls, and in earlier requests' sockets nobody read. All of it
+   * counts against sendBufferSizeLimit, as a WebSocket's socket does.
+   */
+  backlogBytes(): number {
+    const current = this.socket();
+    if (current !== this.lastSocket) this.leaveBehind(current);
+    let bytes = current?.writableLength ?? 0;
+    const buffered = this.session?.send_buffer;
+    if (buffered) for (let i = 0; i < buffered.length; i++) bytes += buffered[i].length;
+    if (this.unreadSockets.size > 0) bytes += this.unreadBytes();
+    return bytes;
+  }
+
+  private leaveBehind(current: Writable | null | undefined): void {
+    const previous = this.lastSocket;
+    this.lastSocket = current;
+    if (previous && previous !== current && previous.writableLength > 0 && !previous.destroyed) this.unreadSockets.set(previous, Date.now());
+  }
+
+  /** An earlier response unread for longer than sendTimeLimit is given up: its TCP connection is closed and its memory freed. */
+  private unreadBytes(): number {
+    const now = Date.now();
+    let bytes = 0;
+    for (const [socket, since] of this.unreadSockets) {
+      if (socket.destroyed || socket.writableLength === 0) this.unreadSockets.delete(socket);
+      else if (now - since > this.limits.sendTimeLimit) {
+        socket.destroy();
+        this.unreadSockets.delete(socket);
+      } else bytes += socket.writableLength;
+    }
+    return bytes;
+  }
+
+  /** Between two polling requests sockjs-node holds messages in its own buffer: bound it by count, as Spring does. */
+  write(text: string): void {
+    const session = this.session;
+    if (session && !session.recv && session.send_buffer.length >= this.limits.httpMessageCacheSize) {
+      if (this.limits.overflowPolicy === 'terminate') return this.overflow('http-cache-overflow');
+      session.send_buffer.shift();
+      this.queue.dropped++;
+    }
+    // Not corked as raw WebSocket is: sockjs-node's transports pipe into the socket and pause on its backpressure.
+    this.conn.write(text);
+  }
+
+  /** The socket changes with every SockJS request, so poll briefly instead of waiting on one socket's drain. */
+  whenDrained(callback: () => void): void {
+    this.drainTimer = setTimeout(callback, DRAIN_RECHECK_MS);
+  }
+
+  private socket(): Writable | null | undefined {
+    const recv = this.session?.recv;
+    return recv?.connection ?? recv?.response?.socket;
+  }
+
+  overflow(reason: ConnectionCloseReason): void {
+    // The STOMP session is over: a polling client must read the close frame next, not stale messages.
+    const session = this.session;
+    if (session) session.send_buffer.length = 0;
+    // What earlier polls left unread belongs to a session that is over.
+    for (const socket of this.unreadSockets.keys()) socket.destroy();
+    this.unreadSockets.clear();
+    // Spring closes with SESSION_NOT_RELIABLE.
+    closeWithCode(this.conn, 4500, 'Session not reliable: client could not keep up');
+    this.finish(reason);
+  }
+
+  private finish(reason: ConnectionCloseReason): void {
+    this.queue.close();
+    clearTimeout(this.drainTimer);
+    for (const listener of this.closeListeners.splice(0)) listener(reason);
+  }
+}
+
+/** sockjs-node writes the code into the close frame as given; the SockJS protocol has it as a number. */
+function closeWithCode(conn: SockJsNodeConnection, code: number, reason: string): void {
+  (conn as unknown as { close(code: number, reason: string): boolean }).close(code, reason);
+}

@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, ExternalContextCreator, MetadataScanner, Reflector } from '@nestjs/core';
+import { StompServer } from '../../engine/stomp.server.js';
+import { HandlerInvoker } from './handler.invoker.js';
+import { HandlerMetadataAccessor } from './handler.metadata-accessor.js';
+import { HandlerRegistry } from './handler.registry.js';
+import { StompMessageHandlers, type StompHandlerDefinition } from './message.handlers.js';
+import { joinDestination, type ReplyPlan } from '../replies/reply.router.js';
+
+type Wrapper = ReturnType<DiscoveryService['getProviders']>[number];
+
+const variableNames = (pattern: string): string[] => [...pattern.matchAll(/\{([^}:]+)/g)].map((m) => m[1]);
+
+/**
+ * Finds `@MessageMapping`/`@SubscribeMapping` methods on every controller and provider at startup,
+ * wraps them in Nest's enhancers, logs one line per mapping and hands them to the dispatcher.
+ */
+@Injectable()
+export class StompHandlerExplorer implements OnModuleInit {
+  private readonly logger = new Logger(StompHandlerExplorer.name);
+
+  constructor(
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ExternalContextCreator) private readonly contextCreator: ExternalContextCreator,
+    @Inject(StompServer) private readonly server: StompServer,
+    @Inject(StompMessageHandlers) private readonly handlers: StompMessageHandlers,
+  ) {}
+
+  /** Before the endpoint opens (onApplicationBootstrap), so a mapping error stops the app first. */
+  onModuleInit(): void {
+    const registry = new HandlerRegistry<StompHandlerDefinition>(this.server.matcher);
+    const accessor = new HandlerMetadataAccessor(this.reflector, this.server.matcher);
+    const invoker = new HandlerInvoker(this.contextCreator);
+    const seen = new Set<Function>();
+    // Controllers first: a class listed as both controller and provider is explored once.
+    for (const wrapper of [...this.discovery.getControllers(), ...this.discovery.getProviders()]) {
+      const instance: unknown = wrapper.instance;
+      if (typeof instance !== 'object' || instance === null || seen.has(instance.constructor)) continue;
+      seen.add(instance.constructor);
+      const type = instance.constructor;
+      for (const methodName of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        const mapping = accessor.mapping(type, methodName);
+        if (!mapping) continue;
+        const name = `${type.name}.${methodName}`;
+        this.requireSingleton(wrapper, name);
+        const plan = accessor.replyPlan(type, methodName, mapping.kind);
+        const definition: StompHandlerDefinition = { name, plan, invoke: invoker.create(instance, methodName, wrapper.host?.token) };
+        for (const pattern of mapping.patterns) {
+          this.checkReplies(name, pattern, plan);
+          registry.add(mapping.kind, pattern, definition, name);
+          this.logger.log(`${name}  ${mapping.kind} ${this.shown(pattern)} -> ${this.describe(plan, pattern)}`);
+        }
+      }
+    }
+    if (registry.size > 0 && this.server.options.appPrefixes.length === 0) {
+      this.logger.warn('STOMP handlers are mapped but no appPrefix is configured: clients cannot reach them');
+    }
+    this.handlers.use(registry);
+    this.server.dispatcher.applicationHandler = this.handlers;
+  }
+
+  private requireSingleton(wrapper: Wrapper, name: string): void {
+    if (!wrapper.isDependencyTreeStatic()) {
+      throw new Error(`${name}: STOMP handlers live for the whole app, so their class cannot be request-scoped or transient`);
+    }
+  }
+
+  /** Bootstrap-time checks that would otherwise fail on every message. */
+  private checkReplies(name: string, pattern: string, plan: ReplyPlan): void {
+    const known = new Set(variableNames(pattern));
+    for (const destination of [...(plan.sendTo ?? []), ...(plan.sendToUser?.destinations ?? [])]) {
+      const missing = variableNames(destination).find((v) => !known.has(v));
+      if (missing) throw new Error(`${name}: '${destination}' uses {${missing}}, which mapping '${pattern}' does not capture`);
+    }
+    for (const destination of plan.sendTo ?? []) {
+      if (!this.server.dispatcher.isBrokerDestination(destination)) {
+        throw new Error(`${name}: @SendTo('${destination}') is not under a broker prefix (${this.server.options.brokerPrefixes.join(', ')})`);
+      }
+    }
+  }
+
+  private shown(pattern: string): string {
+    const prefix = this.server.options.appPrefixes[0];
+    return prefix ? joinDestination(prefix, pattern) : pattern;
+  }
+
+  private describe(plan: ReplyPlan, pattern: string): string {
+    if (plan.direct) return 'subscriber';
+    const { sendTo, user } = this.handlers.replies.targets(plan, pattern);
+    const only = plan.sendToUser?.broadcast === false ? ' (sender only)' : '';
+    const users = user.map((d) => joinDestination(this.server.options.userDestinationPrefix, d) + only);
+    return [...sendTo, ...users].join(', ');
+  }
+}

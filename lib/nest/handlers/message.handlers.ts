@@ -1,0 +1,98 @@
+import type { ApplicationDestinationHandler } from '../../engine/inbound/message.dispatcher.js';
+import type { StompFrame } from '../../engine/protocol/frame.model.js';
+import type { StompSession } from '../../engine/session/stomp.session.js';
+import type { StompServer } from '../../engine/stomp.server.js';
+import { STOMP_CONTEXT_TYPE } from '../../engine/options/stomp.defaults.js';
+import { StompException } from '../../engine/errors/stomp.exception.js';
+import { DEFAULT_SEND_TO_PREFIX } from './handler.constants.js';
+import type { StompInvocation } from './handler.invoker.js';
+import { HandlerRegistry, type HandlerMatch, type MappingKind } from './handler.registry.js';
+import { HandlerErrorReporter } from '../errors/error.reporter.js';
+import { InboundStompMessage } from './inbound.message.js';
+import { resolvePayload } from './payload.resolver.js';
+import { ReplyRouter, type ReplyPlan } from '../replies/reply.router.js';
+import { deliverResult } from '../replies/result.delivery.js';
+import { StompArgumentsHost } from './stomp-arguments.host.js';
+import { BaseStompExceptionFilter } from '../errors/stomp-exception.filter.js';
+
+/** One mapped handler method, ready to run. */
+export interface StompHandlerDefinition {
+  /** `Class.method`, for logs and errors. */
+  name: string;
+  invoke: StompInvocation;
+  plan: ReplyPlan;
+}
+
+/** Takes SENDs that no `@MessageMapping` claims (the gateway adapter plugs in here). */
+export interface FallbackSendHandler {
+  /** Handles the SEND and resolves true, or resolves false when nothing of its own matches. */
+  handleSend(session: StompSession, destination: string, frame: StompFrame): boolean | Promise<boolean>;
+}
+
+/**
+ * What the dispatcher calls for destinations under the application prefix: finds the handler,
+ * converts the payload, runs it through Nest's enhancers, routes the result, reports errors.
+ */
+export class StompMessageHandlers implements ApplicationDestinationHandler {
+  fallback: FallbackSendHandler | undefined;
+  readonly replies: ReplyRouter;
+  private registry: HandlerRegistry<StompHandlerDefinition>;
+  private readonly reporter: HandlerErrorReporter;
+  private readonly defaultFilter = new BaseStompExceptionFilter();
+
+  constructor(private readonly server: StompServer) {
+    const { options, template, matcher } = server;
+    this.registry = new HandlerRegistry(matcher);
+    this.replies = new ReplyRouter(template, matcher, options.brokerPrefixes[0] ?? DEFAULT_SEND_TO_PREFIX);
+    this.reporter = new HandlerErrorReporter(template, options.handlerErrors, options.errorDestination);
+  }
+
+  /** Installs the mappings found at bootstrap. */
+  use(registry: HandlerRegistry<StompHandlerDefinition>): void {
+    this.registry = registry;
+  }
+
+  async handleSend(session: StompSession, destination: string, frame: StompFrame): Promise<void> {
+    const match = this.find('SEND', destination);
+    if (!match && this.fallback && (await this.fallback.handleSend(session, destination, frame))) return;
+    return this.run(match, session, frame, destination);
+  }
+
+  handleSubscribe(session: StompSession, destination: string, subscriptionId: string, frame: StompFrame): Promise<void> {
+    return this.run(this.find('SUBSCRIBE', destination), session, frame, destination, subscriptionId);
+  }
+
+  /** Reports an error the default way, as if a handler for `destination` had thrown it. */
+  reportError(error: unknown, session: StompSession, frame: StompFrame, destination: string, payload?: unknown): Promise<void> {
+    const message = new InboundStompMessage(frame, destination, {}, this.reporter);
+    return this.defaultFilter.catch(error, new StompArgumentsHost([session, payload, message], STOMP_CONTEXT_TYPE));
+  }
+
+  private find(kind: MappingKind, destination: string): HandlerMatch<StompHandlerDefinition> | undefined {
+    // With '.' destinations ('/app/chat.send'), mappings read 'chat.send', as in Spring.
+    const path = this.server.options.pathSeparator === '.' ? destination.replace(/^\//, '') : destination;
+    return this.registry.find(kind, path);
+  }
+
+  private async run(
+    match: HandlerMatch<StompHandlerDefinition> | undefined,
+    session: StompSession,
+    frame: StompFrame,
+    destination: string,
+    subscriptionId?: string,
+  ): Promise<void> {
+    const message = new InboundStompMessage(frame, destination, match?.variables ?? {}, this.reporter, subscriptionId);
+    let payload: unknown;
+    const report = (error: unknown): Promise<void> =>
+      this.defaultFilter.catch(error, new StompArgumentsHost([session, payload, message], STOMP_CONTEXT_TYPE));
+    try {
+      if (!match) throw new StompException(`No handler for destination '${frame.headers.destination}'`);
+      const { invoke, plan } = match.handler;
+      payload = resolvePayload(frame.body, frame.headers['content-type']);
+      const result = await invoke(session, payload, message);
+      await deliverResult(result, session, this.server.events, (value) => this.replies.send(plan, value, session, message), report);
+    } catch (error) {
+      await report(error);
+    }
+  }
+}
