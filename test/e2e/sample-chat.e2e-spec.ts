@@ -93,6 +93,7 @@ describe('sample app: chat in Chromium', () => {
     expect(await seen(bob.page, 'same ana, other transport')).toBe('ana-t');
     expect(await notices()).toEqual(before);
     expect(await bob.page.textContent('#room-meta')).toBe('2 here: ana-t, bob-t');
+    await bob.page.screenshot({ path: screenshotPath('chat-after-switch-bob') });
 
     const closedAt = Date.now();
     await ana.close();
