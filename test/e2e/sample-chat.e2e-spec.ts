@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
+import { LEAVE_GRACE_MS } from '../../sample-app/src/chat/presence.service.js';
 import { launchChromium } from '../fixtures/browser.fixture.js';
 import { openAs, screenshotPath, startSample, type RunningSample, type SamplePage } from '../fixtures/sample-app.fixture.js';
 
@@ -71,6 +72,34 @@ describe('sample app: chat in Chromium', () => {
     await bob.close();
     await ana.page.waitForSelector('#messages li.notice[data-kind="leave"]:has-text("bob left")');
     expect(await ana.page.textContent('#room-meta')).toBe('1 here: ana');
+    expect([...ana.errors, ...bob.errors]).toEqual([]);
+  });
+
+  it('a user switching transport is not seen leaving and joining again; really going is announced after the grace', async () => {
+    const ana = await open('ana-t');
+    await openRoom(ana.page, 'switch');
+    const bob = await open('bob-t');
+    await openRoom(bob.page, 'switch');
+    await bob.page.waitForSelector('#room-meta:has-text("2 here: ana-t, bob-t")');
+    const notices = () => bob.page.locator('#messages li.notice').allTextContents();
+    const before = await notices();
+
+    // The picker disconnects and connects again over the transport picked; the page enters its rooms again.
+    await ana.page.selectOption('#transport-picker', 'xhr-streaming');
+    await ana.page.waitForSelector('#status[data-state="connected"] #transport:has-text("xhr-streaming")');
+    // Past the grace of the closed session, so a leave it still owed would have gone out by now.
+    await ana.page.waitForTimeout(LEAVE_GRACE_MS + 1000);
+    await say(ana.page, 'same ana, other transport');
+    expect(await seen(bob.page, 'same ana, other transport')).toBe('ana-t');
+    expect(await notices()).toEqual(before);
+    expect(await bob.page.textContent('#room-meta')).toBe('2 here: ana-t, bob-t');
+    await bob.page.screenshot({ path: screenshotPath('chat-after-switch-bob') });
+
+    const closedAt = Date.now();
+    await ana.close();
+    await bob.page.waitForSelector('#messages li.notice[data-kind="leave"]:has-text("ana-t left")');
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(LEAVE_GRACE_MS);
+    expect(await bob.page.textContent('#room-meta')).toBe('1 here: bob-t');
     expect([...ana.errors, ...bob.errors]).toEqual([]);
   });
 

@@ -18,8 +18,13 @@ export class Dashboard {
     this.chart = this.createChart(document.getElementById('tps-chart'));
   }
 
-  /** Subscribes to the three topics of the original page, then asks /dap/dashboard for the state so far. */
+  /**
+   * Called on every (re)connect: subscribes to the three topics of the original page, then asks
+   * /dap/dashboard for the state so far. The page starts afresh from that state, since the server may
+   * be a restarted one with a new chain and a new history, which merged with the old would zig-zag.
+   */
   attach(connection, appPrefix) {
+    this.reset();
     connection.subscribe('/topic/blockInfo', (block) => {
       this.addBlock(block, true);
       bump('liveBlocks');
@@ -36,10 +41,22 @@ export class Dashboard {
     });
   }
 
+  reset() {
+    this.blocks.replaceChildren();
+    this.transactions.replaceChildren();
+    this.seenBlocks.clear();
+    this.seenTransactions.clear();
+    this.supplyTime = undefined;
+    this.chartTimes = [];
+    this.chartValues = [];
+    this.chart.setData([this.chartTimes, this.chartValues]);
+  }
+
   showSnapshot({ blocks, transactions, supply, tpsHistory }) {
     for (const block of [...blocks].reverse()) this.addBlock(block, false);
     for (const transaction of [...transactions].reverse()) this.addTransaction(transaction, false);
     this.showSupply(supply);
+    // Live points of this session may have come before the snapshot.
     const points = new Map(this.chartTimes.map((time, i) => [time, this.chartValues[i]]));
     for (const point of tpsHistory) points.set(point.time / 1000, point.tps);
     const merged = [...points].sort((a, b) => a[0] - b[0]).slice(-CHART_POINTS);

@@ -19,14 +19,25 @@ interface Room {
 @Injectable()
 export class ChatRooms {
   private readonly rooms = new Map<string, Room>();
+  /** Sessions that have closed but still hold their user's place in their rooms until `leaveAll`. */
+  private readonly closed = new Set<string>();
   private lastEventId = 0;
 
-  /** Adds the session; a notice when its user was not in the room yet. */
+  /**
+   * Adds the session; a notice when its user was not in the room yet. A closed session of the same
+   * user (a page that switched transport or reconnected) hands its place over, silently.
+   */
   join(roomId: string, sessionId: string, user: string): RoomEvent | undefined {
     const room = this.roomFor(roomId);
     const wasThere = this.isMember(room, user);
+    for (const [other, name] of room.sessions) if (name === user && this.closed.has(other)) room.sessions.delete(other);
     room.sessions.set(sessionId, user);
     return wasThere ? undefined : this.record(roomId, room, { kind: 'join', sender: user });
+  }
+
+  /** The session is gone, but its user stays a member of its rooms (no notice) until `leaveAll`. */
+  markClosed(sessionId: string): void {
+    this.closed.add(sessionId);
   }
 
   /** Removes the session; a notice when that was its user's last session in the room. */
@@ -40,6 +51,7 @@ export class ChatRooms {
 
   /** Removes a closed session from every room; the notices to send. */
   leaveAll(sessionId: string): RoomEvent[] {
+    this.closed.delete(sessionId);
     const notices: RoomEvent[] = [];
     for (const [roomId, room] of this.rooms) {
       if (!room.sessions.has(sessionId)) continue;

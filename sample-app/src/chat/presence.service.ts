@@ -7,14 +7,23 @@ import type { OnlineUsers } from './chat.model.js';
 import { ChatRooms } from './chat.rooms.js';
 
 /**
+ * How long a closed session's user stays in its rooms before "X left" goes out. A page that switches
+ * transport or reconnects comes back within it under the same name, and the room sees nothing.
+ */
+export const LEAVE_GRACE_MS = 3000;
+
+/**
  * Keeps pages told who is online (`/topic/users`), and turns a closed session (tab closed,
- * network lost) into leave notices in the rooms it had joined.
+ * network lost) into leave notices in the rooms it had joined, once its user has not come back to
+ * them within LEAVE_GRACE_MS.
  */
 @Injectable()
 export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(PresenceService.name);
   private readonly subscriptions = new Subscription();
   private current: OnlineUsers = { version: 0, users: [] };
+  /** Closed session id → the timer that announces its leaves. */
+  private readonly pendingLeaves = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly events: StompEvents,
@@ -36,7 +45,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.subscriptions.add(this.events.on('connected').subscribe(() => this.announceUsers()));
     this.subscriptions.add(
       this.events.on('disconnect').subscribe(({ sessionId }) => {
-        for (const notice of this.rooms.leaveAll(sessionId)) this.push(`${TOPIC_PREFIX}rooms/${notice.roomId}`, notice);
+        this.rooms.markClosed(sessionId);
+        this.pendingLeaves.set(sessionId, setTimeout(() => this.leaveRooms(sessionId), LEAVE_GRACE_MS));
         this.announceUsers();
       }),
     );
@@ -44,6 +54,14 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.subscriptions.unsubscribe();
+    for (const timer of this.pendingLeaves.values()) clearTimeout(timer);
+    this.pendingLeaves.clear();
+  }
+
+  /** Rooms the user came back to within the grace were handed to the new session already: no notice there. */
+  private leaveRooms(sessionId: string): void {
+    this.pendingLeaves.delete(sessionId);
+    for (const notice of this.rooms.leaveAll(sessionId)) this.push(`${TOPIC_PREFIX}rooms/${notice.roomId}`, notice);
   }
 
   /** Guests (dashboard watchers, chat readers) are not listed: nobody can write to them. */
