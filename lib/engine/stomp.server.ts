@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { DestinationMatcher } from './broker/destination.matcher.js';
-import type { MessageBroker } from './broker/message-broker.interface.js';
+import type { MessageBroker } from '../interfaces/message-broker.interface.js';
 import { SimpleBroker } from './broker/simple.broker.js';
 import { StompBrokerRelay } from './broker/relay/broker.relay.js';
 import { MessageDispatcher } from './inbound/message.dispatcher.js';
@@ -8,7 +8,7 @@ import { SimpMessagingTemplate } from './messaging/simp-messaging.template.js';
 import { StompBrokerRegistry } from './session/stomp.registry.js';
 import { StompSession } from './session/stomp.session.js';
 import { CLOSE_CODES, STOMP_DEFAULTS } from './options/stomp.defaults.js';
-import type { ResolvedStompOptions } from './options/stomp.options.js';
+import type { ResolvedStompOptions } from '../interfaces/resolved-stomp-options.interface.js';
 import { EndpointRegistrar, type EndpointLog } from './transport/endpoint.registrar.js';
 import { StompEvents } from './events/stomp.events.js';
 import { DestinationAuthorizer } from './security/destination.authorizer.js';

@@ -7,14 +7,11 @@ import { StompBrokerRegistry } from '../engine/session/stomp.registry.js';
 import { StompEndpoint } from './stomp.endpoint.js';
 import { StompEvents } from '../engine/events/stomp.events.js';
 import { StompServer } from '../engine/stomp.server.js';
-import { STOMP_MODULE_OPTIONS } from '../engine/options/stomp.defaults.js';
+import { STOMP_MODULE_OPTIONS } from './stomp.tokens.js';
 import { resolveStompOptions } from '../engine/options/stomp.options.js';
 import { StompOptionsError } from '../engine/errors/options.error.js';
-import type {
-  StompModuleAsyncOptions,
-  StompModuleOptions,
-  StompOptionsFactory,
-} from '../interfaces/stomp-module-options.interface.js';
+import type { StompModuleAsyncOptions, StompOptionsFactory } from './stomp-module-async-options.interface.js';
+import type { StompModuleOptions } from '../interfaces/stomp-options.interface.js';
 
 const logger = new Logger('StompModule');
 

@@ -1,16 +1,9 @@
-import type { StompHeaders } from '../protocol/frame.model.js';
+import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
 import { MessageFrameTemplate } from '../protocol/frame.serializer.js';
 import { DestinationMatcher } from './destination.matcher.js';
 import { SubscriptionRegistry } from './subscription.registry.js';
-import type {
-  AckMode,
-  BrokerMessage,
-  BrokerSubscriber,
-  BrokerSubscriptionView,
-  DeliveryFilter,
-  MessageBroker,
-  OutboundMessage,
-} from './message-broker.interface.js';
+import type { AckMode } from '../../interfaces/stomp-session.interface.js';
+import type { BrokerMessage, BrokerSubscriber, BrokerSubscriptionView, DeliveryFilter, MessageBroker, OutboundMessage } from '../../interfaces/message-broker.interface.js';
 
 interface SubscriberEntry {
   subscriber: BrokerSubscriber;

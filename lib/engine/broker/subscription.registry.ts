@@ -1,7 +1,7 @@
 import { StompProtocolError } from '../errors/protocol.error.js';
 import { STOMP_DEFAULTS } from '../options/stomp.defaults.js';
 import { splitDestination, type CompiledPattern, type DestinationMatcher, type DestinationParts } from './destination.matcher.js';
-import type { DeliveryFilter } from './message-broker.interface.js';
+import type { DeliveryFilter } from '../../interfaces/message-broker.interface.js';
 import { PatternIndex } from './pattern.index.js';
 
 /** One SUBSCRIBE of one session: `data` is whatever the broker attaches (send function, ack mode...). */

@@ -1,29 +1,5 @@
 import { Subject, filter, type Observable } from 'rxjs';
-import type { StompPrincipal } from '../../interfaces/stomp-module-options.interface.js';
-import type { SessionCloseReason } from '../session/session.types.js';
-import type { StompHeaders } from '../protocol/frame.model.js';
-import type { TransportName } from '../transport/stomp.connection.js';
-
-interface SessionEventBase {
-  sessionId: string;
-  /** The principal's name, or the session id for an anonymous session (as Spring). */
-  user: string;
-  principal: StompPrincipal | undefined;
-  transport: TransportName;
-}
-
-/** Every session lifecycle event, told apart by `type` (Spring's Session*Event family). */
-export type StompSessionEvent =
-  | (SessionEventBase & { type: 'connect'; headers: StompHeaders })
-  | (SessionEventBase & { type: 'connected' })
-  | (SessionEventBase & { type: 'subscribe'; subscriptionId: string; destination: string })
-  | (SessionEventBase & { type: 'unsubscribe'; subscriptionId: string })
-  | (SessionEventBase & { type: 'disconnect'; reason: SessionCloseReason });
-
-export type StompEventType = StompSessionEvent['type'];
-
-/** Runs before CONNECTED is sent; throwing (or rejecting) refuses the session with an ERROR frame. */
-export type ConnectListener = (event: Extract<StompSessionEvent, { type: 'connect' }>) => void | Promise<void>;
+import type { ConnectListener, StompEventType, StompSessionEvent } from '../../interfaces/stomp-events.interface.js';
 
 /**
  * Session lifecycle events as an injectable stream: `events.on('disconnect').subscribe(...)`.

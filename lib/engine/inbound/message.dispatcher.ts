@@ -1,11 +1,13 @@
 import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
-import type { StompFrame, StompHeaders } from '../protocol/frame.model.js';
-import type { AckMode, MessageBroker } from '../broker/message-broker.interface.js';
-import type { StompPrincipal } from '../../interfaces/stomp-module-options.interface.js';
-import type { SessionCloseReason, SessionRouter } from '../session/session.types.js';
+import type { StompFrame, StompHeaders } from '../../interfaces/stomp-frame.interface.js';
+import type { AckMode } from '../../interfaces/stomp-session.interface.js';
+import type { MessageBroker } from '../../interfaces/message-broker.interface.js';
+import type { StompPrincipal } from '../../interfaces/stomp-principal.interface.js';
+import type { SessionCloseReason } from '../../interfaces/stomp-session.interface.js';
+import type { SessionRouter } from '../session/session.types.js';
 import type { StompBrokerRegistry } from '../session/stomp.registry.js';
 import type { StompSession } from '../session/stomp.session.js';
-import type { ResolvedStompOptions } from '../options/stomp.options.js';
+import type { ResolvedStompOptions } from '../../interfaces/resolved-stomp-options.interface.js';
 import { UserDestinationRouter } from '../user/user-destination.router.js';
 import { ConnectAuthenticator } from '../session/connect.authenticator.js';
 import type { StompEvents } from '../events/stomp.events.js';

@@ -1,4 +1,4 @@
-import type { StompHeaders } from '../protocol/frame.model.js';
+import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
 
 /** A payload turned into a STOMP body, with the content type that says how. */
 export interface ConvertedPayload {

@@ -1,8 +1,7 @@
 import type { MessageDispatcher } from '../inbound/message.dispatcher.js';
 import { convertPayload, messageHeaders } from './payload.converter.js';
+import type { TemplateHeaders } from '../../interfaces/stomp-template.interface.js';
 
-/** Headers a caller may add to a pushed message (values are turned into strings). */
-export type TemplateHeaders = Record<string, string | number | boolean>;
 
 /**
  * Pushes messages to subscribers from anywhere in the app (a service, an `@Interval` job):

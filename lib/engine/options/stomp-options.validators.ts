@@ -1,7 +1,8 @@
 import { StompOptionsError } from '../errors/options.error.js';
-import type { StompModuleOptions } from '../../interfaces/stomp-module-options.interface.js';
-import type { StompAuthorizationRule } from '../security/destination.authorizer.js';
-import { RELAY_DEFAULTS, type ResolvedRelayOptions, type StompRelayOptions } from '../broker/relay/relay.options.js';
+import type { StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
+import type { StompAuthorizationRule } from '../../interfaces/stomp-authorization.interface.js';
+import { RELAY_DEFAULTS } from './stomp.defaults.js';
+import { type ResolvedRelayOptions, type StompRelayOptions } from '../../interfaces/stomp-relay-options.interface.js';
 
 // One check per kind of option value; each throws a StompOptionsError that says what to write.
 

@@ -1,15 +1,9 @@
-/** Injection token of the options exactly as the user passed them. */
-export const STOMP_MODULE_OPTIONS = Symbol('STOMP_MODULE_OPTIONS');
-
-/** `ExecutionContext.getType()` of a STOMP handler invocation. */
-export const STOMP_CONTEXT_TYPE = 'stomp';
-
-/** What happens when a client cannot take messages as fast as they come. */
-export type OverflowPolicy = 'terminate' | 'drop-oldest';
+import type { OverflowPolicy } from '../../interfaces/stomp-options.interface.js';
+import type { ResolvedRelayOptions } from '../../interfaces/stomp-relay-options.interface.js';
 
 /**
  * Every default in one table. Where Spring has the same setting, its default is used
- * (see ../shared/design/reference-spring.md); the rest are our own explicit limits.
+ * (Spring Framework 6, `WebSocketTransportRegistration` and `SockJsServiceRegistration`); the rest are our own explicit limits.
  */
 export const STOMP_DEFAULTS = {
   endpoint: '/stomp',
@@ -70,3 +64,14 @@ export const CLOSE_CODES = {
   /** Spring `CloseStatus.SESSION_NOT_RELIABLE`: the client could not keep up. */
   sessionNotReliable: 4500,
 } as const;
+
+/** Relay defaults: Spring `StompBrokerRelayMessageHandler`'s, and RabbitMQ's STOMP port. */
+export const RELAY_DEFAULTS: ResolvedRelayOptions = {
+  host: '127.0.0.1',
+  port: 61613,
+  login: 'guest',
+  passcode: 'guest',
+  virtualHost: '/',
+  heartbeat: [10_000, 10_000],
+  reconnectDelay: 5_000,
+};

@@ -1,59 +1,10 @@
-import { STOMP_DEFAULTS, type OverflowPolicy } from './stomp.defaults.js';
-import type { StompModuleOptions } from '../../interfaces/stomp-module-options.interface.js';
-import type { StompAuthorizationRule } from '../security/destination.authorizer.js';
-import type { ResolvedRelayOptions } from '../broker/relay/relay.options.js';
+import { STOMP_DEFAULTS } from './stomp.defaults.js';
+import type { StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
 import { rejectUnknownOptions } from './stomp-options.names.js';
 import {
   authorizationRules, bool, endpointPath, fn, heartbeat, oneOf, optionalString, origins, positiveInt, prefixes, relayOptions,
 } from './stomp-options.validators.js';
-import type { HandlerErrorMode } from '../../nest/errors/error.reporter.js';
-
-/** The options after defaults, normalisation and validation: what the running module uses. */
-export interface ResolvedStompOptions {
-  endpoint: string;
-  /** Application prefixes, each ending with `/`. */
-  appPrefixes: string[];
-  /** Broker prefixes, each ending with `/`; empty = the broker takes every other destination. */
-  brokerPrefixes: string[];
-  userDestinationPrefix: string;
-  pathSeparator: '/' | '.';
-  sockJs: boolean;
-  webSocketEnabled: boolean;
-  streamBytesLimit: number;
-  httpMessageCacheSize: number;
-  sockJsHeartbeatTime: number;
-  disconnectDelay: number;
-  clientLibraryUrl: string | undefined;
-  messageSizeLimit: number;
-  sendBufferSizeLimit: number;
-  sendTimeLimit: number;
-  overflowPolicy: OverflowPolicy;
-  maxHeaders: number;
-  maxHeaderLineLength: number;
-  maxSubscriptionsPerSession: number;
-  maxPatternSegments: number;
-  maxPatternWildcards: number;
-  maxPatternSubscriptions: number;
-  connectTimeout: number;
-  heartbeat: [number, number];
-  allowedOrigins: string[] | undefined;
-  httpSendBytesLimit: number;
-  cacheLimit: number;
-  authenticate: StompModuleOptions['authenticate'];
-  authorization: StompAuthorizationRule[];
-  handlerErrors: HandlerErrorMode;
-  /** Where handler errors go, under the user prefix: `/queue/errors` → clients subscribe to `/user/queue/errors`. */
-  errorDestination: string;
-  relay: ResolvedRelayOptions | undefined;
-  authorizationFailure: 'error' | 'report';
-  sessionCookieNeeded: boolean;
-  heartbeatMinInterval: number;
-  maxTransactionsPerSession: number;
-  maxFramesPerTransaction: number;
-  transactionBytesLimit: number;
-  inboundBacklogBytesLimit: number;
-  inboundBacklogFramesLimit: number;
-}
+import type { ResolvedStompOptions } from '../../interfaces/resolved-stomp-options.interface.js';
 
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
 export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedStompOptions {

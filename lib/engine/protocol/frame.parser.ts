@@ -1,12 +1,6 @@
 import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
-import {
-  CLIENT_COMMANDS,
-  SERVER_COMMANDS,
-  type StompCommand,
-  type StompFrame,
-  type StompHeaders,
-  type StompVersion,
-} from './frame.model.js';
+import { CLIENT_COMMANDS, SERVER_COMMANDS } from './frame.model.js';
+import { type StompCommand, type StompFrame, type StompHeaders, type StompVersion } from '../../interfaces/stomp-frame.interface.js';
 import { commandIsEscapeExempt, unescapeHeaderValue } from './header.codec.js';
 
 /** Bounds on what one peer may make the parser buffer. */

@@ -1,5 +1,6 @@
+import type { MessageFrames } from '../../interfaces/message-broker.interface.js';
 import { isUtf8 } from 'node:buffer';
-import type { StompCommand, StompHeaders, StompVersion } from './frame.model.js';
+import type { StompCommand, StompHeaders, StompVersion } from '../../interfaces/stomp-frame.interface.js';
 import { commandIsEscapeExempt, escapeHeaderValue } from './header.codec.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -91,7 +92,7 @@ export function serializeFrame(
  * Whether the body is UTF-8 is also decided once, on first need: it picks the WebSocket message
  * type and, for text-only transports, whether a replaced copy (a second template) is needed.
  */
-export class MessageFrameTemplate {
+export class MessageFrameTemplate implements MessageFrames {
   /** Body size in bytes. */
   readonly bodyLength: number;
 

@@ -1,5 +1,5 @@
 import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
-import type { StompVersion } from './frame.model.js';
+import type { StompVersion } from '../../interfaces/stomp-frame.interface.js';
 
 // Non-global regexes: `test` keeps no lastIndex state, so they are safe to share.
 const NEEDS_ESCAPE_11 = /[\\\n:]/;

@@ -1,5 +1,5 @@
 import { StompProtocolError } from '../errors/protocol.error.js';
-import type { StompVersion } from './frame.model.js';
+import type { StompVersion } from '../../interfaces/stomp-frame.interface.js';
 
 /** Versions this server speaks, preferred first. */
 export const SUPPORTED_VERSIONS: readonly StompVersion[] = ['1.2', '1.1', '1.0'];

@@ -1,23 +1,9 @@
 import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
 import type { DestinationMatcher } from '../broker/destination.matcher.js';
-import type { DeliveryFilter } from '../broker/message-broker.interface.js';
-import type { StompPrincipal } from '../../interfaces/stomp-module-options.interface.js';
+import type { DeliveryFilter } from '../../interfaces/message-broker.interface.js';
+import type { StompPrincipal } from '../../interfaces/stomp-principal.interface.js';
+import type { AuthorizationDecision, DestinationAction, StompAuthorizationRule } from '../../interfaces/stomp-authorization.interface.js';
 
-/** What a client asks to do with a destination. */
-export type DestinationAction = 'subscribe' | 'send';
-
-/** Decides one action: a fixed answer, or a function of the user and destination. */
-export type AuthorizationDecision =
-  | boolean
-  | ((principal: StompPrincipal | undefined, destination: string) => boolean | Promise<boolean>);
-
-/** One line of the `authorization` option; the first rule that matches a destination and names the action decides. */
-export interface StompAuthorizationRule {
-  /** Ant patterns (`/topic/admin/**`). */
-  destination: string | string[];
-  subscribe?: AuthorizationDecision;
-  send?: AuthorizationDecision;
-}
 
 /**
  * Per-destination authorization for SUBSCRIBE and SEND (Spring Security's message matchers),

@@ -1,7 +1,8 @@
 import { StompProtocolError } from '../errors/protocol.error.js';
 import type { StompEvents } from '../events/stomp.events.js';
-import type { StompConnectInfo, StompModuleOptions, StompPrincipal } from '../../interfaces/stomp-module-options.interface.js';
-import type { StompFrame } from '../protocol/frame.model.js';
+import type { StompConnectInfo, StompPrincipal } from '../../interfaces/stomp-principal.interface.js';
+import type { StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
+import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import type { StompSession } from './stomp.session.js';
 
 /**

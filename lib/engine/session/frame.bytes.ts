@@ -1,4 +1,4 @@
-import type { StompFrame } from '../protocol/frame.model.js';
+import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 
 /** What a frame held in memory costs: its body and its header text (UTF-16 length: close enough for a bound). */
 export function heldFrameBytes(frame: StompFrame): number {

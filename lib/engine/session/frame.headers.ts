@@ -1,7 +1,7 @@
 import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
-import type { AckMode } from '../broker/message-broker.interface.js';
-import type { StompFrame, StompHeaders, StompVersion } from '../protocol/frame.model.js';
-import type { SessionSubscription } from './session.types.js';
+import type { AckMode } from '../../interfaces/stomp-session.interface.js';
+import type { StompFrame, StompHeaders, StompVersion } from '../../interfaces/stomp-frame.interface.js';
+import type { SessionSubscription } from '../../interfaces/stomp-session.interface.js';
 
 const SERVER_NAME = 'nestjs-stomp';
 const ACK_MODES: ReadonlySet<string> = new Set(['auto', 'client', 'client-individual']);

@@ -1,4 +1,4 @@
-import type { StompFrame } from '../protocol/frame.model.js';
+import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import type { StompConnection } from '../transport/stomp.connection.js';
 import { heldFrameBytes } from './frame.bytes.js';
 

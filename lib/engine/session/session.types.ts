@@ -1,31 +1,11 @@
-import type { StompFrame } from '../protocol/frame.model.js';
+import type { SessionCloseReason } from '../../interfaces/stomp-session.interface.js';
+import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import type { StompProtocolError } from '../errors/protocol.error.js';
-import type { AckMode } from '../broker/message-broker.interface.js';
-import type { StompPrincipal } from '../../interfaces/stomp-module-options.interface.js';
+import type { AckMode } from '../../interfaces/stomp-session.interface.js';
+import type { StompPrincipal } from '../../interfaces/stomp-principal.interface.js';
 import type { StompSession } from './stomp.session.js';
 import type { TransactionLimits } from './transaction.buffer.js';
 import type { InboundBacklogLimits } from './inbound.backlog.js';
-
-/** A subscription as its session knows it. */
-export interface SessionSubscription {
-  readonly id: string;
-  readonly destination: string;
-  readonly ackMode: AckMode;
-}
-
-/** Why a session ended; each one is counted and reported once. */
-export type SessionCloseReason =
-  | 'client-disconnect'
-  | 'transport-closed'
-  | 'heartbeat-timeout'
-  | 'connect-timeout'
-  | 'protocol-error'
-  | 'authentication-failed'
-  | 'send-buffer-overflow'
-  | 'send-time-limit'
-  | 'http-cache-overflow'
-  | 'internal-error'
-  | 'shutdown';
 
 /** Everything a session hands on to the rest of the server, in the order frames arrive. */
 export interface SessionRouter {

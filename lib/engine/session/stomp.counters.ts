@@ -1,4 +1,4 @@
-import type { SessionCloseReason } from './session.types.js';
+import type { SessionCloseReason } from '../../interfaces/stomp-session.interface.js';
 
 /** Running totals since start; cheap integer increments on the hot path. */
 export class StompCounters {

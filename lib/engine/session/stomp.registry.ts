@@ -1,24 +1,10 @@
-import type { BrokerSubscriptionView, MessageBroker } from '../broker/message-broker.interface.js';
-import type { ResolvedStompOptions } from '../options/stomp.options.js';
-import type { TransportName } from '../transport/stomp.connection.js';
+import type { BrokerSubscriptionView, MessageBroker } from '../../interfaces/message-broker.interface.js';
+import type { ResolvedStompOptions } from '../../interfaces/resolved-stomp-options.interface.js';
+import type { StompSessionView, TransportName } from '../../interfaces/stomp-session.interface.js';
 import { StompCounters } from './stomp.counters.js';
 import type { StompSession } from './stomp.session.js';
 
 const EMPTY: ReadonlySet<StompSession> = new Set();
-
-/** A read-only picture of one live session. */
-export interface StompSessionView {
-  id: string;
-  user: string;
-  transport: TransportName;
-  version: string | undefined;
-  /** Messages this session lost under the `drop-oldest` policy. */
-  droppedMessages: number;
-  /** Frames (and their bytes) waiting behind a busy handler, bounded by `inboundBacklogFramesLimit` / `inboundBacklogBytesLimit`. */
-  inboundFrames: number;
-  inboundBytes: number;
-  subscriptions: { id: string; destination: string; ackMode: string }[];
-}
 
 /**
  * Injectable view of the running STOMP server: its effective configuration, live sessions,

@@ -1,16 +1,18 @@
 import { isUtf8 } from 'node:buffer';
 import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
-import type { StompFrame, StompHeaders, StompVersion } from '../protocol/frame.model.js';
+import type { StompFrame, StompHeaders, StompVersion } from '../../interfaces/stomp-frame.interface.js';
 import { FrameParser } from '../protocol/frame.parser.js';
 import { serializeFrame, travelsAsBinary } from '../protocol/frame.serializer.js';
 import { serverHeartBeat, type ServerHeartBeat } from '../protocol/heartbeat.negotiator.js';
 import { negotiateVersion } from '../protocol/version.negotiator.js';
-import type { AckMode, BrokerSubscriber, OutboundMessage } from '../broker/message-broker.interface.js';
-import type { StompPrincipal } from '../../interfaces/stomp-module-options.interface.js';
+import type { AckMode } from '../../interfaces/stomp-session.interface.js';
+import type { BrokerSubscriber, OutboundMessage } from '../../interfaces/message-broker.interface.js';
+import type { StompPrincipal } from '../../interfaces/stomp-principal.interface.js';
 import type { StompConnection } from '../transport/stomp.connection.js';
 import { CLOSE_CODES } from '../options/stomp.defaults.js';
 import type { StompCounters } from './stomp.counters.js';
-import type { SessionCloseReason, SessionLimits, SessionRouter, SessionSubscription } from './session.types.js';
+import type { SessionCloseReason, SessionSubscription } from '../../interfaces/stomp-session.interface.js';
+import type { SessionLimits, SessionRouter } from './session.types.js';
 import { ackIdOf, connectedHeaders, required, subscriptionOf, unsubscribeIdOf } from './frame.headers.js';
 import { HeartbeatMonitor, type HeartbeatActions } from './heartbeat.monitor.js';
 import type { HeartbeatWheel } from './heartbeat.wheel.js';
@@ -19,7 +21,6 @@ import { InboundBacklog, type InboundHost } from './inbound.backlog.js';
 
 type SessionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
 
-export type { SessionSubscription } from './session.types.js';
 
 const EOL = Buffer.from('\n');
 

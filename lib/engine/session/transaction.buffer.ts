@@ -1,5 +1,5 @@
 import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
-import type { StompFrame } from '../protocol/frame.model.js';
+import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import { heldFrameBytes } from './frame.bytes.js';
 import { required } from './frame.headers.js';
 

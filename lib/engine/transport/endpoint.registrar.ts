@@ -3,7 +3,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import type { Duplex } from 'node:stream';
 import sockjs from 'sockjs';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ResolvedStompOptions } from '../options/stomp.options.js';
+import type { ResolvedStompOptions } from '../../interfaces/resolved-stomp-options.interface.js';
 import { CLIENT_LIBRARY_FILE, clientLibrary } from './client-library.asset.js';
 import { OriginPolicy } from './origin.policy.js';
 import { SockJsConnection } from './sockjs.connection.js';

@@ -1,4 +1,4 @@
-import type { OverflowPolicy } from '../options/stomp.defaults.js';
+import type { OverflowPolicy } from '../../interfaces/stomp-options.interface.js';
 import type { ConnectionCloseReason } from './stomp.connection.js';
 
 /** Where the queue writes: a socket-like thing that reports how much it still holds. */

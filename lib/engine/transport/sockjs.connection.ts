@@ -1,8 +1,9 @@
 import type { Connection as SockJsNodeConnection } from 'sockjs';
 import type { Writable } from 'node:stream';
-import type { OverflowPolicy } from '../options/stomp.defaults.js';
+import type { OverflowPolicy } from '../../interfaces/stomp-options.interface.js';
 import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
-import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection, TransportName } from './stomp.connection.js';
+import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
+import type { TransportName } from '../../interfaces/stomp-session.interface.js';
 
 /** The parts of sockjs-node 0.3.24's private session that flow control needs (the package is pinned). */
 interface SockJsSessionInternals {

@@ -1,13 +1,4 @@
-/** Transports a STOMP session can run over; SockJS names are sockjs-client's. */
-export type TransportName =
-  | 'websocket'
-  | 'raw-websocket'
-  | 'xhr-streaming'
-  | 'xhr-polling'
-  | 'eventsource'
-  | 'htmlfile'
-  | 'jsonp-polling';
-
+import type { TransportName } from '../../interfaces/stomp-session.interface.js';
 /** Why a transport ended, as reported to the session. */
 export type ConnectionCloseReason = 'transport-closed' | 'send-buffer-overflow' | 'send-time-limit' | 'http-cache-overflow';
 

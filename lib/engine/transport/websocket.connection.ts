@@ -3,7 +3,8 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../options/stomp.defaults.js';
 import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
 import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
-import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection, TransportName } from './stomp.connection.js';
+import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
+import type { TransportName } from '../../interfaces/stomp-session.interface.js';
 
 /** Text frames travel as the Buffer itself; the rare binary one is wrapped. */
 type WebSocketFrame = Buffer | BinaryFrame;

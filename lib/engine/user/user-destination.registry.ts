@@ -1,4 +1,4 @@
-import type { AckMode } from '../broker/message-broker.interface.js';
+import type { AckMode } from '../../interfaces/stomp-session.interface.js';
 
 interface UserSubscription {
   id: string;

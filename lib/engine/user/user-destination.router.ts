@@ -1,7 +1,7 @@
 import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
-import type { AckMode } from '../broker/message-broker.interface.js';
+import type { AckMode } from '../../interfaces/stomp-session.interface.js';
 import { toOutboundMessage } from '../broker/simple.broker.js';
-import type { StompHeaders } from '../protocol/frame.model.js';
+import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
 import type { StompBrokerRegistry } from '../session/stomp.registry.js';
 import { UserDestinationRegistry } from './user-destination.registry.js';
 

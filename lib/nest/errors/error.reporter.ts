@@ -3,19 +3,7 @@ import type { SimpMessagingTemplate } from '../../engine/messaging/simp-messagin
 import type { StompSession } from '../../engine/session/stomp.session.js';
 import { CLOSE_CODES } from '../../engine/options/stomp.defaults.js';
 import { isClientFault } from './client-error.message.js';
-
-/** `report`: errors go to the sender's error destination; `fatal`: ERROR frame and close (Spring-like strictness). */
-export type HandlerErrorMode = 'report' | 'fatal';
-
-/** The JSON body a client receives on its error destination (`/user/queue/errors`). */
-export interface StompErrorBody {
-  message: string;
-  /** The destination of the frame that failed, as the client wrote it. */
-  destination: string;
-  /** The `receipt` header of that frame, so the client can match the error to it. */
-  receipt?: string;
-  [extra: string]: unknown;
-}
+import type { HandlerErrorMode, StompErrorBody } from '../../interfaces/stomp-error.interface.js';
 
 /**
  * Logs a handler error once and tells the sender, never anyone else. A sender that did not

@@ -1,7 +1,7 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { StompSession } from '../../engine/session/stomp.session.js';
 import { clientErrorMessage } from './client-error.message.js';
-import type { StompErrorBody } from './error.reporter.js';
+import type { StompErrorBody } from '../../interfaces/stomp-error.interface.js';
 import { ERROR_REPORTER, type InboundStompMessage } from '../handlers/inbound.message.js';
 import { isStompContext, type StompMessage } from '../handlers/stomp-message.js';
 

@@ -2,7 +2,7 @@ import type { INestApplicationContext, WebSocketAdapter, WsMessageHandler } from
 import type { Subscription } from 'rxjs';
 import { StompException } from '../../engine/errors/stomp.exception.js';
 import type { SimpMessagingTemplate } from '../../engine/messaging/simp-messaging.template.js';
-import type { StompFrame } from '../../engine/protocol/frame.model.js';
+import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import type { StompSession } from '../../engine/session/stomp.session.js';
 import { StompServer } from '../../engine/stomp.server.js';
 import { DEFAULT_GATEWAY_REPLY_DESTINATION } from '../handlers/handler.constants.js';

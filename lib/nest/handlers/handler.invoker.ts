@@ -1,7 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import type { ExternalContextCreator } from '@nestjs/core';
 import { catchError, from, ignoreElements, isObservable } from 'rxjs';
-import { STOMP_CONTEXT_TYPE } from '../../engine/options/stomp.defaults.js';
+import { STOMP_CONTEXT_TYPE } from '../stomp.tokens.js';
 import { STOMP_ARGS_METADATA, StompParamtype } from './handler.constants.js';
 import { StompParamsFactory, type StompHandlerArgs } from './params.factory.js';
 import { StompArgumentsHost } from './stomp-arguments.host.js';

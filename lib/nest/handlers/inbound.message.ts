@@ -1,4 +1,4 @@
-import type { StompFrame, StompHeaders } from '../../engine/protocol/frame.model.js';
+import type { StompFrame, StompHeaders } from '../../interfaces/stomp-frame.interface.js';
 import type { HandlerErrorReporter } from '../errors/error.reporter.js';
 import type { StompMessage } from './stomp-message.js';
 

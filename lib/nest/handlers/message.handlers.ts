@@ -1,8 +1,8 @@
 import type { ApplicationDestinationHandler } from '../../engine/inbound/message.dispatcher.js';
-import type { StompFrame } from '../../engine/protocol/frame.model.js';
+import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import type { StompSession } from '../../engine/session/stomp.session.js';
 import type { StompServer } from '../../engine/stomp.server.js';
-import { STOMP_CONTEXT_TYPE } from '../../engine/options/stomp.defaults.js';
+import { STOMP_CONTEXT_TYPE } from '../stomp.tokens.js';
 import { StompException } from '../../engine/errors/stomp.exception.js';
 import { DEFAULT_SEND_TO_PREFIX } from './handler.constants.js';
 import type { StompInvocation } from './handler.invoker.js';

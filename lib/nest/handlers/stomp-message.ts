@@ -1,7 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import type { StompHeaders } from '../../engine/protocol/frame.model.js';
+import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
 import type { StompSession } from '../../engine/session/stomp.session.js';
-import { STOMP_CONTEXT_TYPE } from '../../engine/options/stomp.defaults.js';
+import { STOMP_CONTEXT_TYPE } from '../stomp.tokens.js';
 
 /**
  * The incoming frame as a handler sees it: the third argument of every STOMP handler invocation

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { StompProtocolError } from '../../../lib/engine/errors/protocol.error.js';
-import type { StompFrame, StompVersion } from '../../../lib/engine/protocol/frame.model.js';
+import type { StompFrame, StompVersion } from '../../../lib/interfaces/stomp-frame.interface.js';
 import { FrameParser, type FrameParserLimits } from '../../../lib/engine/protocol/frame.parser.js';
 
 const ROOMY: FrameParserLimits = { maxFrameBytes: 1 << 20, maxHeaders: 64, maxHeaderLineBytes: 8192 };

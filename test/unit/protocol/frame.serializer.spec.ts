@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { StompFrame, StompHeaders, StompVersion } from '../../../lib/engine/protocol/frame.model.js';
+import type { StompFrame, StompHeaders, StompVersion } from '../../../lib/interfaces/stomp-frame.interface.js';
 import { FrameParser } from '../../../lib/engine/protocol/frame.parser.js';
 import { BODY_REPLACED_HEADER, MessageFrameTemplate, serializeFrame } from '../../../lib/engine/protocol/frame.serializer.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { StompProtocolError } from '../../../lib/engine/errors/protocol.error.js';
-import type { StompVersion } from '../../../lib/engine/protocol/frame.model.js';
+import type { StompVersion } from '../../../lib/interfaces/stomp-frame.interface.js';
 import {
   commandIsEscapeExempt,
   escapeHeaderValue,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { StompProtocolError } from '../../../lib/engine/errors/protocol.error.js';
-import type { StompFrame } from '../../../lib/engine/protocol/frame.model.js';
+import type { StompFrame } from '../../../lib/interfaces/stomp-frame.interface.js';
 import { TransactionBuffer } from '../../../lib/engine/session/transaction.buffer.js';
 
 const send = (body: string): StompFrame => ({ command: 'SEND', headers: { destination: '/q' }, body: Buffer.from(body) });

@@ -1,19 +1,12 @@
 import { StompProtocolError, clipForError } from '../../errors/protocol.error.js';
-import type { StompFrame, StompHeaders } from '../../protocol/frame.model.js';
+import type { StompFrame, StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
 import type { DestinationMatcher } from '../destination.matcher.js';
-import type {
-  AckMode,
-  BrokerMessage,
-  BrokerSubscriber,
-  BrokerSubscriptionView,
-  DeliveryFilter,
-  MessageBroker,
-  UserMessage,
-} from '../message-broker.interface.js';
+import type { AckMode } from '../../../interfaces/stomp-session.interface.js';
+import type { BrokerMessage, BrokerSubscriber, BrokerSubscriptionView, DeliveryFilter, MessageBroker, UserMessage } from '../../../interfaces/message-broker.interface.js';
 import { toOutboundMessage } from '../simple.broker.js';
 import { RelayDestinationMapper } from './destination.mapper.js';
 import { relayedHeaders, RESERVED_HEADER_PREFIX } from './relay-headers.validator.js';
-import type { ResolvedRelayOptions } from './relay.options.js';
+import type { ResolvedRelayOptions } from '../../../interfaces/stomp-relay-options.interface.js';
 import { brokerUnavailable, RelayReceipts } from './relay.receipts.js';
 import { StompTcpClient } from './stomp-tcp.client.js';
 

@@ -1,5 +1,5 @@
 import { StompProtocolError, clipForError } from '../../errors/protocol.error.js';
-import type { StompHeaders } from '../../protocol/frame.model.js';
+import type { StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
 
 /** Our own headers through the broker; nothing from outside may set them. */
 export const RESERVED_HEADER_PREFIX = 'x-nestjs-stomp-';

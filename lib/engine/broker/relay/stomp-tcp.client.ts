@@ -2,10 +2,10 @@ import { connect, type Socket } from 'node:net';
 import { FrameParser } from '../../protocol/frame.parser.js';
 import { serializeFrame } from '../../protocol/frame.serializer.js';
 import { negotiateHeartBeat, parseHeartBeat } from '../../protocol/heartbeat.negotiator.js';
-import type { StompCommand, StompFrame, StompHeaders } from '../../protocol/frame.model.js';
+import type { StompCommand, StompFrame, StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
 import { HeartbeatMonitor } from '../../session/heartbeat.monitor.js';
 import { HeartbeatWheel } from '../../session/heartbeat.wheel.js';
-import type { ResolvedRelayOptions } from './relay.options.js';
+import type { ResolvedRelayOptions } from '../../../interfaces/stomp-relay-options.interface.js';
 
 /** What the client reports to its owner. */
 export interface StompTcpClientEvents {

@@ -18,13 +18,3 @@ export interface StompRelayOptions {
 
 /** Relay options with every default applied. */
 export type ResolvedRelayOptions = Required<StompRelayOptions>;
-
-export const RELAY_DEFAULTS: ResolvedRelayOptions = {
-  host: '127.0.0.1',
-  port: 61613,
-  login: 'guest',
-  passcode: 'guest',
-  virtualHost: '/',
-  heartbeat: [10_000, 10_000],
-  reconnectDelay: 5_000,
-};

@@ -1,27 +1,10 @@
-import type { ModuleMetadata, Type, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
-import type { OverflowPolicy } from '../engine/options/stomp.defaults.js';
-import type { StompHeaders } from '../engine/protocol/frame.model.js';
-import type { StompAuthorizationRule } from '../engine/security/destination.authorizer.js';
-import type { StompRelayOptions } from '../engine/broker/relay/relay.options.js';
+import type { StompConnectInfo, StompPrincipal } from './stomp-principal.interface.js';
+import type { StompAuthorizationRule } from './stomp-authorization.interface.js';
+import type { StompRelayOptions } from './stomp-relay-options.interface.js';
+import type { HandlerErrorMode } from './stomp-error.interface.js';
 
-/** The authenticated user of a session; `name` is what user destinations resolve against. */
-export interface StompPrincipal {
-  name: string;
-  [key: string]: unknown;
-}
-
-/** What the `authenticate` hook knows about a connecting client. */
-export interface StompConnectInfo {
-  /** Headers of the CONNECT frame (`login`, `passcode`, any token header). */
-  headers: StompHeaders;
-  /** The URL of the HTTP request that opened the transport, with its query string. */
-  url: string;
-  remoteAddress: string | undefined;
-  /** HTTP request headers that the transport lets through (SockJS hides cookies and Authorization). */
-  requestHeaders: Record<string, string | string[] | undefined>;
-  transport: string;
-  sessionId: string;
-}
+/** What happens when a client cannot take messages as fast as they come. */
+export type OverflowPolicy = 'terminate' | 'drop-oldest';
 
 /** Options of `StompModule.forRoot`; every field has a default (see the README's options table). */
 export interface StompModuleOptions {
@@ -95,7 +78,7 @@ export interface StompModuleOptions {
    * sender's `/user/queue/errors` (ERROR frame and close if it did not subscribe there); `fatal`
    * always sends an ERROR frame and closes the session.
    */
-  handlerErrors?: 'report' | 'fatal';
+  handlerErrors?: HandlerErrorMode;
   /** Where a handler's error reaches its sender, under the user prefix. Default `/queue/errors` (clients subscribe to `/user/queue/errors`). */
   errorDestination?: string;
   /** A denied frame: `error` (default) sends an ERROR frame and closes; `report` tells the client on its error destination and goes on. */
@@ -123,15 +106,3 @@ export interface StompModuleOptions {
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
 }
 
-/** A class that builds the options, for `forRootAsync({ useClass })`. */
-export interface StompOptionsFactory {
-  createStompOptions(): StompModuleOptions | Promise<StompModuleOptions>;
-}
-
-/** Options of `StompModule.forRootAsync`. */
-export interface StompModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  useFactory?: (...args: never[]) => StompModuleOptions | Promise<StompModuleOptions>;
-  inject?: Array<InjectionToken | OptionalFactoryDependency>;
-  useClass?: Type<StompOptionsFactory>;
-  useExisting?: Type<StompOptionsFactory>;
-}

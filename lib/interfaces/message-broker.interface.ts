@@ -1,8 +1,14 @@
-import type { StompHeaders } from '../protocol/frame.model.js';
-import type { MessageFrameTemplate } from '../protocol/frame.serializer.js';
+import type { AckMode } from './stomp-session.interface.js';
+import type { StompHeaders, StompVersion } from './stomp-frame.interface.js';
 
-/** How a subscription acknowledges messages (STOMP `ack` header). */
-export type AckMode = 'auto' | 'client' | 'client-individual';
+/** One MESSAGE serialised once for all its subscribers, rendered per subscription (the serializer's template). */
+export interface MessageFrames {
+  /** The message travels as a binary WebSocket message (its body is not UTF-8, or not text). */
+  readonly binary: boolean;
+  render(subscriptionId: string, messageId: string, version: StompVersion, ack?: string): Buffer;
+  /** For text-only transports (SockJS): a body that is not UTF-8 is replaced, with a matching content-length. */
+  renderText(subscriptionId: string, messageId: string, version: StompVersion, ack?: string): Buffer;
+}
 
 /** A message on its way to subscribers. */
 export interface BrokerMessage {
@@ -25,7 +31,7 @@ export interface UserMessage {
 
 /** A MESSAGE serialised once for all its subscribers; the template also knows whether it travels as binary. */
 export interface OutboundMessage {
-  readonly template: MessageFrameTemplate;
+  readonly template: MessageFrames;
 }
 
 /** A session as the broker sees it: something that takes MESSAGE frames. */

@@ -1,0 +1,24 @@
+import type { StompPrincipal } from './stomp-principal.interface.js';
+import type { SessionCloseReason, TransportName } from './stomp-session.interface.js';
+import type { StompHeaders } from './stomp-frame.interface.js';
+
+interface SessionEventBase {
+  sessionId: string;
+  /** The principal's name, or the session id for an anonymous session (as Spring). */
+  user: string;
+  principal: StompPrincipal | undefined;
+  transport: TransportName;
+}
+
+/** Every session lifecycle event, told apart by `type` (Spring's Session*Event family). */
+export type StompSessionEvent =
+  | (SessionEventBase & { type: 'connect'; headers: StompHeaders })
+  | (SessionEventBase & { type: 'connected' })
+  | (SessionEventBase & { type: 'subscribe'; subscriptionId: string; destination: string })
+  | (SessionEventBase & { type: 'unsubscribe'; subscriptionId: string })
+  | (SessionEventBase & { type: 'disconnect'; reason: SessionCloseReason });
+
+export type StompEventType = StompSessionEvent['type'];
+
+/** Runs before CONNECTED is sent; throwing (or rejecting) refuses the session with an ERROR frame. */
+export type ConnectListener = (event: Extract<StompSessionEvent, { type: 'connect' }>) => void | Promise<void>;
