@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { SimpMessagingTemplate, StompBrokerRegistry } from '../../lib/index.js';
 import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { connectSockJs } from '../fixtures/stomp-clients.fixture.js';
-import { parseStompText, RawStompClient, SockJsHttpSession, stompFrame, type RawFrame } from '../fixtures/raw-stomp.fixture.js';
+import { parseStompText, RawStompClient, SockJsHttpSession, SockJsStreamingSession, stompFrame, type RawFrame } from '../fixtures/raw-stomp.fixture.js';
 
 const KIB = 1024;
 const PAYLOAD = 8 * KIB;
@@ -238,28 +238,82 @@ describe('flow control: the send budget fits the largest frame', () => {
   });
 });
 
-describe('flow control: drop-oldest outlives sendTimeLimit', () => {
+/** A subscriber the test can stop reading, over raw WebSocket or a hand-driven SockJS xhr-streaming response. */
+interface StallingSubscriber {
+  sessionId: string;
+  frames: RawFrame[];
+  pause(): void;
+  resume(): void;
+  until(condition: () => boolean, timeoutMs: number, what: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function stallingSubscriber(transport: 'raw-websocket' | 'xhr-streaming', baseUrl: string, destination: string): Promise<StallingSubscriber> {
+  if (transport === 'raw-websocket') {
+    const client = await RawStompClient.connect(baseUrl);
+    await client.sendWithReceipt('SUBSCRIBE', { id: 's1', destination });
+    return {
+      sessionId: (await client.waitFor((f) => f.command === 'CONNECTED')).headers.session,
+      frames: client.frames,
+      pause: () => client.ws.pause(),
+      resume: () => client.ws.resume(),
+      until: (condition, timeoutMs, what) => client.until(condition, timeoutMs, what),
+      close: () => client.close(),
+    };
+  }
+  const session = new SockJsStreamingSession(baseUrl);
+  await session.openStream();
+  await session.send([stompFrame('CONNECT', { 'accept-version': '1.2' }), stompFrame('SUBSCRIBE', { id: 's1', destination, receipt: 'sub' })]);
+  await session.until(() => session.frames.some((f) => f.command === 'RECEIPT'), 5_000, 'the SUBSCRIBE receipt');
+  return {
+    sessionId: session.frames.find((f) => f.command === 'CONNECTED')!.headers.session,
+    frames: session.frames,
+    pause: () => session.pause(),
+    resume: () => session.resume(),
+    until: (condition, timeoutMs, what) => session.until(condition, timeoutMs, what),
+    close: async () => session.close(),
+  };
+}
+
+describe.each(['raw-websocket', 'xhr-streaming'] as const)('flow control: drop-oldest outlives sendTimeLimit over %s', (transport) => {
+  const sendTimeLimit = 300;
   let running: RunningApp;
-  beforeAll(async () => (running = await startApp({ ...TEST_OPTIONS, overflowPolicy: 'drop-oldest', sendBufferSizeLimit: 64 * KIB, sendTimeLimit: 300 })));
+  // streamBytesLimit out of the way: the stall must happen inside one streaming response. At the default a
+  // response ends after 128 KiB, and a client that never reads that end never opens the next request, so
+  // sockjs-node closes the session after disconnectDelay (transport-closed): SockJS's rule, not sendTimeLimit.
+  beforeAll(async () => (running = await startApp({ ...TEST_OPTIONS, overflowPolicy: 'drop-oldest', sendBufferSizeLimit: 64 * KIB, sendTimeLimit, streamBytesLimit: 256 * 1024 * KIB })));
   afterAll(async () => running.close());
 
-  it('a client that stops reading for longer than sendTimeLimit loses old messages, not its session', async () => {
+  it('a client whose socket stays full while a trickle keeps coming for several sendTimeLimits loses old messages, not its session', async () => {
     const registry = running.app.get(StompBrokerRegistry);
     const template = running.app.get(SimpMessagingTemplate);
-    const slow = await RawStompClient.connect(running.baseUrl);
-    await slow.sendWithReceipt('SUBSCRIBE', { id: 'slow', destination: '/topic/stall' });
-    const slowId = (await slow.waitFor((f) => f.command === 'CONNECTED')).headers.session;
-    slow.ws.pause();
-    // Well past what the kernel absorbs, spread over three sendTimeLimits.
-    for (let round = 0; round < 4; round++) {
-      for (let i = 0; i < 800; i++) await template.convertAndSend('/topic/stall', body(round * 800 + i, 16 * KIB));
-      await new Promise((resolve) => setTimeout(resolve, 400));
+    const destination = '/topic/stall';
+    const slow = await stallingSubscriber(transport, running.baseUrl, destination);
+    const dropped = (): number => registry.sessionViews().find((v) => v.id === slow.sessionId)?.droppedMessages ?? -1;
+    slow.pause();
+    // One frame per turn of the event loop, so nothing is dropped while the kernel still takes data:
+    // the first drop means the socket buffers are full and the stall clock runs.
+    let seq = 0;
+    while (dropped() === 0 && seq * 16 * KIB < MAX_PUSH_BYTES) {
+      await template.convertAndSend(destination, body(seq++, 16 * KIB));
+      await yieldToIo();
     }
-    expect(registry.session(slowId)).toBeDefined();
+    expect(dropped()).toBeGreaterThan(0);
+    const droppedWhenFull = dropped();
+    // A steady trickle for five sendTimeLimits: each push finds the socket still full.
+    const trickleEnd = Date.now() + 5 * sendTimeLimit;
+    while (Date.now() < trickleEnd) {
+      await template.convertAndSend(destination, body(seq++, 16 * KIB));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(registry.counters.sessionsClosed['send-time-limit'] ?? 0).toBe(0);
-    await template.convertAndSend('/topic/stall', body(9999, 16));
-    slow.ws.resume();
-    await slow.until(() => slow.frames.some((f) => f.command === 'MESSAGE' && seqOf(f) === 9999), 10_000, 'the newest message');
+    expect(registry.session(slow.sessionId)).toBeDefined();
+    // Honest only if the socket really stayed full: the trickle was dropped too, not delivered.
+    expect(dropped()).toBeGreaterThan(droppedWhenFull);
+    const newest = seq;
+    await template.convertAndSend(destination, body(newest, 16));
+    slow.resume();
+    await slow.until(() => slow.frames.some((f) => f.command === 'MESSAGE' && seqOf(f) === newest), 10_000, 'the newest message');
     await slow.close();
   });
 });

@@ -3,6 +3,7 @@ import { FrameParser } from '../../protocol/frame.parser.js';
 import { serializeFrame } from '../../protocol/frame.serializer.js';
 import { negotiateHeartBeat, parseHeartBeat } from '../../protocol/heartbeat.negotiator.js';
 import type { StompCommand, StompFrame, StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
+import { STOMP_DEFAULTS } from '../../options/stomp.defaults.js';
 import { HeartbeatMonitor } from '../../session/heartbeat.monitor.js';
 import { HeartbeatWheel } from '../../session/heartbeat.wheel.js';
 import type { ResolvedRelayOptions } from '../../../interfaces/stomp-relay-options.interface.js';
@@ -17,6 +18,12 @@ export interface StompTcpClientEvents {
 
 const EOL = Buffer.from('\n');
 const BROKER_FRAME_LIMIT = 64 * 1024 * 1024;
+/**
+ * From opening the TCP connection to the broker's CONNECTED. A broker that accepts the connection but
+ * never answers (overloaded, a proxy in front of a dead one, not speaking STOMP) would otherwise hold
+ * the relay, and the app's start, forever; dropping the attempt lets the usual reconnection retry it.
+ */
+export const RELAY_CONNECTED_TIMEOUT_MS = 5_000;
 
 /**
  * A STOMP 1.2 client over TCP for talking to an external broker: our own frame parser and
@@ -27,6 +34,7 @@ export class StompTcpClient {
   private heartbeat: HeartbeatMonitor | undefined;
   private readonly heartbeats = new HeartbeatWheel();
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private connectedTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private isConnected = false;
   private firstAttemptDone: (() => void) | undefined;
@@ -67,6 +75,8 @@ export class StompTcpClient {
     const socket = connect(this.options.port, this.options.host);
     this.firstAttemptDone = firstAttemptDone;
     this.socket = socket;
+    clearTimeout(this.connectedTimer);
+    this.connectedTimer = setTimeout(() => socket.destroy(), RELAY_CONNECTED_TIMEOUT_MS);
     // The relay always speaks 1.2, which is also the parser's rule before a version is set.
     const parser = new FrameParser(
       { maxFrameBytes: BROKER_FRAME_LIMIT, maxHeaders: 1_000, maxHeaderLineBytes: 1024 * 1024 },
@@ -101,6 +111,7 @@ export class StompTcpClient {
     socket.on('error', () => undefined);
     socket.on('close', () => {
       if (this.socket !== socket) return;
+      clearTimeout(this.connectedTimer);
       this.drop('connection closed');
       this.settleFirstAttempt();
       if (!this.stopped) this.reconnectTimer = setTimeout(() => this.open(), this.options.reconnectDelay);
@@ -109,12 +120,13 @@ export class StompTcpClient {
 
   private receive(frame: StompFrame): void {
     if (frame.command === 'CONNECTED') {
+      clearTimeout(this.connectedTimer);
       const negotiated = negotiateHeartBeat(this.options.heartbeat, parseHeartBeat(frame.headers['heart-beat']));
       // The broker's view: it sends every negotiated.receive, and expects from us every negotiated.send.
       this.heartbeat = new HeartbeatMonitor(
         negotiated.receiveTimeoutMs,
         negotiated.sendIntervalMs,
-        3,
+        STOMP_DEFAULTS.heartbeatGraceFactor,
         { sendHeartbeat: () => this.socket?.write(EOL), peerSilent: () => this.socket?.destroy() },
         this.heartbeats,
       );
