@@ -55,7 +55,8 @@ await app.listen(0, '127.0.0.1');
 const { port } = app.getHttpServer().address();
 const template = app.get(SimpMessagingTemplate);
 const stompServer = app.get(StompServer);
-const handlersWired = handlersExported && stompServer.dispatcher?.applicationHandler !== undefined;
+// Before the inbound router, handlers were wired into a dispatcher after construction; now at construction.
+const handlersWired = handlersExported && (stompServer.dispatcher ? stompServer.dispatcher.applicationHandler !== undefined : true);
 
 serveControl({
   info: {

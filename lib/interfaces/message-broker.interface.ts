@@ -78,8 +78,12 @@ export interface MessageBroker {
   close(): void | Promise<void>;
   /**
    * Brokers that span processes carry user messages to every process (Spring cannot: its user
-   * registry is per node). Each process hands what arrives to `onUserMessage`.
+   * registry is per node); each process hands what arrives to the UserMessageSink it was built with.
    */
   publishUserMessage?(message: UserMessage): void;
-  onUserMessage?: (message: UserMessage) => void;
+}
+
+/** Where a broker that spans processes hands the user messages it receives. */
+export interface UserMessageSink {
+  deliverUserMessage(message: UserMessage): void;
 }

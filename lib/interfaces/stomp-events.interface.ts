@@ -1,3 +1,4 @@
+import type { ProtocolErrorCode } from './stomp-error.interface.js';
 import type { StompPrincipal } from './stomp-principal.interface.js';
 import type { SessionCloseReason, TransportName } from './stomp-session.interface.js';
 import type { StompHeaders } from './stomp-frame.interface.js';
@@ -16,7 +17,7 @@ export type StompSessionEvent =
   | (SessionEventBase & { type: 'connected' })
   | (SessionEventBase & { type: 'subscribe'; subscriptionId: string; destination: string })
   | (SessionEventBase & { type: 'unsubscribe'; subscriptionId: string })
-  | (SessionEventBase & { type: 'disconnect'; reason: SessionCloseReason });
+  | (SessionEventBase & { type: 'disconnect'; reason: SessionCloseReason; code?: ProtocolErrorCode });
 
 export type StompEventType = StompSessionEvent['type'];
 

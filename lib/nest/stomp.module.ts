@@ -1,7 +1,10 @@
 import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { StompHandlerExplorer } from './handlers/handler.explorer.js';
-import { StompMessageHandlers } from './handlers/message.handlers.js';
+import { StompMessageHandlers, type StompHandlerDefinition } from './handlers/message.handlers.js';
+import { HandlerRegistry } from './handlers/handler.registry.js';
+import { StompGatewayRoutes } from './gateway/gateway.routes.js';
+import { StompCore } from '../engine/stomp.core.js';
 import { SimpMessagingTemplate } from '../engine/messaging/simp-messaging.template.js';
 import { StompBrokerRegistry } from '../engine/session/stomp.registry.js';
 import { StompEndpoint } from './stomp.endpoint.js';
@@ -17,14 +20,26 @@ const logger = new Logger('StompModule');
 
 const CORE_PROVIDERS: Provider[] = [
   {
-    provide: StompServer,
-    useFactory: (options: StompModuleOptions) => new StompServer(resolveStompOptions(options), logger),
+    provide: StompCore,
+    useFactory: (options: StompModuleOptions) => new StompCore(resolveStompOptions(options), logger),
     inject: [STOMP_MODULE_OPTIONS],
   },
-  { provide: StompBrokerRegistry, useFactory: (server: StompServer) => server.registry, inject: [StompServer] },
-  { provide: SimpMessagingTemplate, useFactory: (server: StompServer) => server.template, inject: [StompServer] },
-  { provide: StompEvents, useFactory: (server: StompServer) => server.events, inject: [StompServer] },
-  { provide: StompMessageHandlers, useFactory: (server: StompServer) => new StompMessageHandlers(server), inject: [StompServer] },
+  { provide: HandlerRegistry, useFactory: (core: StompCore) => new HandlerRegistry(core.matcher), inject: [StompCore] },
+  { provide: StompGatewayRoutes, useFactory: () => new StompGatewayRoutes() },
+  {
+    provide: StompMessageHandlers,
+    useFactory: (core: StompCore, table: HandlerRegistry<StompHandlerDefinition>, gateways: StompGatewayRoutes) =>
+      new StompMessageHandlers(core, table, gateways),
+    inject: [StompCore, HandlerRegistry, StompGatewayRoutes],
+  },
+  {
+    provide: StompServer,
+    useFactory: (core: StompCore, handlers: StompMessageHandlers) => new StompServer(core, handlers, logger),
+    inject: [StompCore, StompMessageHandlers],
+  },
+  { provide: StompBrokerRegistry, useFactory: (core: StompCore) => core.registry, inject: [StompCore] },
+  { provide: SimpMessagingTemplate, useFactory: (core: StompCore) => core.template, inject: [StompCore] },
+  { provide: StompEvents, useFactory: (core: StompCore) => core.events, inject: [StompCore] },
   StompHandlerExplorer,
   StompEndpoint,
 ];

@@ -33,6 +33,17 @@ export function subscriptionOf(frame: StompFrame, version: StompVersion | undefi
   return { id, destination, ackMode: ackMode as AckMode };
 }
 
+/** A SUBSCRIBE's subscription, refused when its id is taken or the session holds `limit` already. */
+export function newSubscriptionOf(
+  frame: StompFrame, version: StompVersion | undefined, existing: ReadonlyMap<string, SessionSubscription>, limit: number,
+): SessionSubscription {
+  const subscription = subscriptionOf(frame, version);
+  const { id } = subscription;
+  if (existing.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', `Subscription id '${clip(id)}' is already in use`);
+  if (existing.size >= limit) throw new StompProtocolError('TOO_MANY_SUBSCRIPTIONS', `At most ${limit} subscriptions per session`);
+  return subscription;
+}
+
 export function unsubscribeIdOf(frame: StompFrame, version: StompVersion | undefined): string {
   return version === '1.0' ? (frame.headers.id ?? required(frame, 'destination')) : required(frame, 'id');
 }

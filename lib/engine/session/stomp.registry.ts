@@ -2,9 +2,8 @@ import type { BrokerSubscriptionView, MessageBroker } from '../../interfaces/mes
 import type { ResolvedStompOptions } from '../../interfaces/resolved-stomp-options.interface.js';
 import type { StompSessionView, TransportName } from '../../interfaces/stomp-session.interface.js';
 import { StompCounters } from './stomp.counters.js';
+import type { SessionDirectory } from './session.directory.js';
 import type { StompSession } from './stomp.session.js';
-
-const EMPTY: ReadonlySet<StompSession> = new Set();
 
 /**
  * Injectable view of the running STOMP server: its effective configuration, live sessions,
@@ -12,61 +11,36 @@ const EMPTY: ReadonlySet<StompSession> = new Set();
  */
 export class StompBrokerRegistry {
   readonly counters = new StompCounters();
-  private readonly sessions = new Map<string, StompSession>();
-  /** A user's one session as itself, a Set only from the second on: most users (and every anonymous session) have one. */
-  private readonly sessionsByUser = new Map<string, StompSession | Set<StompSession>>();
 
   constructor(
     /** The options in force after defaults (the `authenticate` hook included). */
     readonly options: ResolvedStompOptions,
+    private readonly directory: SessionDirectory,
     private readonly broker: MessageBroker,
   ) {}
 
-  /** Registers a session once it is connected. */
-  add(session: StompSession): void {
-    this.sessions.set(session.id, session);
-    const user = session.userName;
-    const existing = this.sessionsByUser.get(user);
-    if (existing === undefined) this.sessionsByUser.set(user, session);
-    else if (existing instanceof Set) existing.add(session);
-    else this.sessionsByUser.set(user, new Set([existing, session]));
-  }
-
-  remove(session: StompSession): void {
-    if (!this.sessions.delete(session.id)) return;
-    const user = session.userName;
-    const existing = this.sessionsByUser.get(user);
-    if (existing === session) this.sessionsByUser.delete(user);
-    else if (existing instanceof Set) {
-      existing.delete(session);
-      if (existing.size === 0) this.sessionsByUser.delete(user);
-    }
-  }
-
   /** A live connected session by id. */
   session(id: string): StompSession | undefined {
-    return this.sessions.get(id);
+    return this.directory.session(id);
   }
 
   /** Live connected sessions of one user (empty when none). */
   sessionsOf(user: string): ReadonlySet<StompSession> {
-    const found = this.sessionsByUser.get(user);
-    if (found === undefined) return EMPTY;
-    return found instanceof Set ? found : new Set([found]);
+    return this.directory.sessionsOf(user);
   }
 
   get sessionCount(): number {
-    return this.sessions.size;
+    return this.directory.size;
   }
 
   /** Names of the users with at least one connected session. */
   users(): string[] {
-    return [...this.sessionsByUser.keys()];
+    return [...this.directory.users()];
   }
 
   /** Live sessions as plain data. */
   sessionViews(): StompSessionView[] {
-    return [...this.sessions.values()].map((s) => ({
+    return [...this.directory.all()].map((s) => ({
       id: s.id,
       user: s.userName,
       transport: s.connection.transport,
@@ -81,7 +55,7 @@ export class StompBrokerRegistry {
   /** Live sessions counted by transport. */
   sessionsByTransport(): Partial<Record<TransportName, number>> {
     const counts: Partial<Record<TransportName, number>> = {};
-    for (const s of this.sessions.values()) counts[s.connection.transport] = (counts[s.connection.transport] ?? 0) + 1;
+    for (const s of this.directory.all()) counts[s.connection.transport] = (counts[s.connection.transport] ?? 0) + 1;
     return counts;
   }
 
@@ -90,8 +64,8 @@ export class StompBrokerRegistry {
     return this.broker.subscriptions();
   }
 
-  /** Every live session, for shutdown. */
+  /** Every live session. */
   all(): IterableIterator<StompSession> {
-    return this.sessions.values();
+    return this.directory.all();
   }
 }

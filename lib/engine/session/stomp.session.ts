@@ -1,26 +1,26 @@
 import { isUtf8 } from 'node:buffer';
-import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
 import type { StompFrame, StompHeaders, StompVersion } from '../../interfaces/stomp-frame.interface.js';
 import { FrameParser } from '../protocol/frame.parser.js';
 import { serializeFrame, travelsAsBinary } from '../protocol/frame.serializer.js';
 import { serverHeartBeat, type ServerHeartBeat } from '../protocol/heartbeat.negotiator.js';
 import { negotiateVersion } from '../protocol/version.negotiator.js';
-import type { AckMode } from '../../interfaces/stomp-session.interface.js';
 import type { BrokerSubscriber, OutboundMessage } from '../../interfaces/message-broker.interface.js';
 import type { StompPrincipal } from '../../interfaces/stomp-principal.interface.js';
 import type { StompConnection } from '../transport/stomp.connection.js';
 import { CLOSE_CODES } from '../options/stomp.defaults.js';
+import { endWithError } from '../outbound/error.frame.js';
+import type { ProtocolErrorCode } from '../../interfaces/stomp-error.interface.js';
 import type { StompCounters } from './stomp.counters.js';
-import type { SessionCloseReason, SessionSubscription } from '../../interfaces/stomp-session.interface.js';
+import type { AckMode, SessionCloseReason, SessionSubscription } from '../../interfaces/stomp-session.interface.js';
 import type { SessionLimits, SessionRouter } from './session.types.js';
-import { ackIdOf, connectedHeaders, required, subscriptionOf, unsubscribeIdOf } from './frame.headers.js';
+import { ackIdOf, connectedHeaders, newSubscriptionOf, required, unsubscribeIdOf } from './frame.headers.js';
 import { HeartbeatMonitor, type HeartbeatActions } from './heartbeat.monitor.js';
 import type { HeartbeatWheel } from './heartbeat.wheel.js';
 import { TransactionBuffer } from './transaction.buffer.js';
 import { InboundBacklog, type InboundHost } from './inbound.backlog.js';
 
 type SessionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
-
 
 const EOL = Buffer.from('\n');
 
@@ -46,7 +46,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
 
   constructor(
     readonly connection: StompConnection,
-    private readonly router: SessionRouter,
+    private readonly router: SessionRouter<StompSession>,
     private readonly limits: SessionLimits,
     private readonly counters: StompCounters,
     private readonly heartbeats: HeartbeatWheel,
@@ -124,21 +124,20 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     this.write(serializeFrame(command, headers, body, this.version ?? '1.2', this.connection.textOnly), binary);
   }
 
-  /** Sends an ERROR frame with a client-safe message, then ends the session. */
+  /** Sends an ERROR frame with a client-safe message (and its stable code), then ends the session. */
   fail(error: unknown, reason: SessionCloseReason = 'protocol-error', receiptId?: string): void {
     if (this.state === 'closed') return;
-    const protocolError = error instanceof StompProtocolError ? error : undefined;
-    if (!protocolError) this.router.internalError(this, error);
-    const headers: StompHeaders = { message: protocolError?.message ?? 'Internal error', ...protocolError?.headers };
-    if (receiptId !== undefined) headers['receipt-id'] = receiptId;
-    this.sendFrame('ERROR', headers);
-    this.close(protocolError ? reason : 'internal-error', CLOSE_CODES.protocolError);
+    if (!(error instanceof StompProtocolError)) {
+      this.router.internalError(this, error);
+      return endWithError(this, { code: 'INTERNAL_ERROR', message: 'Internal error', reason: 'internal-error', receiptId });
+    }
+    endWithError(this, { code: error.code, message: error.message, headers: error.headers, reason, receiptId });
   }
 
-  /** Ends the session from the server side. */
-  close(reason: SessionCloseReason, code: number = CLOSE_CODES.normal, text = 'Session closed'): void {
+  /** Ends the session from the server side; `errorCode` is that of the ERROR frame it was just sent, if any. */
+  close(reason: SessionCloseReason, code: number = CLOSE_CODES.normal, text = 'Session closed', errorCode?: ProtocolErrorCode): void {
     if (this.state === 'closed') return;
-    this.end(reason);
+    this.end(reason, errorCode);
     this.connection.close(code, text);
   }
 
@@ -245,12 +244,8 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   }
 
   private handleSubscribe(frame: StompFrame): Promise<void> | void {
-    const subscription = subscriptionOf(frame, this.version);
+    const subscription = newSubscriptionOf(frame, this.version, this.subscriptions, this.limits.maxSubscriptionsPerSession);
     const { id, destination } = subscription;
-    if (this.subscriptions.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', `Subscription id '${clip(id)}' is already in use`);
-    if (this.subscriptions.size >= this.limits.maxSubscriptionsPerSession) {
-      throw new StompProtocolError('TOO_MANY_SUBSCRIPTIONS', `At most ${this.limits.maxSubscriptionsPerSession} subscriptions per session`);
-    }
     this.subscriptions.set(id, subscription);
     const forget = (error: unknown): never => {
       this.subscriptions.delete(id);
@@ -287,7 +282,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   }
 
   /** Releases everything the session holds; runs once, whoever ends the session. */
-  private end(reason: SessionCloseReason): void {
+  private end(reason: SessionCloseReason, code?: ProtocolErrorCode): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.connectTimer);
@@ -295,7 +290,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     this.inbound.clear();
     this.transactionBuffer = undefined;
     this.counters.countClose(reason);
-    this.router.closed(this, reason);
+    this.router.closed(this, { reason, code });
     this.subscriptions.clear();
   }
 }

@@ -2,25 +2,22 @@ import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
 import type { AckMode } from '../../interfaces/stomp-session.interface.js';
 import { toOutboundMessage } from '../broker/simple.broker.js';
 import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
-import type { StompBrokerRegistry } from '../session/stomp.registry.js';
+import type { SessionDirectory } from '../session/session.directory.js';
 import { UserDestinationRegistry } from './user-destination.registry.js';
+import type { UserMessage, UserMessageSink } from '../../interfaces/message-broker.interface.js';
 
 /**
  * User destinations (`/user/queue/x`) in this process: who subscribed to what, and delivery to one
  * user's sessions only. Kept apart from the broker, so no broker subscription ever sees them.
  */
-export class UserDestinationRouter {
+export class UserDestinationRouter implements UserMessageSink {
   private readonly subscriptions = new UserDestinationRegistry();
 
   constructor(
     /** With its trailing slash, e.g. `/user/`. */
     private readonly prefix: string,
-    private readonly sessions: StompBrokerRegistry,
+    private readonly sessions: SessionDirectory,
   ) {}
-
-  claims(destination: string): boolean {
-    return destination.startsWith(this.prefix);
-  }
 
   /** `/queue/x` → `/user/queue/x`. */
   userDestination(destination: string): string {
@@ -64,5 +61,10 @@ export class UserDestinationRouter {
       }
     }
     return deliveries;
+  }
+
+  /** A user message another process published through the broker (UserMessageSink). */
+  deliverUserMessage(message: UserMessage): void {
+    this.deliver(message.user, message.destination, message.headers, message.body);
   }
 }

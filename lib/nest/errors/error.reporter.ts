@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { SimpMessagingTemplate } from '../../engine/messaging/simp-messaging.template.js';
+import type { ErrorPolicy } from '../../engine/outbound/error.policy.js';
 import type { StompSession } from '../../engine/session/stomp.session.js';
-import { CLOSE_CODES } from '../../engine/options/stomp.defaults.js';
 import { isClientFault } from './client-error.message.js';
 import type { HandlerErrorMode, StompErrorBody } from '../../interfaces/stomp-error.interface.js';
 
@@ -13,23 +12,23 @@ export class HandlerErrorReporter {
   private readonly logger = new Logger(HandlerErrorReporter.name);
 
   constructor(
-    private readonly template: SimpMessagingTemplate,
+    private readonly errors: ErrorPolicy,
     private readonly mode: HandlerErrorMode,
-    /** The user destination without `/user`, e.g. `/queue/errors`. */
-    private readonly errorDestination: string,
   ) {}
 
   async report(session: StompSession, body: StompErrorBody, exception: unknown): Promise<void> {
     this.log(session, body, exception);
-    if (session.isClosed) return;
-    if (this.mode === 'report') {
-      const delivered = await this.template.convertAndSendToSession(session.id, this.errorDestination, body);
-      if (delivered > 0) return;
-    }
-    const headers: Record<string, string> = { message: body.message, 'content-type': 'application/json' };
-    if (body.receipt !== undefined) headers['receipt-id'] = body.receipt;
-    session.sendFrame('ERROR', headers, JSON.stringify(body));
-    session.close(isClientFault(exception) ? 'protocol-error' : 'internal-error', CLOSE_CODES.protocolError, body.message);
+    const clientFault = isClientFault(exception);
+    const error = {
+      code: clientFault ? 'HANDLER_REFUSED' : 'INTERNAL_ERROR',
+      message: body.message,
+      reason: clientFault ? 'protocol-error' : 'internal-error',
+      receiptId: body.receipt,
+      body,
+      closeText: body.message,
+    } as const;
+    if (this.mode === 'report') this.errors.report(session, error, body);
+    else this.errors.fail(session, error);
   }
 
   private log(session: StompSession, body: StompErrorBody, exception: unknown): void {

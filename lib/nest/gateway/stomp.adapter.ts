@@ -6,7 +6,8 @@ import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import type { StompSession } from '../../engine/session/stomp.session.js';
 import { StompServer } from '../../engine/stomp.server.js';
 import { DEFAULT_GATEWAY_REPLY_DESTINATION } from '../handlers/handler.constants.js';
-import { StompMessageHandlers, type FallbackSendHandler } from '../handlers/message.handlers.js';
+import { StompMessageHandlers } from '../handlers/message.handlers.js';
+import { StompGatewayRoutes, type FallbackSendHandler } from './gateway.routes.js';
 import { resolvePayload } from '../handlers/payload.resolver.js';
 import { deliverResult } from '../replies/result.delivery.js';
 import { StompGatewayClient } from './stomp-gateway.client.js';
@@ -32,6 +33,7 @@ export class StompAdapter implements WebSocketAdapter<SimpMessagingTemplate, Sto
   private server: StompServer | undefined;
   private handlers: StompMessageHandlers | undefined;
   private events: Subscription | undefined;
+  private unregister: (() => void) | undefined;
 
   constructor(private readonly app: INestApplicationContext) {}
 
@@ -61,7 +63,7 @@ export class StompAdapter implements WebSocketAdapter<SimpMessagingTemplate, Sto
   /** Detaches from the STOMP server (Nest calls it once on shutdown, after `close`). */
   async dispose(): Promise<void> {
     this.events?.unsubscribe();
-    if (this.handlers?.fallback === this) this.handlers.fallback = undefined;
+    this.unregister?.();
     this.clients.clear();
   }
 
@@ -102,7 +104,7 @@ export class StompAdapter implements WebSocketAdapter<SimpMessagingTemplate, Sto
     if (!server || !handlers) throw new Error('StompAdapter needs StompModule.forRoot() in the application');
     this.server = server;
     this.handlers = handlers;
-    handlers.fallback = this;
+    this.unregister = this.app.get(StompGatewayRoutes).register(this);
     this.events = server.events.events$.subscribe((event) => {
       if (event.type === 'connected') this.connect(server, event.sessionId);
       if (event.type === 'disconnect') this.disconnect(event.sessionId, event.reason);

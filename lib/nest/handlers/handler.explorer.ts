@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner, Reflector } from '@nestjs/core';
-import { StompServer } from '../../engine/stomp.server.js';
+import { StompCore } from '../../engine/stomp.core.js';
 import { HandlerInvoker } from './handler.invoker.js';
 import { HandlerMetadataAccessor } from './handler.metadata-accessor.js';
 import { HandlerRegistry } from './handler.registry.js';
@@ -24,14 +24,15 @@ export class StompHandlerExplorer implements OnModuleInit {
     @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(ExternalContextCreator) private readonly contextCreator: ExternalContextCreator,
-    @Inject(StompServer) private readonly server: StompServer,
+    @Inject(StompCore) private readonly core: StompCore,
+    @Inject(HandlerRegistry) private readonly registry: HandlerRegistry<StompHandlerDefinition>,
     @Inject(StompMessageHandlers) private readonly handlers: StompMessageHandlers,
   ) {}
 
   /** Before the endpoint opens (onApplicationBootstrap), so a mapping error stops the app first. */
   onModuleInit(): void {
-    const registry = new HandlerRegistry<StompHandlerDefinition>(this.server.matcher);
-    const accessor = new HandlerMetadataAccessor(this.reflector, this.server.matcher);
+    const { registry } = this;
+    const accessor = new HandlerMetadataAccessor(this.reflector, this.core.matcher);
     const invoker = new HandlerInvoker(this.contextCreator);
     const seen = new Set<Function>();
     // Controllers first: a class listed as both controller and provider is explored once.
@@ -54,11 +55,9 @@ export class StompHandlerExplorer implements OnModuleInit {
         }
       }
     }
-    if (registry.size > 0 && this.server.options.appPrefixes.length === 0) {
+    if (registry.size > 0 && this.core.options.appPrefixes.length === 0) {
       this.logger.warn('STOMP handlers are mapped but no appPrefix is configured: clients cannot reach them');
     }
-    this.handlers.use(registry);
-    this.server.dispatcher.applicationHandler = this.handlers;
   }
 
   private requireSingleton(wrapper: Wrapper, name: string): void {
@@ -75,14 +74,14 @@ export class StompHandlerExplorer implements OnModuleInit {
       if (missing) throw new Error(`${name}: '${destination}' uses {${missing}}, which mapping '${pattern}' does not capture`);
     }
     for (const destination of plan.sendTo ?? []) {
-      if (!this.server.dispatcher.isBrokerDestination(destination)) {
-        throw new Error(`${name}: @SendTo('${destination}') is not under a broker prefix (${this.server.options.brokerPrefixes.join(', ')})`);
+      if (!this.core.prefixes.isBrokerDestination(destination)) {
+        throw new Error(`${name}: @SendTo('${destination}') is not under a broker prefix (${this.core.options.brokerPrefixes.join(', ')})`);
       }
     }
   }
 
   private shown(pattern: string): string {
-    const prefix = this.server.options.appPrefixes[0];
+    const prefix = this.core.options.appPrefixes[0];
     return prefix ? joinDestination(prefix, pattern) : pattern;
   }
 
@@ -90,7 +89,7 @@ export class StompHandlerExplorer implements OnModuleInit {
     if (plan.direct) return 'subscriber';
     const { sendTo, user } = this.handlers.replies.targets(plan, pattern);
     const only = plan.sendToUser?.broadcast === false ? ' (sender only)' : '';
-    const users = user.map((d) => joinDestination(this.server.options.userDestinationPrefix, d) + only);
+    const users = user.map((d) => joinDestination(this.core.options.userDestinationPrefix, d) + only);
     return [...sendTo, ...users].join(', ');
   }
 }

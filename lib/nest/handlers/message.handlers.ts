@@ -1,12 +1,13 @@
-import type { ApplicationDestinationHandler } from '../../engine/inbound/message.dispatcher.js';
+import type { ApplicationDestinations } from '../../engine/inbound/application.port.js';
 import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import type { StompSession } from '../../engine/session/stomp.session.js';
-import type { StompServer } from '../../engine/stomp.server.js';
+import type { StompCore } from '../../engine/stomp.core.js';
 import { STOMP_CONTEXT_TYPE } from '../stomp.tokens.js';
 import { StompException } from '../../engine/errors/stomp.exception.js';
 import { DEFAULT_SEND_TO_PREFIX } from './handler.constants.js';
 import type { StompInvocation } from './handler.invoker.js';
-import { HandlerRegistry, type HandlerMatch, type MappingKind } from './handler.registry.js';
+import type { HandlerRegistry, HandlerMatch, MappingKind } from './handler.registry.js';
+import type { StompGatewayRoutes } from '../gateway/gateway.routes.js';
 import { HandlerErrorReporter } from '../errors/error.reporter.js';
 import { InboundStompMessage } from './inbound.message.js';
 import { resolvePayload } from './payload.resolver.js';
@@ -23,38 +24,31 @@ export interface StompHandlerDefinition {
   plan: ReplyPlan;
 }
 
-/** Takes SENDs that no `@MessageMapping` claims (the gateway adapter plugs in here). */
-export interface FallbackSendHandler {
-  /** Handles the SEND and resolves true, or resolves false when nothing of its own matches. */
-  handleSend(session: StompSession, destination: string, frame: StompFrame): boolean | Promise<boolean>;
-}
 
 /**
  * What the dispatcher calls for destinations under the application prefix: finds the handler,
  * converts the payload, runs it through Nest's enhancers, routes the result, reports errors.
  */
-export class StompMessageHandlers implements ApplicationDestinationHandler {
-  fallback: FallbackSendHandler | undefined;
+export class StompMessageHandlers implements ApplicationDestinations {
   readonly replies: ReplyRouter;
-  private registry: HandlerRegistry<StompHandlerDefinition>;
   private readonly reporter: HandlerErrorReporter;
   private readonly defaultFilter = new BaseStompExceptionFilter();
 
-  constructor(private readonly server: StompServer) {
-    const { options, template, matcher } = server;
-    this.registry = new HandlerRegistry(matcher);
-    this.replies = new ReplyRouter(template, matcher, options.brokerPrefixes[0] ?? DEFAULT_SEND_TO_PREFIX);
-    this.reporter = new HandlerErrorReporter(template, options.handlerErrors, options.errorDestination);
-  }
-
-  /** Installs the mappings found at bootstrap. */
-  use(registry: HandlerRegistry<StompHandlerDefinition>): void {
-    this.registry = registry;
+  constructor(
+    private readonly core: StompCore,
+    /** Filled by the explorer at bootstrap, before the endpoint opens. */
+    private readonly registry: HandlerRegistry<StompHandlerDefinition>,
+    /** SENDs no `@MessageMapping` claims go to the gateway adapter, when one is in use. */
+    private readonly gateways: StompGatewayRoutes,
+  ) {
+    const { options, template, matcher, outbound } = core;
+    this.replies = new ReplyRouter(template, outbound, matcher, options.brokerPrefixes[0] ?? DEFAULT_SEND_TO_PREFIX);
+    this.reporter = new HandlerErrorReporter(outbound.errors, options.handlerErrors);
   }
 
   async handleSend(session: StompSession, destination: string, frame: StompFrame): Promise<void> {
     const match = this.find('SEND', destination);
-    if (!match && this.fallback && (await this.fallback.handleSend(session, destination, frame))) return;
+    if (!match && (await this.gateways.handleSend(session, destination, frame))) return;
     return this.run(match, session, frame, destination);
   }
 
@@ -70,7 +64,7 @@ export class StompMessageHandlers implements ApplicationDestinationHandler {
 
   private find(kind: MappingKind, destination: string): HandlerMatch<StompHandlerDefinition> | undefined {
     // With '.' destinations ('/app/chat.send'), mappings read 'chat.send', as in Spring.
-    const path = this.server.options.pathSeparator === '.' ? destination.replace(/^\//, '') : destination;
+    const path = this.core.options.pathSeparator === '.' ? destination.replace(/^\//, '') : destination;
     return this.registry.find(kind, path);
   }
 
@@ -90,7 +84,7 @@ export class StompMessageHandlers implements ApplicationDestinationHandler {
       const { invoke, plan } = match.handler;
       payload = resolvePayload(frame.body, frame.headers['content-type']);
       const result = await invoke(session, payload, message);
-      await deliverResult(result, session, this.server.events, (value) => this.replies.send(plan, value, session, message), report);
+      await deliverResult(result, session, this.core.events, (value) => this.replies.send(plan, value, session, message), report);
     } catch (error) {
       await report(error);
     }

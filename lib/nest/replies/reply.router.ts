@@ -1,6 +1,7 @@
 import type { DestinationMatcher } from '../../engine/broker/destination.matcher.js';
 import { convertPayload } from '../../engine/messaging/payload.converter.js';
 import type { SimpMessagingTemplate } from '../../engine/messaging/simp-messaging.template.js';
+import type { OutboundPath } from '../../engine/outbound/outbound.path.js';
 import type { StompSession } from '../../engine/session/stomp.session.js';
 import { DEFAULT_SEND_TO_USER_PREFIX } from '../handlers/handler.constants.js';
 import type { SendToUserMetadata } from '../decorators/send-to.decorator.js';
@@ -26,10 +27,9 @@ export function joinDestination(prefix: string, destination: string): string {
  * sender's user destinations, a subscribe reply as one MESSAGE on that subscription only.
  */
 export class ReplyRouter {
-  private replies = 0;
-
   constructor(
     private readonly template: SimpMessagingTemplate,
+    private readonly outbound: OutboundPath,
     private readonly matcher: DestinationMatcher,
     /** The default `@SendTo` prefix: the first broker prefix (Spring: `/topic`). */
     private readonly sendToPrefix: string,
@@ -63,16 +63,8 @@ export class ReplyRouter {
   }
 
   private replyToSubscription(session: StompSession, message: StompMessage, value: unknown): void {
-    const subscriptionId = message.subscriptionId;
-    // The client may have unsubscribed while an asynchronous reply was on its way.
-    if (subscriptionId === undefined || !session.subscriptions.has(subscriptionId)) return;
+    if (message.subscriptionId === undefined) return;
     const { body, contentType } = convertPayload(value);
-    const headers = {
-      subscription: subscriptionId,
-      'message-id': `${session.id}-reply-${++this.replies}`,
-      destination: message.destination,
-      'content-type': contentType,
-    };
-    session.sendFrame('MESSAGE', headers, body);
+    this.outbound.toSubscription(session, message.subscriptionId, message.destination, { 'content-type': contentType }, body);
   }
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { DestinationMatcher } from '../../../lib/engine/broker/destination.matcher.js';
 import type { SimpMessagingTemplate } from '../../../lib/engine/messaging/simp-messaging.template.js';
+import type { OutboundPath } from '../../../lib/engine/outbound/outbound.path.js';
 import { joinDestination, ReplyRouter } from '../../../lib/nest/replies/reply.router.js';
 
-const router = (prefix = '/topic/') => new ReplyRouter({} as SimpMessagingTemplate, new DestinationMatcher('/'), prefix);
+const router = (prefix = '/topic/') => new ReplyRouter({} as SimpMessagingTemplate, {} as OutboundPath, new DestinationMatcher('/'), prefix);
 
 describe('joinDestination', () => {
   it('joins with exactly one slash', () => {

@@ -2,7 +2,7 @@ import { StompProtocolError, clipForError } from '../../errors/protocol.error.js
 import type { StompFrame, StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
 import type { DestinationMatcher } from '../destination.matcher.js';
 import type { AckMode } from '../../../interfaces/stomp-session.interface.js';
-import type { BrokerMessage, BrokerSubscriber, BrokerSubscriptionView, DeliveryFilter, MessageBroker, UserMessage } from '../../../interfaces/message-broker.interface.js';
+import type { BrokerMessage, BrokerSubscriber, BrokerSubscriptionView, DeliveryFilter, MessageBroker, UserMessage, UserMessageSink } from '../../../interfaces/message-broker.interface.js';
 import { toOutboundMessage } from '../simple.broker.js';
 import { RelayDestinationMapper } from './destination.mapper.js';
 import { relayedHeaders, RESERVED_HEADER_PREFIX } from './relay-headers.validator.js';
@@ -64,12 +64,12 @@ export class StompBrokerRelay implements MessageBroker {
   private readonly bySession = new Map<string, Map<string, string>>();
   private readonly receipts = new RelayReceipts();
   private nextId = 0;
-  onUserMessage: ((message: UserMessage) => void) | undefined;
   private userMessagesReady: Promise<void> | void = undefined;
 
   constructor(
     options: ResolvedRelayOptions,
     private readonly matcher: DestinationMatcher,
+    private readonly userMessages: UserMessageSink,
     private readonly onAvailability: (available: boolean) => void = () => undefined,
   ) {
     this.mapper = new RelayDestinationMapper(matcher.separator);
@@ -245,7 +245,7 @@ export class StompBrokerRelay implements MessageBroker {
     const user = frame.headers[USER_HEADER];
     const destination = frame.headers[USER_DESTINATION_HEADER];
     if (user === undefined || destination === undefined) return;
-    this.onUserMessage?.({ user, destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
+    this.userMessages.deliverUserMessage({ user, destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
   }
 }
 

@@ -1,0 +1,28 @@
+import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
+import { patternComplexity } from '../broker/destination.matcher.js';
+
+/** Bounds on what one client's SUBSCRIBE pattern may cost every later publish. */
+export interface PatternLimits {
+  pathSeparator: '/' | '.';
+  maxPatternSegments: number;
+  maxPatternWildcards: number;
+}
+
+/** Client-supplied `{name:regex}` parts would run a client's regex on every publish; plain `*`, `**`, `{name}` stay allowed. */
+export function rejectClientRegex(destination: string): void {
+  if (/\{[^}]*:/.test(destination)) {
+    throw new StompProtocolError('FORBIDDEN_DESTINATION', `Regular expressions are not allowed in subscription destinations ('${clip(destination)}')`);
+  }
+}
+
+/** Every publish tests every pattern subscription it could reach, so a client's patterns are bounded in size. */
+export function rejectComplexPattern(destination: string, limits: PatternLimits): void {
+  const { segments, wildcards } = patternComplexity(destination, limits.pathSeparator);
+  // No wildcard: an exact destination, compared with `===` however long it is.
+  if (wildcards > 0 && (segments > limits.maxPatternSegments || wildcards > limits.maxPatternWildcards)) {
+    throw new StompProtocolError(
+      'PATTERN_TOO_COMPLEX',
+      `Subscription pattern too complex ('${clip(destination)}'): at most ${limits.maxPatternSegments} segments and ${limits.maxPatternWildcards} wildcards per segment`,
+    );
+  }
+}

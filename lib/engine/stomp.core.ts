@@ -1,0 +1,53 @@
+import { DestinationMatcher } from './broker/destination.matcher.js';
+import { SimpleBroker } from './broker/simple.broker.js';
+import { StompBrokerRelay } from './broker/relay/broker.relay.js';
+import type { MessageBroker } from '../interfaces/message-broker.interface.js';
+import type { ResolvedStompOptions } from '../interfaces/resolved-stomp-options.interface.js';
+import { StompEvents } from './events/stomp.events.js';
+import { DestinationPrefixes } from './inbound/destination.prefixes.js';
+import { SimpMessagingTemplate } from './messaging/simp-messaging.template.js';
+import { OutboundPath } from './outbound/outbound.path.js';
+import { DestinationAuthorizer } from './security/destination.authorizer.js';
+import { SessionDirectory } from './session/session.directory.js';
+import { StompBrokerRegistry } from './session/stomp.registry.js';
+import { UserDestinationRouter } from './user/user-destination.router.js';
+
+/** Where the engine logs: Nest's Logger fits. */
+export interface StompCoreLog {
+  warn(message: string): void;
+}
+
+/**
+ * Everything that carries messages, before any transport or handler exists: who is connected, the
+ * broker, user destinations, the one outbound path and the template over it. The Nest shell builds
+ * its handlers on this, then the server on both; each part gets its collaborators at construction.
+ */
+export class StompCore {
+  readonly matcher: DestinationMatcher;
+  readonly prefixes: DestinationPrefixes;
+  readonly directory = new SessionDirectory();
+  readonly users: UserDestinationRouter;
+  readonly broker: MessageBroker;
+  readonly registry: StompBrokerRegistry;
+  readonly outbound: OutboundPath;
+  readonly template: SimpMessagingTemplate;
+  readonly authorizer: DestinationAuthorizer;
+  readonly events = new StompEvents();
+
+  constructor(
+    readonly options: ResolvedStompOptions,
+    log: StompCoreLog,
+  ) {
+    this.matcher = new DestinationMatcher(options.pathSeparator);
+    this.prefixes = new DestinationPrefixes(options);
+    this.users = new UserDestinationRouter(options.userDestinationPrefix, this.directory);
+    const availability = (available: boolean): void => log.warn(`Broker relay ${available ? 'connected' : 'disconnected'}`);
+    this.broker = options.relay
+      ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability)
+      : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions);
+    this.registry = new StompBrokerRegistry(options, this.directory, this.broker);
+    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination);
+    this.template = new SimpMessagingTemplate(this.prefixes, this.outbound);
+    this.authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
+  }
+}
