@@ -9,7 +9,7 @@ export type OverflowPolicy = 'terminate' | 'drop-oldest';
 
 /**
  * Every default in one table. Where Spring has the same setting, its default is used
- * (see ../shared/design/reference-spring.md); the rest are our own explicit limits.
+ * (the entry names the Spring setter); the rest are our own explicit limits.
  */
 export const STOMP_DEFAULTS = {
   endpoint: '/stomp',
