@@ -1,4 +1,4 @@
-/** Jest runs the TypeScript sources as ESM through @swc/jest (see ../shared/design/stack.md). */
+/** Jest runs the TypeScript sources as ESM through @swc/jest (no ts-jest: swc strips types without type checking; `npm run typecheck` does that). */
 export default {
   testEnvironment: 'node',
   rootDir: '.',

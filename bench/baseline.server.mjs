@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import { serveControl } from './lib/control.mjs';
 // The same trick nestjs-stomp uses: a socket's writes of one tick go out in one syscall. A baseline
 // without it would be weaker than a bare Node server can be (BASELINE_UNCORKED=1 gives the old one).
-import { corkUntilNextTick } from '../dist/lib/engine/transport/socket.corker.js';
+import { corkUntilNextTick } from '../dist/engine/transport/socket.corker.js';
 
 const CORKED = process.env.BASELINE_UNCORKED !== '1';
 /** Corks the socket under a transport before a write, as nestjs-stomp's WebSocket path does. */

@@ -2,7 +2,7 @@
 // COMET vs WebSocket, measured on the sample app (issue 4): the same dashboard updates followed by
 // N clients in five ways, one after the other: HTTP polling (GET every second), long polling,
 // STOMP over SockJS xhr-streaming, over SockJS's websocket transport, and over raw WebSocket.
-// For each: the real sample app (dist/sample-app/src/main.js, built first) in its own process
+// For each: the real sample app (sample-app/dist/sample-app/src/main.js, built first) in its own process
 // on 127.0.0.1, pinned to CPU 0; a fresh load generator (bench/comet/loadgen.mjs) pinned to CPU 1.
 // Prints a table, writes bench/results/comet/latest.json and report.html (+ dated copies in runs/).
 //
@@ -23,7 +23,7 @@ import { children, killAll } from './lib/children.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const resultsDir = join(here, 'results', 'comet');
-const sampleMain = join(root, 'dist', 'sample-app', 'src', 'main.js');
+const sampleMain = join(root, 'sample-app', 'dist', 'sample-app', 'src', 'main.js');
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -178,17 +178,17 @@ async function runMode(mode) {
 function build() {
   if (flag('no-build')) return 'skipped (--no-build)';
   const started = Date.now();
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'sample-app/tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (tsc.status === 0) return `tsc -p tsconfig.build.json (${seconds} s)`;
+  if (tsc.status === 0) return `tsc -p sample-app/tsconfig.build.json (${seconds} s)`;
   if (!existsSync(sampleMain)) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
   const errors = `${tsc.stdout}${tsc.stderr}`.split('\n').filter((l) => l.includes('error TS'));
   console.warn(`WARNING: tsc reported ${errors.length} type error(s); running the JavaScript it emitted anyway:\n  ${errors.slice(0, 5).join('\n  ')}`);
-  return `tsc -p tsconfig.build.json with ${errors.length} type error(s) (${seconds} s)`;
+  return `tsc -p sample-app/tsconfig.build.json with ${errors.length} type error(s) (${seconds} s)`;
 }
 
 const NOTES = [
-  'Each mode runs against a fresh sample app (dist/sample-app/src/main.js, unmodified, default chain pace: a block every 5 s, transactions drawn every 250 ms at 2 to 10 per second, supply every second) and a fresh load-generator process. Clients join at a fixed rate, then 2 s of warm-up, then the measured window.',
+  'Each mode runs against a fresh sample app (sample-app/dist/sample-app/src/main.js, unmodified, default chain pace: a block every 5 s, transactions drawn every 250 ms at 2 to 10 per second, supply every second) and a fresh load-generator process. Clients join at a fixed rate, then 2 s of warm-up, then the measured window.',
   'polling: GET /api/dashboard once, then GET /api/dashboard/updates?since=<seq> every second, one request at a time per client, each client on its own kept-alive connection. long polling: GET /api/dashboard/long-poll?since=<seq> again as soon as the previous one answers. Both follow the answer\'s `seq`, as the README documents (--long-poll-since=last-update follows the last update carried instead).',
   'STOMP modes: CONNECT with a login name (heart-beats 0,0), SUBSCRIBE to /topic/blockInfo, /topic/tranInfo and /topic/supply with receipts. xhr-streaming: one long POST per client (bench/lib/raw-stomp.mjs); SockJS websocket: /block/<server>/<session>/websocket with SockJS framing; raw WebSocket: /block/websocket.',
   'HTTP req/s: requests sent by the load generator during the window (http.client.request.start). Bytes per update: bytesWritten (up) and bytesRead (down) of every TCP socket the load generator opened (net.client.socket), over the window, divided by the deliveries that arrived in the window: request lines, HTTP headers (Node\'s minimal client headers; a browser adds several hundred bytes per request), chunked encoding, WebSocket and SockJS framing, STOMP headers and bodies. TCP/IP headers are not counted.',
@@ -199,7 +199,7 @@ const NOTES = [
 async function main() {
   const started = Date.now();
   const buildNote = build();
-  if (!existsSync(sampleMain)) throw new Error(`${relative(root, sampleMain)} is missing: run \`npm run build\``);
+  if (!existsSync(sampleMain)) throw new Error(`${relative(root, sampleMain)} is missing: run \`npm run build:sample\``);
   mkdirSync(join(resultsDir, 'runs'), { recursive: true });
   const cpus = os.cpus();
   const limits = fileLimit();

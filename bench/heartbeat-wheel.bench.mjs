@@ -14,9 +14,9 @@ const SESSIONS = flag('sessions', 20_000);
 const SECONDS = flag('seconds', 10);
 const PERIOD = flag('period', 1_000);
 
-const dist = join(root, 'dist', 'lib', 'session');
+const dist = join(root, 'dist', 'engine', 'session');
 if (!existsSync(join(dist, 'heartbeat.wheel.js'))) {
-  console.error('dist/lib is missing: run `npm run build` first');
+  console.error('dist/ is missing: run `npm run build` first');
   process.exit(1);
 }
 const { HeartbeatWheel } = await import(join(dist, 'heartbeat.wheel.js'));

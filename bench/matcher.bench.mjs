@@ -2,7 +2,7 @@
 // default limits (maxPatternWildcards 8, maxPatternSegments 32) let a client subscribe, against
 // 1,000-character destinations (and a 4,000-character periodic one), next to a literal `===` compare of the same strings.
 // Uses the compiled library: `npm run build && node bench/matcher.bench.mjs`.
-import { DestinationMatcher } from '../dist/lib/engine/broker/destination.matcher.js';
+import { DestinationMatcher } from '../dist/engine/broker/destination.matcher.js';
 
 const matcher = new DestinationMatcher();
 const long = 'a'.repeat(1000);

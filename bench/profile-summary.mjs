@@ -24,10 +24,10 @@ function origin(url, name) {
   if (name === '(garbage collector)') return 'GC';
   if (name === '(idle)') return 'idle';
   if (name === '(program)') return 'V8/native (program)';
-  if (url.includes('/dist/lib/')) return 'nestjs-stomp (dist/lib)';
   if (url.includes('/node_modules/ws/')) return 'ws';
   if (url.includes('/node_modules/sockjs/') || url.includes('/node_modules/faye-websocket') || url.includes('websocket-driver')) return 'sockjs';
   if (url.includes('/node_modules/@nestjs/') || url.includes('/node_modules/rxjs/')) return 'Nest/rxjs';
+  if (url.includes('/dist/') && !url.includes('/node_modules/')) return 'nestjs-stomp (dist)';
   if (url.includes('/bench/')) return 'bench harness';
   if (url.startsWith('node:') || url === '') return 'Node core / native';
   return 'other';
@@ -41,7 +41,9 @@ for (const [id, us] of self) {
   const node = byId.get(id);
   const { functionName, url, lineNumber } = node.callFrame;
   const name = functionName || '(anonymous)';
-  const short = url.replace(/^.*\/(dist\/lib|node_modules|bench)\//, '$1/').replace(/^file:\/\//, '');
+  const short = url.includes('/node_modules/')
+    ? url.replace(/^.*\/node_modules\//, 'node_modules/')
+    : url.replace(/^.*\/(dist|bench)\//, '$1/').replace(/^file:\/\//, '');
   const key = `${name}  ${short}${url ? `:${lineNumber + 1}` : ''}`;
   functions.set(key, (functions.get(key) ?? 0) + us);
   const o = origin(url, name);

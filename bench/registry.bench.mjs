@@ -2,14 +2,14 @@
 // destination not seen before (a cache miss), and ms to close a session holding 1,000 patterns,
 // next to a brute-force loop that tests every pattern (what a registry without an index does).
 // Uses the compiled library: `npm run build && node bench/registry.bench.mjs`
-// (`--dist=<dir>` points at another build's lib/ directory, to compare).
+// (`--dist=<dir>` points at another build's compiled library, its dist/ folder, to compare).
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
 const distArg = process.argv.find((a) => a.startsWith('--dist='));
-const dist = distArg ? pathToFileURL(resolve(distArg.slice(7))).href : new URL('../dist/lib/', import.meta.url).href;
-const { DestinationMatcher } = await import(`${dist}/broker/destination.matcher.js`);
-const { SubscriptionRegistry } = await import(`${dist}/broker/subscription.registry.js`);
+const dist = distArg ? pathToFileURL(resolve(distArg.slice(7))).href : new URL('../dist/', import.meta.url).href;
+const { DestinationMatcher } = await import(`${dist}/engine/broker/destination.matcher.js`);
+const { SubscriptionRegistry } = await import(`${dist}/engine/broker/subscription.registry.js`);
 
 const SESSIONS = 50;
 const PER_SESSION = 1_000;

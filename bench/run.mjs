@@ -223,15 +223,15 @@ function timeoutFor(scenario, params) {
 // ---------------------------------------------------------------- build
 function build() {
   if (flag('no-build')) {
-    const lib = join(root, 'dist', 'lib', 'index.js');
-    if (!existsSync(lib)) throw new Error('dist/lib/index.js is missing: run `npm run build` (or drop --no-build)');
+    const lib = join(root, 'dist', 'index.js');
+    if (!existsSync(lib)) throw new Error('dist/index.js is missing: run `npm run build` (or drop --no-build)');
     return 'skipped (--no-build)';
   }
   const started = Date.now();
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (tsc.status === 0) return `tsc -p tsconfig.build.json (${seconds} s)`;
-  if (!existsSync(join(root, 'dist', 'lib', 'index.js'))) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
+  if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
   const errors = `${tsc.stdout}${tsc.stderr}`.split('\n').filter((l) => l.includes('error TS'));
   console.warn(`WARNING: tsc reported ${errors.length} type error(s); benchmarking the JavaScript it emitted anyway:\n  ${errors.slice(0, 5).join('\n  ')}`);
   return `tsc -p tsconfig.build.json with ${errors.length} type error(s) (${seconds} s)`;
@@ -241,7 +241,7 @@ function build() {
 async function main() {
   const started = Date.now();
   const buildNote = build();
-  const stompLib = await import(join(root, 'dist', 'lib', 'index.js'));
+  const stompLib = await import(join(root, 'dist', 'index.js'));
   handlersAvailable = typeof stompLib.MessageMapping === 'function' && typeof stompLib.SendTo === 'function';
   mkdirSync(join(resultsDir, 'profiles'), { recursive: true });
 
@@ -252,7 +252,7 @@ async function main() {
   console.log(`nestjs-stomp bench (${FULL ? 'full matrix' : 'quick set'}) ${date}\n${machine}; open files ${limits.soft}/${limits.hard}; ${PIN ? 'server pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}; build: ${buildNote}\n`);
   const notes = [
     `build: ${buildNote}`,
-    `@MessageMapping handlers ${handlersAvailable ? 'exported by dist/lib' : 'NOT exported by dist/lib: the original scenario sends straight to /topic/rooms/<room>'}`,
+    `@MessageMapping handlers ${handlersAvailable ? 'exported by dist/' : 'NOT exported by dist/: the original scenario sends straight to /topic/rooms/<room>'}`,
     `open files: soft ${limits.soft}, hard ${limits.hard}`,
   ];
   if (option('ours-server')) notes.push(`EXPERIMENT: nestjs-stomp column ran ${option('ours-server')} instead of bench/stomp.server.mjs`);

@@ -11,7 +11,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { serveControl } from './lib/control.mjs';
 
-const stomp = await import('../dist/lib/index.js');
+const stomp = await import('../dist/index.js');
 const { StompModule, SimpMessagingTemplate, StompServer } = stomp;
 
 const handlersExported = typeof stomp.MessageMapping === 'function' && typeof stomp.SendTo === 'function';

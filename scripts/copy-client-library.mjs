@@ -3,9 +3,9 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const target = new URL('../dist/lib/engine/transport/sockjs-client.min.js', import.meta.url);
-if (!existsSync(new URL('../dist/lib/engine/transport/', import.meta.url))) {
-  console.error('copy-client-library: dist/lib/engine/transport/ is missing; run tsc first');
+const target = new URL('../dist/engine/transport/sockjs-client.min.js', import.meta.url);
+if (!existsSync(new URL('../dist/engine/transport/', import.meta.url))) {
+  console.error('copy-client-library: dist/engine/transport/ is missing; run tsc first');
   process.exit(1);
 }
 copyFileSync(createRequire(import.meta.url).resolve('sockjs-client/dist/sockjs.min.js'), target);

@@ -1,6 +1,6 @@
 // Preloaded into the sample app's process by bench/comet.mjs (`node --import`): answers the
 // runner's IPC `stats` requests with this process's CPU time (process.cpuUsage, user + system),
-// memory and event-loop delay. The app itself is the unmodified dist/sample-app/src/main.js.
+// memory and event-loop delay. The app itself is the unmodified sample-app/dist/sample-app/src/main.js.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { processStats } from '../lib/util.mjs';
 

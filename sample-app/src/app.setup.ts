@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
-/** sample-app/public, found upwards from this file: from sample-app/src (tests) and from dist/sample-app/src (npm start). */
+/** sample-app/public, found upwards from this file: from sample-app/src (tests) and from sample-app/dist/sample-app/src (npm start, nest start). */
 export const PUBLIC_DIR = findUp(dirname(fileURLToPath(import.meta.url)), join('sample-app', 'public'));
 
 function findUp(from: string, relative: string): string {

@@ -83,9 +83,11 @@ describe('the packed package, installed into a fresh app with only its declared 
 
   it('holds the built library and the sockjs-client script, and no sources, tests or sample', () => {
     const files = packed!.files;
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/lib/index.js', 'dist/lib/index.d.ts',
-      'dist/lib/engine/transport/sockjs-client.min.js']));
-    expect(files.filter((f) => !f.startsWith('dist/lib/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts',
+      'dist/engine/transport/sockjs-client.min.js']));
+    expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f))).toEqual([]);
+    // The library alone: lib/ compiled flat into dist/, nothing of the sample app, the tests or the benches.
+    expect(files.filter((f) => /^dist\/(lib|sample-app|test|bench)\//.test(f) || /\.(spec|e2e-spec)\.(js|d\.ts)$/.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
 

@@ -18,6 +18,7 @@ const json = { 'content-type': 'application/json' };
 function originalSnippet(url: string): Promise<{ block: LegacyFrame; close(): void }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('timeout: no blockInfo')), 10_000);
+    // eslint-disable-next-line no-var -- the original page declares it with var
     var client = Stomp.over(new SockJS(url));
     client.debug = null;
     client.connect({}, function () {

@@ -48,7 +48,7 @@ function declareImplicitPayload(target: object, methodName: string, callback: Fu
  * Wraps handler methods with Nest's `ExternalContextCreator` (context type 'stomp'), adjusting
  * three of its behaviours for one handler at a time, on a child object so Nest's own is untouched:
  * - module key: for a class that is only a `@Controller`, Nest looks for it among providers, finds
- *   nothing and silently drops its class-level enhancers (reference-spring.md §3c); we name the module;
+ *   nothing and silently drops its class-level enhancers (class guards never run); we name the module;
  * - results: Nest keeps only the last value of an Observable; every emission is a reply here;
  * - errors: user filters first, then our default report instead of Nest's log-and-rethrow.
  */
