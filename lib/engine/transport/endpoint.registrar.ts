@@ -53,11 +53,6 @@ export class EndpointRegistrar {
     });
   }
 
-  /** Live transports, for shutdown and statistics. */
-  get openConnections(): ReadonlySet<StompConnection> {
-    return this.connections;
-  }
-
   attach(server: HttpServer): void {
     if (this.server) throw new Error('The STOMP endpoint is already attached to a server');
     this.server = server;
