@@ -1,3 +1,4 @@
+import type { HandlerErrorMode } from '../../interfaces/stomp-error.interface.js';
 import type { OverflowPolicy } from '../../interfaces/stomp-options.interface.js';
 import type { ResolvedRelayOptions } from '../../interfaces/stomp-relay-options.interface.js';
 
@@ -7,6 +8,12 @@ import type { ResolvedRelayOptions } from '../../interfaces/stomp-relay-options.
  */
 export const STOMP_DEFAULTS = {
   endpoint: '/stomp',
+  sockJs: true,
+  webSocketEnabled: true,
+  sessionCookieNeeded: false,
+  /** A denied frame is an ERROR and a close (Spring); `report` goes to the error destination instead. */
+  authorizationFailure: 'error' as 'error' | 'report',
+  handlerErrors: 'report' as HandlerErrorMode,
   userDestinationPrefix: '/user/',
   pathSeparator: '/',
   /** Spring `setStreamBytesLimit`. */
