@@ -6,13 +6,14 @@
 // update whichever way it travelled (polling JSON or STOMP MESSAGE).
 import http from 'node:http';
 import WebSocket from 'ws';
-import { CONNECT_FRAME, RawSockJsClient, RawStompClient } from '../lib/raw-stomp.mjs';
+import { headerOf } from '../../test/fixtures/raw-stomp.codec.mjs';
+import { CONNECT_FRAME, connectFrame as stompConnect, RawSockJsClient, RawStompClient } from '../lib/raw-stomp.mjs';
 import { now, sleep } from '../lib/util.mjs';
 import { exclude } from './meter.mjs';
 
 /** CONNECT with a name (the sample refuses an empty one), no heart-beats (like the bench's CONNECT_FRAME). */
 export function connectFrame(login) {
-  return `CONNECT\naccept-version:1.2\nhost:localhost\nlogin:${login}\nheart-beat:0,0\n\n\0`;
+  return stompConnect({ login });
 }
 
 /** One dashboard update, the same whether it came as `{ topic, payload }` JSON or as a STOMP MESSAGE. */
@@ -173,9 +174,7 @@ export const DASHBOARD_DESTINATIONS = Object.keys(TOPIC_OF);
 export function stompUpdate(data, bodyStart) {
   const isString = typeof data === 'string';
   const head = isString ? data.slice(0, bodyStart) : data.toString('latin1', 0, bodyStart);
-  const at = head.indexOf('\ndestination:');
-  const end = head.indexOf('\n', at + 13);
-  const topic = TOPIC_OF[head.slice(at + 13, end)];
+  const topic = TOPIC_OF[headerOf(head, 'destination')];
   const body = isString ? data.slice(bodyStart, data.length - 1) : data.toString('utf8', bodyStart, data.length - 1);
   const payload = JSON.parse(body);
   return { key: updateKey(topic, payload), publishedAt: payload.time, topic };

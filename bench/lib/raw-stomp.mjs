@@ -1,9 +1,11 @@
 // The load generator's own STOMP clients: just enough protocol, as cheap as possible per message.
 // RawStompClient speaks STOMP over a raw WebSocket (npm `ws`); RawSockJsClient over SockJS
 // xhr-streaming (plain `http`). Both hand MESSAGE frames over as (Buffer|string, bodyStart)
-// without parsing headers: the bench puts everything it needs in the body.
+// without parsing headers: the bench puts everything it needs in the body. Frames are built and
+// control frames (CONNECTED, RECEIPT, ERROR) parsed by the codec the tests' raw client uses.
 import http from 'node:http';
 import WebSocket from 'ws';
+import { parseStompText, stompFrame } from '../../test/fixtures/raw-stomp.codec.mjs';
 
 const DOUBLE_LF = Buffer.from('\n\n');
 const M = 0x4d; // MESSAGE
@@ -11,23 +13,20 @@ const R = 0x52; // RECEIPT
 const C = 0x43; // CONNECTED
 const E = 0x45; // ERROR
 
-export const CONNECT_FRAME = 'CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\n\n\0';
+/** CONNECT without heart-beats; `headers` adds to it (the comet bench's `login`). */
+export function connectFrame(headers = {}) {
+  return stompFrame('CONNECT', { 'accept-version': '1.2', host: 'localhost', ...headers, 'heart-beat': '0,0' });
+}
+
+export const CONNECT_FRAME = connectFrame();
 
 /** A SEND frame as a string (content-length counted in bytes). */
 export function sendFrame(destination, body, contentType = 'text/plain') {
-  return `SEND\ndestination:${destination}\ncontent-type:${contentType}\ncontent-length:${Buffer.byteLength(body)}\n\n${body}\0`;
+  return stompFrame('SEND', { destination, 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) }, body);
 }
 
 export function subscribeFrame(destination, id, receipt) {
-  return `SUBSCRIBE\nid:${id}\ndestination:${destination}\nack:auto\n${receipt ? `receipt:${receipt}\n` : ''}\n\0`;
-}
-
-function headerOf(text, name) {
-  const at = text.indexOf(`\n${name}:`);
-  if (at === -1) return undefined;
-  const start = at + name.length + 2;
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end === -1 ? undefined : end);
+  return stompFrame('SUBSCRIBE', { id, destination, ack: 'auto', ...(receipt && { receipt }) });
 }
 
 /** Shared by both clients: receipts, CONNECTED, ERROR. */
@@ -77,9 +76,11 @@ class ClientBase {
   }
 
   handleControl(text) {
-    const command = text.slice(0, text.indexOf('\n'));
+    const frame = parseStompText(text);
+    if (!frame) return;
+    const { command, headers } = frame;
     if (command === 'RECEIPT') {
-      const id = headerOf(text, 'receipt-id');
+      const id = headers['receipt-id'];
       const pending = this.receipts.get(id);
       if (pending) {
         this.receipts.delete(id);
@@ -89,7 +90,7 @@ class ClientBase {
     } else if (command === 'CONNECTED') {
       this.connectedResolve?.();
     } else if (command === 'ERROR') {
-      const message = headerOf(text, 'message') ?? 'ERROR';
+      const message = headers.message ?? 'ERROR';
       this.errors.push(message);
       this.failPending(new Error(`ERROR frame: ${message}`));
     }
