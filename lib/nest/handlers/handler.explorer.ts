@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, ExternalContextCreator, MetadataScanner, Reflector } from '@nestjs/core';
+import { ApplicationConfig, DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { StompCore } from '../../engine/stomp.core.js';
+import { createHandlerEnhancers } from './handler.enhancers.js';
 import { HandlerInvoker } from './handler.invoker.js';
 import { HandlerMetadataAccessor } from './handler.metadata-accessor.js';
 import { HandlerRegistry } from './handler.registry.js';
@@ -23,7 +24,8 @@ export class StompHandlerExplorer implements OnModuleInit {
     @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
     @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
     @Inject(Reflector) private readonly reflector: Reflector,
-    @Inject(ExternalContextCreator) private readonly contextCreator: ExternalContextCreator,
+    @Inject(ModulesContainer) private readonly modules: ModulesContainer,
+    @Inject(ApplicationConfig) private readonly config: ApplicationConfig,
     @Inject(StompCore) private readonly core: StompCore,
     @Inject(HandlerRegistry) private readonly registry: HandlerRegistry<StompHandlerDefinition>,
     @Inject(StompMessageHandlers) private readonly handlers: StompMessageHandlers,
@@ -33,7 +35,7 @@ export class StompHandlerExplorer implements OnModuleInit {
   onModuleInit(): void {
     const { registry } = this;
     const accessor = new HandlerMetadataAccessor(this.reflector, this.core.matcher);
-    const invoker = new HandlerInvoker(this.contextCreator);
+    const invoker = new HandlerInvoker(createHandlerEnhancers(this.modules, this.config));
     const seen = new Set<Function>();
     // Controllers first: a class listed as both controller and provider is explored once.
     for (const wrapper of [...this.discovery.getControllers(), ...this.discovery.getProviders()]) {

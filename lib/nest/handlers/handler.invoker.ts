@@ -1,40 +1,31 @@
-import type { ArgumentsHost } from '@nestjs/common';
-import type { ExternalContextCreator } from '@nestjs/core';
-import { catchError, from, ignoreElements, isObservable } from 'rxjs';
+import { ForbiddenException, type ArgumentMetadata, type ParamData, type PipeTransform } from '@nestjs/common';
+import { CUSTOM_ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { STOMP_CONTEXT_TYPE } from '../stomp.tokens.js';
 import { STOMP_ARGS_METADATA, StompParamtype } from './handler.constants.js';
+import type { HandlerEnhancers } from './handler.enhancers.js';
+import { withExceptionFilters } from './handler.filters.js';
 import { StompParamsFactory, type StompHandlerArgs } from './params.factory.js';
-import { StompArgumentsHost } from './stomp-arguments.host.js';
 
 /** A handler wrapped in Nest's guards, pipes, interceptors and filters; resolves to its (unflattened) result. */
 export type StompInvocation = (...args: StompHandlerArgs) => Promise<unknown>;
 
-/** The part of Nest's ExternalExceptionsHandler we use: the filters of one handler (method, class, global). */
-interface ExceptionFilters {
-  invokeCustomFilters(exception: unknown, host: ArgumentsHost): unknown;
+type Callback = (...args: unknown[]) => unknown;
+
+/** What one parameter decorator stored, as Nest's `assignMetadata` and `createParamDecorator` write it. */
+interface ParamMetadata {
+  index: number;
+  data: ParamData;
+  pipes: unknown[];
+  factory?: (...args: unknown[]) => unknown;
+  schema?: ArgumentMetadata['schema'];
 }
 
-type Target = (...args: unknown[]) => Promise<unknown>;
-
-/**
- * Runs the matching user filter; `undefined` from it means "not handled" (Nest 12's rule outside
- * HTTP), so the error goes on to the default report. Observable errors are filtered the same way.
- */
-function createFilteredProxy(target: Target, filters: ExceptionFilters, type: string): Target {
-  const filter = async (error: unknown, args: unknown[]): Promise<void> => {
-    const handled = filters.invokeCustomFilters(error, new StompArgumentsHost(args, type));
-    if (handled === undefined) throw error;
-    await handled;
-  };
-  return async (...args) => {
-    try {
-      const result = await target(...args);
-      return isObservable(result) ? result.pipe(catchError((error: unknown) => from(filter(error, args)).pipe(ignoreElements()))) : result;
-    } catch (error) {
-      await filter(error, args);
-      return undefined;
-    }
-  };
+/** One parameter ready to resolve: where its value comes from and the pipes it goes through. */
+interface ResolvedParam {
+  index: number;
+  extract: (args: unknown[]) => unknown;
+  metadata: ArgumentMetadata;
+  pipes: PipeTransform[];
 }
 
 /** Spring treats an undecorated parameter as the payload: a handler without parameter decorators gets it first. */
@@ -45,27 +36,86 @@ function declareImplicitPayload(target: object, methodName: string, callback: Fu
 }
 
 /**
- * Wraps handler methods with Nest's `ExternalContextCreator` (context type 'stomp'), adjusting
- * three of its behaviours for one handler at a time, on a child object so Nest's own is untouched:
- * - module key: for a class that is only a `@Controller`, Nest looks for it among providers, finds
- *   nothing and silently drops its class-level enhancers (class guards never run); we name the module;
- * - results: Nest keeps only the last value of an Observable; every emission is a reply here;
+ * Wraps handler methods in Nest's enhancers (context type 'stomp'), in Nest's order: guards, then
+ * interceptors around pipes and the method, filters around it all. Three choices differ from
+ * Nest's ExternalContextCreator, which is why it is composed here rather than used:
+ * - module key: the module that declares the class, given by the explorer; for a class that is
+ *   only a `@Controller`, Nest's lookup among providers finds nothing and drops its class-level
+ *   enhancers (class guards would never run);
+ * - results: an Observable is returned as it is, so every emission is a reply (Nest keeps the last);
  * - errors: user filters first, then our default report instead of Nest's log-and-rethrow.
  */
 export class HandlerInvoker {
   private readonly paramsFactory = new StompParamsFactory();
 
-  constructor(private readonly contextCreator: ExternalContextCreator) {}
+  constructor(private readonly nest: HandlerEnhancers) {}
 
-  create(instance: object, methodName: string, moduleKey: string | undefined): StompInvocation {
-    const external = this.contextCreator;
-    const callback = (instance as Record<string, (...args: unknown[]) => unknown>)[methodName];
+  create(instance: object, methodName: string, moduleKey = ''): StompInvocation {
+    const { nest } = this;
+    const callback = (instance as Record<string, Callback>)[methodName];
     declareImplicitPayload(instance, methodName, callback);
-    const scoped: ExternalContextCreator = Object.create(external, {
-      getContextModuleKey: { value: (ctor: Function | undefined) => moduleKey || external.getContextModuleKey(ctor) },
-      transformToResult: { value: async (result: unknown) => result },
-      externalErrorProxy: { value: { createProxy: createFilteredProxy } },
+    const pipes = nest.pipes.create(instance, callback, moduleKey);
+    const guards = nest.guards.create(instance, callback, moduleKey);
+    const interceptors = nest.interceptors.create(instance, callback, moduleKey);
+    const filters = nest.filters.create(instance, callback, moduleKey);
+    const metadata: Record<string, ParamMetadata> = nest.utils.reflectCallbackMetadata(instance, methodName, STOMP_ARGS_METADATA) ?? {};
+    const argsLength = nest.utils.getArgumentsLength(Object.keys(metadata), metadata);
+    const params = this.params(instance, methodName, metadata, moduleKey, pipes);
+
+    const invoke = async (args: unknown[]): Promise<unknown> => {
+      if (params.length === 0) return callback.apply(instance, args);
+      const values: unknown[] = nest.utils.createNullArray(argsLength);
+      await Promise.all(params.map(async (p) => (values[p.index] = await this.pipe(p.extract(args), p.metadata, p.pipes))));
+      return callback.apply(instance, values);
+    };
+    const target = async (...args: unknown[]): Promise<unknown> => {
+      if (guards.length > 0 && !(await nest.guardsConsumer.tryActivate(guards, args, instance, callback, STOMP_CONTEXT_TYPE))) {
+        throw new ForbiddenException('Forbidden resource');
+      }
+      return nest.interceptorsConsumer.intercept(interceptors, args, instance, callback, () => invoke(args), STOMP_CONTEXT_TYPE);
+    };
+    return withExceptionFilters(target, filters, STOMP_CONTEXT_TYPE) as StompInvocation;
+  }
+
+  private pipe(value: unknown, metadata: ArgumentMetadata, pipes: PipeTransform[]): unknown {
+    return pipes.length === 0 ? value : this.nest.pipesConsumer.apply(value, metadata, pipes);
+  }
+
+  /** Our decorators resolve through StompParamsFactory, `createParamDecorator` ones through their factory. */
+  private params(
+    instance: object,
+    methodName: string,
+    metadata: Record<string, ParamMetadata>,
+    moduleKey: string,
+    pipes: PipeTransform[],
+  ): ResolvedParam[] {
+    const { utils, pipes: pipesCreator } = this.nest;
+    const contextFactory = utils.getContextFactory(STOMP_CONTEXT_TYPE, instance, (instance as Record<string, Callback>)[methodName]);
+    pipesCreator.setModuleContext(moduleKey);
+    const properties = Object.entries(metadata).map(([key, { index, data, pipes: paramPipes, factory, schema }]) => {
+      const type = utils.mapParamType(key);
+      const custom = key.includes(CUSTOM_ROUTE_ARGS_METADATA) && factory;
+      const numeric = Number(type);
+      const extractValue = custom
+        ? utils.getCustomFactory(factory, data, contextFactory)
+        : (...args: unknown[]) => this.paramsFactory.exchangeKeyForValue(numeric, data, args as StompHandlerArgs);
+      return {
+        index,
+        type: custom ? type : numeric,
+        data,
+        schema,
+        extractValue,
+        pipes: pipesCreator.createConcreteContext(paramPipes) as PipeTransform[],
+      };
     });
-    return scoped.create(instance, callback, methodName, STOMP_ARGS_METADATA, this.paramsFactory, undefined, undefined, undefined, STOMP_CONTEXT_TYPE);
+    const paramtypes = utils.reflectCallbackParamtypes(instance, methodName);
+    const merged = properties.length > 0 ? utils.mergeParamsMetatypes(properties, paramtypes) : [];
+    utils.warnOnMissingParamtypes(instance, methodName, paramtypes, pipes, merged);
+    return merged.map(({ index, type, data, schema, metatype, extractValue, pipes: paramPipes }) => ({
+      index,
+      extract: (args) => (extractValue as (...a: unknown[]) => unknown)(...args),
+      metadata: { type, data, schema, metatype } as ArgumentMetadata,
+      pipes: pipes.concat(paramPipes),
+    }));
   }
 }

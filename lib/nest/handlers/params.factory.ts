@@ -12,7 +12,7 @@ function property(value: unknown, name: ParamData | undefined): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
 }
 
-/** Resolves our parameter decorators from `[session, payload, message]` (asked by Nest's ExternalContextCreator). */
+/** Resolves our parameter decorators from `[session, payload, message]` (asked by the handler invoker). */
 export class StompParamsFactory implements ParamsFactory {
   exchangeKeyForValue(type: number, data: ParamData | undefined, args: StompHandlerArgs): unknown {
     const [session, payload, message] = args;
