@@ -31,3 +31,8 @@ export type { StompErrorBody, HandlerErrorMode } from './handlers/error.reporter
 export { StompAdapter } from './handlers/stomp.adapter.js';
 export { StompGatewayClient } from './handlers/stomp-gateway.client.js';
 export { StompException } from './errors/stomp.exception.js';
+export { StompAsyncApi } from './asyncapi/asyncapi.service.js';
+export { StompPublishes, type StompPublishesOptions } from './asyncapi/asyncapi.decorator.js';
+export type { StompAsyncApiOptions } from './asyncapi/asyncapi.options.js';
+export type { JsonSchema } from './asyncapi/asyncapi.document.js';
+export type { StompMetricsOptions, MetricsRegistry } from './metrics/metrics.options.js';

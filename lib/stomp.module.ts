@@ -10,6 +10,9 @@ import { StompServer } from './stomp.server.js';
 import { STOMP_MODULE_OPTIONS } from './stomp.constants.js';
 import { resolveStompOptions } from './stomp.options.js';
 import { StompOptionsError } from './errors/options.error.js';
+import { StompAsyncApiExplorer } from './asyncapi/asyncapi.explorer.js';
+import { StompAsyncApi } from './asyncapi/asyncapi.service.js';
+import { StompMetrics } from './metrics/stomp.metrics.js';
 import type {
   StompModuleAsyncOptions,
   StompModuleOptions,
@@ -30,9 +33,12 @@ const CORE_PROVIDERS: Provider[] = [
   { provide: StompMessageHandlers, useFactory: (server: StompServer) => new StompMessageHandlers(server), inject: [StompServer] },
   StompHandlerExplorer,
   StompEndpoint,
+  StompAsyncApiExplorer,
+  StompAsyncApi,
+  StompMetrics,
 ];
 
-const EXPORTS = [StompServer, StompBrokerRegistry, SimpMessagingTemplate, StompEvents];
+const EXPORTS = [StompServer, StompBrokerRegistry, SimpMessagingTemplate, StompEvents, StompAsyncApi];
 
 /**
  * Spring's `@EnableWebSocketMessageBroker` for Nest: a STOMP endpoint (SockJS + WebSocket) on the

@@ -7,6 +7,8 @@ import {
   authorizationRules, bool, endpointPath, fn, heartbeat, oneOf, optionalString, origins, positiveInt, prefixes, relayOptions,
 } from './stomp-options.validators.js';
 import type { HandlerErrorMode } from './handlers/error.reporter.js';
+import { resolveAsyncApiOptions, type ResolvedAsyncApiOptions } from './asyncapi/asyncapi.options.js';
+import { resolveMetricsOptions, type ResolvedMetricsOptions } from './metrics/metrics.options.js';
 
 /** The options after defaults, normalisation and validation: what the running module uses. */
 export interface ResolvedStompOptions {
@@ -53,6 +55,8 @@ export interface ResolvedStompOptions {
   transactionBytesLimit: number;
   inboundBacklogBytesLimit: number;
   inboundBacklogFramesLimit: number;
+  asyncApi: ResolvedAsyncApiOptions;
+  metrics: ResolvedMetricsOptions;
 }
 
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
@@ -102,5 +106,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     transactionBytesLimit: positiveInt(options, 'transactionBytesLimit', Math.max(d.transactionBytesLimit, messageSizeLimit)),
     inboundBacklogBytesLimit: positiveInt(options, 'inboundBacklogBytesLimit', Math.max(d.inboundBacklogBytesLimit, messageSizeLimit)),
     inboundBacklogFramesLimit: positiveInt(options, 'inboundBacklogFramesLimit', d.inboundBacklogFramesLimit),
+    asyncApi: resolveAsyncApiOptions(options.asyncApi),
+    metrics: resolveMetricsOptions(options.metrics),
   };
 }

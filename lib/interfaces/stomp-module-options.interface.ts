@@ -3,6 +3,8 @@ import type { OverflowPolicy } from '../stomp.constants.js';
 import type { StompHeaders } from '../protocol/frame.model.js';
 import type { StompAuthorizationRule } from '../security/destination.authorizer.js';
 import type { StompRelayOptions } from '../broker/relay/relay.options.js';
+import type { StompAsyncApiOptions } from '../asyncapi/asyncapi.options.js';
+import type { StompMetricsOptions } from '../metrics/metrics.options.js';
 
 /** The authenticated user of a session; `name` is what user destinations resolve against. */
 export interface StompPrincipal {
@@ -121,6 +123,10 @@ export interface StompModuleOptions {
   inboundBacklogFramesLimit?: number;
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
+  /** The AsyncAPI 3.0 document built from the decorators: its title, and the HTTP path that serves it (none by default). */
+  asyncApi?: StompAsyncApiOptions;
+  /** Prometheus series (stomp_sessions, stomp_frames_received_total, …) through prom-client; off by default. */
+  metrics?: StompMetricsOptions;
 }
 
 /** A class that builds the options, for `forRootAsync({ useClass })`. */

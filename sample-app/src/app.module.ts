@@ -10,6 +10,7 @@ import { ClientConfigController } from './config/client-config.controller.js';
 import { serverConfig } from './config/server.config.js';
 import { stompConfig, stompOptionsFactory } from './config/stomp.config.js';
 import { PollingModule } from './polling/polling.module.js';
+import { MetricsController } from './ops/metrics.controller.js';
 import { pollingConfig } from './polling/polling.config.js';
 
 /**
@@ -27,6 +28,6 @@ import { pollingConfig } from './polling/polling.config.js';
     ChatModule,
     PollingModule,
   ],
-  controllers: [ClientConfigController],
+  controllers: [ClientConfigController, MetricsController],
 })
 export class AppModule {}

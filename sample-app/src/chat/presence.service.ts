@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
-import { SimpMessagingTemplate, StompBrokerRegistry, StompEvents } from '../../../lib/index.js';
+import { SimpMessagingTemplate, StompBrokerRegistry, StompEvents, StompPublishes } from '../../../lib/index.js';
 import { isNamed } from '../auth/login.js';
 import { TOPIC_PREFIX } from '../config/stomp.config.js';
 import type { OnlineUsers } from './chat.model.js';
@@ -10,6 +10,8 @@ import { ChatRooms } from './chat.rooms.js';
  * Keeps pages told who is online (`/topic/users`), and turns a closed session (tab closed,
  * network lost) into leave notices in the rooms it had joined.
  */
+@StompPublishes('/topic/users', { description: 'Who is online (named users), numbered: keep the highest version' })
+@StompPublishes('/topic/rooms/{roomId}', { description: 'Leave notices for the rooms a closed session had joined' })
 @Injectable()
 export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(PresenceService.name);
