@@ -1,15 +1,14 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { StompServer } from '../stomp.server.js';
 import { StompOptionsError } from '../errors/options.error.js';
-import type { MetricsRegistry } from './metrics.options.js';
-import { registerStompMetrics } from './metrics.collectors.js';
+import { attachStompMetrics } from './metrics.collectors.js';
 import type * as PromClient from 'prom-client';
 
 /** Puts the stomp_* series on a prom-client registry when the `metrics` option enables them. */
 @Injectable()
 export class StompMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('StompModule');
-  private registered: { registry: MetricsRegistry; names: string[] } | undefined;
+  private detach: (() => void) | undefined;
 
   constructor(@Inject(StompServer) private readonly server: StompServer) {}
 
@@ -18,15 +17,14 @@ export class StompMetrics implements OnModuleInit, OnModuleDestroy {
     if (!enabled) return;
     const client = await loadPromClient();
     const target = (registry ?? client.register) as PromClient.Registry;
-    this.registered = { registry: target, names: registerStompMetrics(client, target, this.server.registry) };
-    this.logger.log(`Prometheus metrics: ${this.registered.names.join(', ')}`);
+    this.detach = attachStompMetrics(client, target, this.server.registry);
+    this.logger.log('Prometheus metrics: stomp_* series registered');
   }
 
-  /** A second app in the same process (tests, hot reload) registers the same names again. */
+  /** The last app on a registry removes the series, so one started later (tests, hot reload) registers them again. */
   onModuleDestroy(): void {
-    const registered = this.registered;
-    this.registered = undefined;
-    for (const name of registered?.names ?? []) registered!.registry.removeSingleMetric(name);
+    this.detach?.();
+    this.detach = undefined;
   }
 }
 

@@ -40,6 +40,22 @@ describe('metrics option', () => {
     expect(register.getSingleMetric('stomp_sessions')).toBeUndefined();
   });
 
+  it('sums the servers of several apps on one registry, and keeps the series until the last one closes', async () => {
+    const registry = new Registry();
+    const options = { ...TEST_OPTIONS, metrics: { enabled: true, registry } };
+    const [first, second] = await Promise.all([startApp(options), startApp(options)]);
+    running = second;
+    const clients = await Promise.all([connectWebSocket(first.baseUrl), connectWebSocket(second.baseUrl)]);
+    expect(parsePrometheus(await registry.metrics()).get('stomp_sessions{transport="raw-websocket"}')).toBe(2);
+    await clients[0].disconnect();
+    await first.close();
+    const samples = parsePrometheus(await registry.metrics());
+    expect(samples.get('stomp_sessions{transport="raw-websocket"}')).toBe(1);
+    // A closed app's totals leave the sum: to Prometheus a counter reset, which rate() takes in its stride.
+    expect(samples.get('stomp_sessions_opened_total')).toBe(1);
+    await clients[1].disconnect();
+  });
+
   it('refuses a registry that is not one, at startup', async () => {
     await expect(startApp({ ...TEST_OPTIONS, metrics: { registry: {} as never } })).rejects.toThrow(/metrics.registry/);
     await expect(startApp({ ...TEST_OPTIONS, metrics: { enabled: 'yes' as never } })).rejects.toThrow(StompOptionsError);
