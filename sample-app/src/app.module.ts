@@ -10,7 +10,7 @@ import { ClientConfigController } from './config/client-config.controller.js';
 import { serverConfig } from './config/server.config.js';
 import { stompConfig, stompOptionsFactory } from './config/stomp.config.js';
 import { PollingModule } from './polling/polling.module.js';
-import { MetricsController } from './ops/metrics.controller.js';
+import { OpsModule } from './ops/ops.module.js';
 import { pollingConfig } from './polling/polling.config.js';
 
 /**
@@ -27,7 +27,8 @@ import { pollingConfig } from './polling/polling.config.js';
     ChainModule,
     ChatModule,
     PollingModule,
+    OpsModule,
   ],
-  controllers: [ClientConfigController, MetricsController],
+  controllers: [ClientConfigController],
 })
 export class AppModule {}
