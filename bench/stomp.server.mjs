@@ -45,6 +45,8 @@ Module({
       streamBytesLimit: 512 * 1024,
       httpMessageCacheSize: 1000,
       allowedOrigins: ['*'],
+      // BENCH_METRICS=1: the stomp_* Prometheus series on, scraped once a second below, to measure what they cost.
+      ...(process.env.BENCH_METRICS === '1' && { metrics: { enabled: true } }),
     }),
   ],
   providers,
@@ -55,6 +57,10 @@ await app.listen(0, '127.0.0.1');
 const { port } = app.getHttpServer().address();
 const template = app.get(SimpMessagingTemplate);
 const stompServer = app.get(StompServer);
+if (process.env.BENCH_METRICS === '1') {
+  const { register } = await import('prom-client');
+  setInterval(() => void register.metrics(), 1000).unref();
+}
 // Before the inbound router, handlers were wired into a dispatcher after construction; now at construction.
 const handlersWired = handlersExported && (stompServer.dispatcher ? stompServer.dispatcher.applicationHandler !== undefined : true);
 

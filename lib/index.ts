@@ -34,3 +34,6 @@ export type { StompErrorBody, HandlerErrorMode } from './interfaces/stomp-error.
 export { StompAdapter } from './nest/gateway/stomp.adapter.js';
 export { StompGatewayClient } from './nest/gateway/stomp-gateway.client.js';
 export { StompException } from './engine/errors/stomp.exception.js';
+export { StompAsyncApi } from './nest/asyncapi/asyncapi.service.js';
+export { StompPublishes, type StompPublishesOptions } from './nest/asyncapi/asyncapi.decorator.js';
+export type { StompAsyncApiOptions, StompMetricsOptions, MetricsRegistry, JsonSchema } from './interfaces/stomp-observability.interface.js';

@@ -1,3 +1,4 @@
+import type { ResolvedAsyncApiOptions, ResolvedMetricsOptions } from './stomp-observability.interface.js';
 import type { OverflowPolicy, StompModuleOptions } from './stomp-options.interface.js';
 import type { StompAuthorizationRule } from './stomp-authorization.interface.js';
 import type { ResolvedRelayOptions } from './stomp-relay-options.interface.js';
@@ -48,4 +49,6 @@ export interface ResolvedStompOptions {
   transactionBytesLimit: number;
   inboundBacklogBytesLimit: number;
   inboundBacklogFramesLimit: number;
+  asyncApi: ResolvedAsyncApiOptions;
+  metrics: ResolvedMetricsOptions;
 }

@@ -2,6 +2,7 @@ import type { StompConnectInfo, StompPrincipal } from './stomp-principal.interfa
 import type { StompAuthorizationRule } from './stomp-authorization.interface.js';
 import type { StompRelayOptions } from './stomp-relay-options.interface.js';
 import type { HandlerErrorMode } from './stomp-error.interface.js';
+import type { StompAsyncApiOptions, StompMetricsOptions } from './stomp-observability.interface.js';
 
 /** What happens when a client cannot take messages as fast as they come. */
 export type OverflowPolicy = 'terminate' | 'drop-oldest';
@@ -104,5 +105,9 @@ export interface StompModuleOptions {
   inboundBacklogFramesLimit?: number;
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
+  /** The AsyncAPI 3.0 document built from the decorators: its title, and the HTTP path that serves it (none by default). */
+  asyncApi?: StompAsyncApiOptions;
+  /** Prometheus series (stomp_sessions, stomp_frames_received_total, …) through prom-client; off by default. */
+  metrics?: StompMetricsOptions;
 }
 

@@ -15,6 +15,9 @@ import { resolveStompOptions } from '../engine/options/stomp.options.js';
 import { StompOptionsError } from '../engine/errors/options.error.js';
 import type { StompModuleAsyncOptions, StompOptionsFactory } from './stomp-module-async-options.interface.js';
 import type { StompModuleOptions } from '../interfaces/stomp-options.interface.js';
+import { StompAsyncApiExplorer } from './asyncapi/asyncapi.explorer.js';
+import { StompAsyncApi } from './asyncapi/asyncapi.service.js';
+import { StompMetrics } from './metrics/stomp.metrics.js';
 
 const logger = new Logger('StompModule');
 
@@ -42,9 +45,12 @@ const CORE_PROVIDERS: Provider[] = [
   { provide: StompEvents, useFactory: (core: StompCore) => core.events, inject: [StompCore] },
   StompHandlerExplorer,
   StompEndpoint,
+  StompAsyncApiExplorer,
+  StompAsyncApi,
+  StompMetrics,
 ];
 
-const EXPORTS = [StompServer, StompBrokerRegistry, SimpMessagingTemplate, StompEvents];
+const EXPORTS = [StompServer, StompBrokerRegistry, SimpMessagingTemplate, StompEvents, StompAsyncApi];
 
 /**
  * Spring's `@EnableWebSocketMessageBroker` for Nest: a STOMP endpoint (SockJS + WebSocket) on the

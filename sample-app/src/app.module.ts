@@ -10,6 +10,7 @@ import { ClientConfigController } from './config/client-config.controller.js';
 import { serverConfig } from './config/server.config.js';
 import { stompConfig, stompOptionsFactory } from './config/stomp.config.js';
 import { PollingModule } from './polling/polling.module.js';
+import { OpsModule } from './ops/ops.module.js';
 import { pollingConfig } from './polling/polling.config.js';
 
 /**
@@ -26,6 +27,7 @@ import { pollingConfig } from './polling/polling.config.js';
     ChainModule,
     ChatModule,
     PollingModule,
+    OpsModule,
   ],
   controllers: [ClientConfigController],
 })

@@ -5,6 +5,7 @@ import {
   authorizationRules, bool, endpointPath, fn, heartbeat, oneOf, optionalString, origins, positiveInt, prefixes, relayOptions,
 } from './stomp-options.validators.js';
 import type { ResolvedStompOptions } from '../../interfaces/resolved-stomp-options.interface.js';
+import { resolveAsyncApiOptions, resolveMetricsOptions } from './observability.options.js';
 
 /** Applies defaults and checks every option; throws a StompOptionsError that says what to write. */
 export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedStompOptions {
@@ -53,5 +54,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     transactionBytesLimit: positiveInt(options, 'transactionBytesLimit', Math.max(d.transactionBytesLimit, messageSizeLimit)),
     inboundBacklogBytesLimit: positiveInt(options, 'inboundBacklogBytesLimit', Math.max(d.inboundBacklogBytesLimit, messageSizeLimit)),
     inboundBacklogFramesLimit: positiveInt(options, 'inboundBacklogFramesLimit', d.inboundBacklogFramesLimit),
+    asyncApi: resolveAsyncApiOptions(options.asyncApi),
+    metrics: resolveMetricsOptions(options.metrics),
   };
 }

@@ -1,7 +1,7 @@
 // The dashboard: supply figures, the TPS chart, the latest blocks and transactions.
 
-/* global uPlot */
 import { clock, decimal, el, integer, relativeTime, shortHash } from './format.js';
+import { createLineChart } from './line-chart.js';
 
 const SHOWN_BLOCKS = 10;
 const SHOWN_TRANSACTIONS = 10;
@@ -120,22 +120,9 @@ export class Dashboard {
   }
 
   createChart(container) {
-    const axis = { stroke: '#64748b', grid: { stroke: '#eef0f6', width: 1 }, ticks: { stroke: '#eef0f6', width: 1 }, font: '11px system-ui, sans-serif' };
-    const chart = new uPlot({
-      width: container.clientWidth || 600,
-      height: 190,
-      legend: { show: false },
-      padding: [12, 28, 0, 0],
-      cursor: { points: { size: 7 } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.2))] } },
-      series: [
-        {},
-        { label: 'TPS', stroke: '#4f46e5', width: 2, fill: 'rgba(79, 70, 229, 0.10)', points: { show: false }, value: (_u, v) => (v == null ? '–' : decimal(v, 1)) },
-      ],
-      axes: [{ ...axis, space: 80, values: (_u, splits) => splits.map((s) => clock(s * 1000)) }, { ...axis, size: 36 }],
-    }, [[], []], container);
-    new ResizeObserver(() => chart.setSize({ width: container.clientWidth, height: 190 })).observe(container);
-    return chart;
+    return createLineChart(container, {
+      label: 'TPS', stroke: '#4f46e5', fill: 'rgba(79, 70, 229, 0.10)', value: (_u, v) => (v == null ? '–' : decimal(v, 1)),
+    }, { cursor: { points: { size: 7 } } });
   }
 }
 

@@ -1,10 +1,14 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { SimpMessagingTemplate } from '../../../lib/index.js';
+import { SimpMessagingTemplate, StompPublishes } from '../../../lib/index.js';
 import { TOPIC_PREFIX } from '../config/stomp.config.js';
 import { DashboardFeed } from './dashboard.feed.js';
+import { BLOCK_SCHEMA, SUPPLY_SCHEMA, TRANSACTION_SCHEMA } from './dashboard.schemas.js';
 
 /** Pushes every dashboard update to its topic: `/topic/blockInfo`, `/topic/tranInfo`, `/topic/supply`. */
+@StompPublishes('/topic/blockInfo', { payload: BLOCK_SCHEMA, description: 'Each mined block, as soon as it is mined' })
+@StompPublishes('/topic/tranInfo', { payload: TRANSACTION_SCHEMA, description: 'Each transaction, as soon as the chain sees it' })
+@StompPublishes('/topic/supply', { payload: SUPPLY_SCHEMA, description: 'Circulating supply and chain statistics, every second' })
 @Injectable()
 export class DashboardPublisher implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(DashboardPublisher.name);

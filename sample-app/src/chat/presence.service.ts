@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
-import { SimpMessagingTemplate, StompBrokerRegistry, StompEvents } from '../../../lib/index.js';
+import { SimpMessagingTemplate, StompBrokerRegistry, StompEvents, StompPublishes } from '../../../lib/index.js';
 import { isNamed } from '../auth/login.js';
 import { TOPIC_PREFIX } from '../config/stomp.config.js';
 import type { OnlineUsers } from './chat.model.js';
@@ -17,6 +17,8 @@ export const LEAVE_GRACE_MS = 3000;
  * network lost) into leave notices in the rooms it had joined, once its user has not come back to
  * them within LEAVE_GRACE_MS.
  */
+@StompPublishes('/topic/users', { description: 'Who is online (named users), numbered: keep the highest version' })
+@StompPublishes('/topic/rooms/{roomId}', { description: 'Leave notices for the rooms a closed session had joined' })
 @Injectable()
 export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(PresenceService.name);

@@ -41,5 +41,11 @@ export function stompOptionsFactory(config: StompConfig): StompModuleOptions {
     authenticate: loginByName,
     authorization: chatAccessRules(config.appPrefix),
     authorizationFailure: 'report',
+    asyncApi: {
+      path: '/asyncapi.json',
+      title: 'nestjs-stomp sample: blockchain dashboard and chat',
+      description: 'The dashboard topics the server pushes, and the chat handlers a client SENDs to.',
+    },
+    metrics: { enabled: true },
   };
 }

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connectSockJs, connectWebSocket } from '../fixtures/stomp-clients.fixture.js';
+import { scrape, type Samples } from '../fixtures/prometheus.fixture.js';
+import { FROZEN_CHAIN, startSample, type RunningSample } from '../fixtures/sample-app.fixture.js';
+
+const value = (samples: Samples, series: string): number => {
+  const found = samples.get(series);
+  if (found === undefined) throw new Error(`no ${series} in ${[...samples.keys()].filter((k) => k.startsWith('stomp_')).join(', ')}`);
+  return found;
+};
+
+describe('sample app: /metrics', () => {
+  let sample: RunningSample;
+  beforeAll(async () => {
+    sample = await startSample(FROZEN_CHAIN);
+  });
+  afterAll(() => sample?.close());
+
+  it('serves stomp_* series that move with real STOMP traffic', async () => {
+    const metrics = `${sample.baseUrl}/metrics`;
+    const before = await scrape(metrics);
+    expect(value(before, 'stomp_sessions{transport="raw-websocket"}')).toBe(0);
+
+    const ana = await connectWebSocket(sample.baseUrl, '/block', { connectHeaders: { login: 'ana' } });
+    const bob = await connectSockJs(sample.baseUrl, 'xhr-streaming', '/block', { connectHeaders: { login: 'bob' } });
+    const inboxes = await Promise.all([ana.subscribeConfirmed('/topic/in'), bob.subscribeConfirmed('/topic/in')]);
+    await ana.sendConfirmed('/dap/in', 'ana joined');
+    await Promise.all(inboxes.map((inbox) => inbox.waitFor(1)));
+
+    const during = await scrape(metrics);
+    expect(value(during, 'stomp_sessions{transport="raw-websocket"}')).toBe(1);
+    expect(value(during, 'stomp_sessions{transport="xhr-streaming"}')).toBe(1);
+    // One /topic/in each: these clients are not pages, which subscribe to more.
+    expect(value(during, 'stomp_subscriptions')).toBe(2);
+    // CONNECT, SUBSCRIBE and SEND from ana; CONNECT and SUBSCRIBE from bob.
+    expect(value(during, 'stomp_frames_received_total') - value(before, 'stomp_frames_received_total')).toBeGreaterThanOrEqual(5);
+    // CONNECTED, RECEIPTs and the two MESSAGEs.
+    expect(value(during, 'stomp_frames_sent_total') - value(before, 'stomp_frames_sent_total')).toBeGreaterThanOrEqual(7);
+    expect(value(during, 'stomp_messages_delivered_total') - value(before, 'stomp_messages_delivered_total')).toBe(2);
+    expect(value(during, 'stomp_sessions_opened_total') - value(before, 'stomp_sessions_opened_total')).toBe(2);
+
+    await ana.disconnect();
+    await bob.disconnect();
+    await waitFor(async () => value(await scrape(metrics), 'stomp_sessions{transport="xhr-streaming"}') === 0);
+    const after = await scrape(metrics);
+    expect(value(after, 'stomp_sessions{transport="raw-websocket"}')).toBe(0);
+    expect(value(after, 'stomp_subscriptions')).toBe(0);
+    const closedBefore = before.get('stomp_sessions_closed_total{reason="client-disconnect"}') ?? 0;
+    expect(value(after, 'stomp_sessions_closed_total{reason="client-disconnect"}') - closedBefore).toBe(2);
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await condition()); ) {
+    if (Date.now() > deadline) throw new Error('timeout');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
