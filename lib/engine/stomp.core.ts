@@ -5,7 +5,7 @@ import type { MessageBroker } from '../interfaces/message-broker.interface.js';
 import type { ResolvedStompOptions } from '../interfaces/resolved-stomp-options.interface.js';
 import { StompEvents } from './events/stomp.events.js';
 import { DestinationPrefixes } from './inbound/destination.prefixes.js';
-import { SimpMessagingTemplate } from './messaging/simp-messaging.template.js';
+import { SimpMessagingTemplate, type OutboundHeaderHook } from './messaging/simp-messaging.template.js';
 import { OutboundPath } from './outbound/outbound.path.js';
 import { DestinationAuthorizer } from './security/destination.authorizer.js';
 import { SessionDirectory } from './session/session.directory.js';
@@ -37,6 +37,8 @@ export class StompCore {
   constructor(
     readonly options: ResolvedStompOptions,
     log: StompCoreLog,
+    /** Headers added to every message the template sends (trace context); none by default. */
+    outboundHeaders?: OutboundHeaderHook,
   ) {
     this.matcher = new DestinationMatcher(options.pathSeparator);
     this.prefixes = new DestinationPrefixes(options);
@@ -47,7 +49,7 @@ export class StompCore {
       : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions);
     this.registry = new StompBrokerRegistry(options, this.directory, this.broker);
     this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination);
-    this.template = new SimpMessagingTemplate(this.prefixes, this.outbound);
+    this.template = new SimpMessagingTemplate(this.prefixes, this.outbound, outboundHeaders);
     this.authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
   }
 }

@@ -51,4 +51,5 @@ export interface ResolvedStompOptions {
   inboundBacklogFramesLimit: number;
   asyncApi: ResolvedAsyncApiOptions;
   metrics: ResolvedMetricsOptions;
+  tracing: boolean;
 }

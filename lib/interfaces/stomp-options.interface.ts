@@ -109,5 +109,11 @@ export interface StompModuleOptions {
   asyncApi?: StompAsyncApiOptions;
   /** Prometheus series (stomp_sessions, stomp_frames_received_total, …) through prom-client; off by default. */
   metrics?: StompMetricsOptions;
+  /**
+   * OpenTelemetry traces through `@opentelemetry/api` (an optional peer): a span per handler invocation,
+   * continued from the incoming frame's `traceparent`, and `traceparent` on every MESSAGE the template
+   * sends meanwhile. Default false.
+   */
+  tracing?: boolean;
 }
 

@@ -18,22 +18,33 @@ import type { StompModuleOptions } from '../interfaces/stomp-options.interface.j
 import { StompAsyncApiExplorer } from './asyncapi/asyncapi.explorer.js';
 import { StompAsyncApi } from './asyncapi/asyncapi.service.js';
 import { StompMetrics } from './metrics/stomp.metrics.js';
+import { StompTracing } from './tracing/stomp.tracing.js';
+import type { ResolvedStompOptions } from '../interfaces/resolved-stomp-options.interface.js';
 
 const logger = new Logger('StompModule');
 
+/** The options after defaults and checks, resolved once for every provider. */
+const ResolvedOptions = Symbol('STOMP_RESOLVED_OPTIONS');
+
 const CORE_PROVIDERS: Provider[] = [
+  { provide: ResolvedOptions, useFactory: (options: StompModuleOptions) => resolveStompOptions(options), inject: [STOMP_MODULE_OPTIONS] },
+  {
+    provide: StompTracing,
+    useFactory: (options: ResolvedStompOptions) => (options.tracing ? StompTracing.load() : null),
+    inject: [ResolvedOptions],
+  },
   {
     provide: StompCore,
-    useFactory: (options: StompModuleOptions) => new StompCore(resolveStompOptions(options), logger),
-    inject: [STOMP_MODULE_OPTIONS],
+    useFactory: (options: ResolvedStompOptions, tracing: StompTracing | null) => new StompCore(options, logger, tracing?.inject),
+    inject: [ResolvedOptions, StompTracing],
   },
   { provide: HandlerRegistry, useFactory: (core: StompCore) => new HandlerRegistry(core.matcher), inject: [StompCore] },
   { provide: StompGatewayRoutes, useFactory: () => new StompGatewayRoutes() },
   {
     provide: StompMessageHandlers,
-    useFactory: (core: StompCore, table: HandlerRegistry<StompHandlerDefinition>, gateways: StompGatewayRoutes) =>
-      new StompMessageHandlers(core, table, gateways),
-    inject: [StompCore, HandlerRegistry, StompGatewayRoutes],
+    useFactory: (core: StompCore, table: HandlerRegistry<StompHandlerDefinition>, gateways: StompGatewayRoutes, tracing: StompTracing | null) =>
+      new StompMessageHandlers(core, table, gateways, tracing),
+    inject: [StompCore, HandlerRegistry, StompGatewayRoutes, StompTracing],
   },
   {
     provide: StompServer,

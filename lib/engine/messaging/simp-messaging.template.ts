@@ -1,6 +1,10 @@
 import type { DestinationPrefixes } from '../inbound/destination.prefixes.js';
 import type { OutboundPath } from '../outbound/outbound.path.js';
-import { convertPayload, messageHeaders } from './payload.converter.js';
+import { convertPayload, messageHeaders, type ConvertedPayload } from './payload.converter.js';
+import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
+
+/** Adds headers to an outgoing message before it is serialised. */
+export type OutboundHeaderHook = (headers: StompHeaders) => void;
 import type { TemplateHeaders } from '../../interfaces/stomp-template.interface.js';
 
 /**
@@ -12,6 +16,8 @@ export class SimpMessagingTemplate {
   constructor(
     private readonly prefixes: DestinationPrefixes,
     private readonly outbound: OutboundPath,
+    /** Adds headers to every message it sends (the Nest shell's trace context); none by default. */
+    private readonly decorate?: OutboundHeaderHook,
   ) {}
 
   /**
@@ -23,7 +29,7 @@ export class SimpMessagingTemplate {
       throw new Error(`SimpMessagingTemplate: '${destination}' is not a broker destination; brokerPrefixes are what subscribers can listen on`);
     }
     const converted = convertPayload(payload);
-    return this.outbound.publish({ destination, headers: messageHeaders(converted, headers), body: converted.body });
+    return this.outbound.publish({ destination, headers: this.headersOf(converted, headers), body: converted.body });
   }
 
   /**
@@ -32,12 +38,18 @@ export class SimpMessagingTemplate {
    */
   async convertAndSendToUser(user: string, destination: string, payload: unknown, headers?: TemplateHeaders): Promise<number> {
     const converted = convertPayload(payload);
-    return this.outbound.toUser(user, destination, messageHeaders(converted, headers), converted.body);
+    return this.outbound.toUser(user, destination, this.headersOf(converted, headers), converted.body);
   }
 
   /** Like convertAndSendToUser, but only to one session (Spring's `@SendToUser(broadcast = false)`). */
   async convertAndSendToSession(sessionId: string, destination: string, payload: unknown, headers?: TemplateHeaders): Promise<number> {
     const converted = convertPayload(payload);
-    return this.outbound.toSession(sessionId, destination, messageHeaders(converted, headers), converted.body);
+    return this.outbound.toSession(sessionId, destination, this.headersOf(converted, headers), converted.body);
+  }
+
+  private headersOf(converted: ConvertedPayload, headers: TemplateHeaders | undefined): StompHeaders {
+    const result = messageHeaders(converted, headers);
+    this.decorate?.(result);
+    return result;
   }
 }

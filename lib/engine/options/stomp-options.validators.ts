@@ -38,7 +38,7 @@ export function positiveInt<K extends keyof StompModuleOptions>(options: StompMo
   return value;
 }
 
-export function bool(options: StompModuleOptions, name: 'sockJs' | 'webSocketEnabled' | 'sessionCookieNeeded', fallback: boolean): boolean {
+export function bool(options: StompModuleOptions, name: 'sockJs' | 'webSocketEnabled' | 'sessionCookieNeeded' | 'tracing', fallback: boolean): boolean {
   const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new StompOptionsError(`StompModule option '${name}' must be true or false`);

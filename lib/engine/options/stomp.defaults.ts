@@ -11,6 +11,8 @@ export const STOMP_DEFAULTS = {
   sockJs: true,
   webSocketEnabled: true,
   sessionCookieNeeded: false,
+  /** OpenTelemetry spans and `traceparent` propagation (needs @opentelemetry/api). */
+  tracing: false,
   /** A denied frame is an ERROR and a close (Spring); `report` goes to the error destination instead. */
   authorizationFailure: 'error' as 'error' | 'report',
   handlerErrors: 'report' as HandlerErrorMode,

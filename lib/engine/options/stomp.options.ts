@@ -56,5 +56,6 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     inboundBacklogFramesLimit: positiveInt(options, 'inboundBacklogFramesLimit', d.inboundBacklogFramesLimit),
     asyncApi: resolveAsyncApiOptions(options.asyncApi),
     metrics: resolveMetricsOptions(options.metrics),
+    tracing: bool(options, 'tracing', d.tracing),
   };
 }

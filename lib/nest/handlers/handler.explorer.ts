@@ -6,7 +6,7 @@ import { HandlerInvoker } from './handler.invoker.js';
 import { HandlerMetadataAccessor } from './handler.metadata-accessor.js';
 import { HandlerRegistry } from './handler.registry.js';
 import { StompMessageHandlers, type StompHandlerDefinition } from './message.handlers.js';
-import { joinDestination, type ReplyPlan } from '../replies/reply.router.js';
+import { addressedPattern, joinDestination, type ReplyPlan } from '../replies/reply.router.js';
 
 type Wrapper = ReturnType<DiscoveryService['getProviders']>[number];
 
@@ -53,7 +53,7 @@ export class StompHandlerExplorer implements OnModuleInit {
         for (const pattern of mapping.patterns) {
           this.checkReplies(name, pattern, plan);
           registry.add(mapping.kind, pattern, definition, name);
-          this.logger.log(`${name}  ${mapping.kind} ${this.shown(pattern)} -> ${this.describe(plan, pattern)}`);
+          this.logger.log(`${name}  ${mapping.kind} ${addressedPattern(this.core.options.appPrefixes, pattern)} -> ${this.describe(plan, pattern)}`);
         }
       }
     }
@@ -80,11 +80,6 @@ export class StompHandlerExplorer implements OnModuleInit {
         throw new Error(`${name}: @SendTo('${destination}') is not under a broker prefix (${this.core.options.brokerPrefixes.join(', ')})`);
       }
     }
-  }
-
-  private shown(pattern: string): string {
-    const prefix = this.core.options.appPrefixes[0];
-    return prefix ? joinDestination(prefix, pattern) : pattern;
   }
 
   private describe(plan: ReplyPlan, pattern: string): string {

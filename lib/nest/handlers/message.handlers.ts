@@ -8,10 +8,11 @@ import { DEFAULT_SEND_TO_PREFIX } from './handler.constants.js';
 import type { StompInvocation } from './handler.invoker.js';
 import type { HandlerRegistry, HandlerMatch, MappingKind } from './handler.registry.js';
 import type { StompGatewayRoutes } from '../gateway/gateway.routes.js';
+import type { StompTracing } from '../tracing/stomp.tracing.js';
 import { HandlerErrorReporter } from '../errors/error.reporter.js';
 import { InboundStompMessage } from './inbound.message.js';
 import { resolvePayload } from './payload.resolver.js';
-import { ReplyRouter, type ReplyPlan } from '../replies/reply.router.js';
+import { addressedPattern, ReplyRouter, type ReplyPlan } from '../replies/reply.router.js';
 import { deliverResult } from '../replies/result.delivery.js';
 import { StompArgumentsHost } from './stomp-arguments.host.js';
 import { BaseStompExceptionFilter } from '../errors/stomp-exception.filter.js';
@@ -40,6 +41,8 @@ export class StompMessageHandlers implements ApplicationDestinations {
     private readonly registry: HandlerRegistry<StompHandlerDefinition>,
     /** SENDs no `@MessageMapping` claims go to the gateway adapter, when one is in use. */
     private readonly gateways: StompGatewayRoutes,
+    /** With the `tracing` option: a span per invocation. */
+    private readonly tracing: StompTracing | null = null,
   ) {
     const { options, template, matcher, outbound } = core;
     this.replies = new ReplyRouter(template, outbound, matcher, options.brokerPrefixes[0] ?? DEFAULT_SEND_TO_PREFIX);
@@ -82,9 +85,14 @@ export class StompMessageHandlers implements ApplicationDestinations {
     try {
       if (!match) throw new StompException(`No handler for destination '${frame.headers.destination}'`);
       const { invoke, plan } = match.handler;
-      payload = resolvePayload(frame.body, frame.headers['content-type']);
-      const result = await invoke(session, payload, message);
-      await deliverResult(result, session, this.core.events, (value) => this.replies.send(plan, value, session, message), report);
+      const work = async (): Promise<void> => {
+        payload = resolvePayload(frame.body, frame.headers['content-type']);
+        const result = await invoke(session, payload, message);
+        await deliverResult(result, session, this.core.events, (value) => this.replies.send(plan, value, session, message), report);
+      };
+      if (!this.tracing) return await work();
+      const spanName = `${frame.command} ${addressedPattern(this.core.options.appPrefixes, match.pattern)}`;
+      await this.tracing.run(spanName, frame.headers.destination, session.id, frame.headers, work);
     } catch (error) {
       await report(error);
     }

@@ -22,6 +22,11 @@ export function joinDestination(prefix: string, destination: string): string {
   return destination.startsWith('/') ? head + destination : `${head}/${destination}`;
 }
 
+/** A mapping as clients address it: `/rooms/{roomId}/send` under app prefix `/app/` → `/app/rooms/{roomId}/send`. */
+export function addressedPattern(appPrefixes: readonly string[], pattern: string): string {
+  return appPrefixes[0] ? joinDestination(appPrefixes[0], pattern) : pattern;
+}
+
 /**
  * Sends one return value where the plan says: `@SendTo` through the broker, `@SendToUser` to the
  * sender's user destinations, a subscribe reply as one MESSAGE on that subscription only.
