@@ -48,4 +48,9 @@ export interface ResolvedStompOptions {
   transactionBytesLimit: number;
   inboundBacklogBytesLimit: number;
   inboundBacklogFramesLimit: number;
+  /** Point-to-point queue patterns; empty = every broker destination broadcasts. */
+  queues: string[];
+  queueMessagesLimit: number;
+  queueBytesLimit: number;
+  queueTotalBytesLimit: number;
 }

@@ -12,6 +12,8 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'heartbeatMinInterval', 'maxTransactionsPerSession', 'maxFramesPerTransaction', 'transactionBytesLimit',
   'inboundBacklogBytesLimit', 'inboundBacklogFramesLimit',
   'maxPatternSegments', 'maxPatternWildcards', 'maxPatternSubscriptions',
+  // Point-to-point queues.
+  'queues', 'queueMessagesLimit', 'queueBytesLimit', 'queueTotalBytesLimit',
 ]);
 
 /** Spring configuration names users bring along, and the option that does the same here. */
