@@ -24,7 +24,12 @@ class RecordingSubscriber implements BrokerSubscriber {
     const messageId = String(++this.next);
     const text = message.template.render(subscriptionId, messageId, '1.2', ackMode === 'auto' ? undefined : messageId).toString('utf8');
     const [head, body] = text.split('\n\n');
-    const headers = Object.fromEntries(head.split('\n').slice(1).map((line) => line.split(/:(.*)/s, 2)));
+    const headers = Object.fromEntries(
+      head
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(/:(.*)/s, 2)),
+    );
     this.received.push({ subscriptionId, messageId, body: body.replace(/\0$/, ''), redelivered: headers.redelivered });
     return messageId;
   }
@@ -124,7 +129,10 @@ describe('QueueStore', () => {
     queues.subscribe(a, 'sub', '/queue/work', 'client-individual');
     send(queues, 'job');
     queues.ack('a', a.received[0].messageId, false);
-    expect(a.received.map((r) => [r.body, r.redelivered])).toEqual([['job', 'false'], ['job', 'true']]);
+    expect(a.received.map((r) => [r.body, r.redelivered])).toEqual([
+      ['job', 'false'],
+      ['job', 'true'],
+    ]);
   });
 
   it('redelivers what a closed session had not acknowledged, in order, ahead of later messages', () => {
@@ -138,7 +146,11 @@ describe('QueueStore', () => {
     expect(queues.views()[0]).toMatchObject({ depth: 3, consumers: 0, unacked: 0, redeliveries: 2 });
     const b = new RecordingSubscriber('b');
     queues.subscribe(b, 'sub', '/queue/work', 'auto');
-    expect(b.received.map((r) => [r.body, r.redelivered])).toEqual([['m0', 'true'], ['m1', 'true'], ['m2', 'false']]);
+    expect(b.received.map((r) => [r.body, r.redelivered])).toEqual([
+      ['m0', 'true'],
+      ['m1', 'true'],
+      ['m2', 'false'],
+    ]);
   });
 
   it('skips a consumer whose session is no longer connected, without losing the message', () => {
@@ -182,11 +194,20 @@ describe('QueueStore', () => {
     const body = 'x'.repeat(100);
     send(queues, body, '/queue/q0');
     send(queues, body, '/queue/q0');
-    expect(() => send(queues, body, '/queue/q0')).toThrow(expect.objectContaining({ code: 'QUEUE_FULL', message: expect.stringMatching(/A queue holds/) }));
+    expect(() => send(queues, body, '/queue/q0')).toThrow(
+      expect.objectContaining({ code: 'QUEUE_FULL', message: expect.stringMatching(/A queue holds/) }),
+    );
     send(queues, body, '/queue/q1');
-    expect(() => send(queues, body, '/queue/q2')).toThrow(expect.objectContaining({ message: expect.stringMatching(/All queues together/) }));
+    expect(() => send(queues, body, '/queue/q2')).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/All queues together/) }),
+    );
     // A refused SEND to a new queue leaves nothing behind.
-    expect(queues.views().map((v) => v.destination).sort()).toEqual(['/queue/q0', '/queue/q1']);
+    expect(
+      queues
+        .views()
+        .map((v) => v.destination)
+        .sort(),
+    ).toEqual(['/queue/q0', '/queue/q1']);
     expect(queues.totalBytes).toBe(size * 3);
   });
 

@@ -7,7 +7,9 @@ import { StompOptionsError } from '../../errors/options.error.js';
 export function queuePatterns(value: unknown, brokerPrefixes: readonly string[], relay: boolean): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every((p) => typeof p === 'string' && p.length > 0)) {
-    throw new StompOptionsError(`StompModule option 'queues' takes destination patterns such as ['/queue/**'], got ${JSON.stringify(value)}`);
+    throw new StompOptionsError(
+      `StompModule option 'queues' takes destination patterns such as ['/queue/**'], got ${JSON.stringify(value)}`,
+    );
   }
   if (relay && value.length > 0) {
     throw new StompOptionsError(
@@ -16,7 +18,9 @@ export function queuePatterns(value: unknown, brokerPrefixes: readonly string[],
   }
   const outside = value.find((p: string) => brokerPrefixes.length > 0 && !brokerPrefixes.some((prefix) => p.startsWith(prefix)));
   if (outside !== undefined) {
-    throw new StompOptionsError(`StompModule option 'queues': '${outside}' is under none of brokerPrefixes (${brokerPrefixes.join(', ')}), so no message would reach it`);
+    throw new StompOptionsError(
+      `StompModule option 'queues': '${outside}' is under none of brokerPrefixes (${brokerPrefixes.join(', ')}), so no message would reach it`,
+    );
   }
   return value as string[];
 }

@@ -53,7 +53,13 @@ export class QueueStore {
   }
 
   /** A consumer for the queue `destination` (an exact name: a pattern cannot compete for one message). */
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, headers?: Readonly<StompHeaders>): void {
+  subscribe(
+    subscriber: BrokerSubscriber,
+    subscriptionId: string,
+    destination: string,
+    ackMode: AckMode,
+    headers?: Readonly<StompHeaders>,
+  ): void {
     if (this.matcher.isPattern(destination)) {
       throw new StompProtocolError('QUEUE_PATTERN', `'${clip(destination)}' is a queue: subscribe to one queue by its exact name`);
     }
@@ -87,7 +93,9 @@ export class QueueStore {
       queue.refused++;
       this.forgetIfIdle(queue);
       const which = this.account.total + bytes > queueTotalBytesLimit ? 'All queues together hold' : 'A queue holds';
-      const limit = which.startsWith('All') ? `${queueTotalBytesLimit} bytes` : `${queueMessagesLimit} messages or ${queueBytesLimit} bytes`;
+      const limit = which.startsWith('All')
+        ? `${queueTotalBytesLimit} bytes`
+        : `${queueMessagesLimit} messages or ${queueBytesLimit} bytes`;
       throw new StompProtocolError('QUEUE_FULL', `Queue '${clip(message.destination)}' is full (${which} at most ${limit})`, {}, false);
     }
     return queue.offer(message, bytes);
@@ -145,7 +153,8 @@ export class QueueStore {
 
 function prefetchOf(value: string | undefined): number {
   if (value === undefined) return 0;
-  if (!/^\d{1,9}$/.test(value)) throw new StompProtocolError('MALFORMED_HEADER', `Invalid prefetch-count '${clip(value)}' (a whole number, 0 for no limit)`);
+  if (!/^\d{1,9}$/.test(value))
+    throw new StompProtocolError('MALFORMED_HEADER', `Invalid prefetch-count '${clip(value)}' (a whole number, 0 for no limit)`);
   return Number(value);
 }
 
