@@ -234,6 +234,13 @@ describe('point-to-point queues when full', () => {
     await consumer.close();
   });
 
+  it('rejects convertAndSend to a full queue with QUEUE_FULL', async () => {
+    const destination = `/queue/${randomUUID()}`;
+    const template = running.app.get(SimpMessagingTemplate);
+    for (const body of ['m0', 'm1', 'm2']) await template.convertAndSend(destination, body);
+    await expect(template.convertAndSend(destination, 'm3')).rejects.toMatchObject({ code: 'QUEUE_FULL' });
+  });
+
   it('tells a producer that listens on its error destination, and it stays connected', async () => {
     const destination = `/queue/${randomUUID()}`;
     const producer = await connectWebSocket(running.baseUrl);
