@@ -166,6 +166,35 @@ describe('QueueStore', () => {
     expect(queues.views()[0]).toMatchObject({ consumers: 1 });
   });
 
+  it('redelivers a message whose delivery ended its own session (a send buffer overflowing under the write)', () => {
+    const queues = store();
+    const dying = new RecordingSubscriber('dying');
+    const b = new RecordingSubscriber('b');
+    const deliver = dying.deliver.bind(dying);
+    dying.deliver = (message, subscriptionId, ackMode) => {
+      const id = deliver(message, subscriptionId, ackMode);
+      // What StompSession.end does when the write closes the connection: the broker hears of it at once.
+      queues.sessionClosed('dying');
+      return id;
+    };
+    queues.subscribe(dying, 'sub', '/queue/work', 'client-individual');
+    queues.subscribe(b, 'sub', '/queue/work', 'client-individual');
+    send(queues, 'job');
+    expect(dying.bodies()).toEqual(['job']);
+    expect(b.received.map((r) => [r.body, r.redelivered])).toEqual([['job', 'true']]);
+    expect(queues.views()[0]).toMatchObject({ consumers: 1, unacked: 1, depth: 0 });
+  });
+
+  it('passes over a consumer at its prefetch-count and keeps round-robin among the others', () => {
+    const queues = store();
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => new RecordingSubscriber(id));
+    queues.subscribe(a, 'sub', '/queue/work', 'client-individual', { 'prefetch-count': '1' });
+    queues.subscribe(b, 'sub', '/queue/work', 'auto');
+    queues.subscribe(c, 'sub', '/queue/work', 'auto');
+    for (let i = 0; i < 5; i++) send(queues, `m${i}`);
+    expect([a.bodies(), b.bodies(), c.bodies()]).toEqual([['m0'], ['m1', 'm3'], ['m2', 'm4']]);
+  });
+
   it('refuses a SEND with QUEUE_FULL once the queue holds queueMessagesLimit, keeping what it holds', () => {
     const queues = store({ queueMessagesLimit: 2 });
     send(queues, 'm0');
