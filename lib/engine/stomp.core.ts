@@ -44,7 +44,7 @@ export class StompCore {
     this.users = new UserDestinationRouter(options.userDestinationPrefix, this.directory);
     const availability = (available: boolean): void => log.warn(`Broker relay ${available ? 'connected' : 'disconnected'}`);
     this.broker = options.relay
-      ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability)
+      ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability, (message) => log.warn(message))
       : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions, this.queueStore(options));
     this.registry = new StompBrokerRegistry(options, this.directory, this.broker);
     this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination);
