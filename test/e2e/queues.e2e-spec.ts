@@ -109,6 +109,44 @@ describe('point-to-point queues', () => {
     ]);
   });
 
+  it('at full publish rate, with a consumer killed mid-stream: every message acknowledged once in all, repeats only as redelivered:true', async () => {
+    const destination = queue();
+    const total = 2_000;
+    const consumers = [await raw(), await raw(), await raw()];
+    const acked = new Map<string, number>();
+    // Every delivery of each body, as its redelivered header, in arrival order.
+    const deliveries = new Map<string, string[]>();
+    for (const [i, consumer] of consumers.entries()) {
+      consumer.onFrame((f) => {
+        if (f.command !== 'MESSAGE') return;
+        deliveries.set(f.body, [...(deliveries.get(f.body) ?? []), f.headers.redelivered]);
+        // The third consumer stops acknowledging after 300 messages and its socket dies 10 messages later, mid-stream.
+        const seen = consumer.framesOf('MESSAGE').length;
+        if (i === 2 && seen === 310) consumer.ws.terminate();
+        if (i === 2 && seen > 300) return;
+        consumer.sendFrame('ACK', { id: f.headers.ack });
+        acked.set(f.body, (acked.get(f.body) ?? 0) + 1);
+      });
+      await consumer.sendWithReceipt('SUBSCRIBE', { id: 's', destination, ack: 'client-individual', 'prefetch-count': '20' });
+    }
+    const producer = await raw();
+    for (let n = 0; n < total; n++) {
+      producer.sendFrame('SEND', { destination }, `m${n}`);
+    }
+    await producer.sendWithReceipt('SEND', { destination }, 'last');
+    for (const deadline = Date.now() + 10_000; acked.size < total + 1 && Date.now() < deadline;) await pause(20);
+    expect({ acked: acked.size, queue: view(destination) }).toMatchObject({ acked: total + 1 });
+    expect([...acked.values()].every((count) => count === 1)).toBe(true);
+    // A repeat is always marked; some first deliveries died unread with the killed socket, so their body arrives only as redelivered.
+    const repeatsUnmarked = [...deliveries.entries()].filter(([, flags]) => flags.slice(1).some((f) => f !== 'true'));
+    expect(repeatsUnmarked).toEqual([]);
+    expect([...deliveries.values()].flat().filter((f) => f === 'true').length).toBeGreaterThan(0);
+    await pause(50);
+    expect(view(destination)).toMatchObject({ depth: 0, unacked: 0, bytes: 0, consumers: 2 });
+    // The ten it read and did not acknowledge, at least, were handed back.
+    expect(view(destination)!.redeliveries).toBeGreaterThanOrEqual(10);
+  });
+
   it('honours prefetch-count: no more unacknowledged messages than asked for', async () => {
     const destination = queue();
     const consumer = await raw();
