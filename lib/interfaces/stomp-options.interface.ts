@@ -90,7 +90,7 @@ export interface StompModuleOptions {
   heartbeatMinInterval?: number;
   /** Open transactions (BEGIN without COMMIT/ABORT) per session. Default 16. */
   maxTransactionsPerSession?: number;
-  /** SEND frames one transaction may hold until COMMIT. Default 1000. */
+  /** SEND, ACK and NACK frames one transaction may hold until COMMIT. Default 1000. */
   maxFramesPerTransaction?: number;
   /** Bytes all open transactions of one session hold together. Default 512 KiB (or `messageSizeLimit` when larger). */
   transactionBytesLimit?: number;
