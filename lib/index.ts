@@ -31,6 +31,7 @@ export { Payload, MessageHeader, MessageHeaders, DestinationVariable, Principal,
 export { isStompContext, type StompMessage, type StompContextHost } from './nest/handlers/stomp-message.js';
 export { BaseStompExceptionFilter } from './nest/errors/stomp-exception.filter.js';
 export type { StompErrorBody, HandlerErrorMode } from './interfaces/stomp-error.interface.js';
+export type { StompQueueView } from './interfaces/stomp-queue.interface.js';
 export { StompAdapter } from './nest/gateway/stomp.adapter.js';
 export { StompGatewayClient } from './nest/gateway/stomp-gateway.client.js';
 export { StompException } from './engine/errors/stomp.exception.js';

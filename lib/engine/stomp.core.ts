@@ -1,5 +1,6 @@
 import { DestinationMatcher } from './broker/destination.matcher.js';
 import { SimpleBroker } from './broker/simple.broker.js';
+import { QueueStore } from './broker/queue/queue.store.js';
 import { StompBrokerRelay } from './broker/relay/broker.relay.js';
 import type { MessageBroker } from '../interfaces/message-broker.interface.js';
 import type { ResolvedStompOptions } from '../interfaces/resolved-stomp-options.interface.js';
@@ -45,11 +46,16 @@ export class StompCore {
     this.users = new UserDestinationRouter(options.userDestinationPrefix, this.directory);
     const availability = (available: boolean): void => log.warn(`Broker relay ${available ? 'connected' : 'disconnected'}`);
     this.broker = options.relay
-      ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability)
-      : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions);
+      ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability, (message) => log.warn(message))
+      : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions, this.queueStore(options));
     this.registry = new StompBrokerRegistry(options, this.directory, this.broker);
     this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination);
     this.template = new SimpMessagingTemplate(this.prefixes, this.outbound, outboundHeaders);
     this.authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
+  }
+
+  /** Point-to-point queues, when the `queues` option names any. */
+  private queueStore(options: ResolvedStompOptions): QueueStore | undefined {
+    return options.queues.length > 0 ? new QueueStore(options.queues, this.matcher, options) : undefined;
   }
 }

@@ -1,5 +1,6 @@
 import type { AckMode } from './stomp-session.interface.js';
 import type { StompHeaders, StompVersion } from './stomp-frame.interface.js';
+import type { StompQueueView } from './stomp-queue.interface.js';
 
 /** One MESSAGE serialised once for all its subscribers, rendered per subscription (the serializer's template). */
 export interface MessageFrames {
@@ -37,7 +38,8 @@ export interface OutboundMessage {
 /** A session as the broker sees it: something that takes MESSAGE frames. */
 export interface BrokerSubscriber {
   readonly id: string;
-  deliver(message: OutboundMessage, subscriptionId: string, ackMode: AckMode): void;
+  /** Returns the `message-id` the MESSAGE was sent with (what an ACK names), nothing when it was not sent. */
+  deliver(message: OutboundMessage, subscriptionId: string, ackMode: AckMode): string | void;
 }
 
 /**
@@ -64,9 +66,11 @@ export interface MessageBroker {
   /**
    * `confirm`: the client asked for a RECEIPT, so resolve only once the subscription is live, even across a broker outage.
    * `filter`, given for pattern subscriptions only, is asked once per destination the pattern reaches (the verdict is cached).
+   * `headers`: the SUBSCRIBE frame's, for per-subscription settings such as `prefetch-count`.
    */
   subscribe(
     subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, confirm?: boolean, filter?: DeliveryFilter,
+    headers?: Readonly<StompHeaders>,
   ): void | Promise<void>;
   unsubscribe(sessionId: string, subscriptionId: string): void | Promise<void>;
   /** Delivers to every matching subscription; returns how many deliveries were made where known. */
@@ -75,6 +79,8 @@ export interface MessageBroker {
   ack(sessionId: string, ackId: string, accepted: boolean): void | Promise<void>;
   sessionClosed(sessionId: string): void | Promise<void>;
   subscriptions(): BrokerSubscriptionView[];
+  /** The point-to-point queues the broker holds (the in-memory broker with the `queues` option). */
+  queues?(): StompQueueView[];
   close(): void | Promise<void>;
   /**
    * Brokers that span processes carry user messages to every process (Spring cannot: its user

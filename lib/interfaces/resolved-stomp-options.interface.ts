@@ -52,4 +52,9 @@ export interface ResolvedStompOptions {
   asyncApi: ResolvedAsyncApiOptions;
   metrics: ResolvedMetricsOptions;
   tracing: boolean;
+  /** Point-to-point queue patterns; empty = every broker destination broadcasts. */
+  queues: string[];
+  queueMessagesLimit: number;
+  queueBytesLimit: number;
+  queueTotalBytesLimit: number;
 }

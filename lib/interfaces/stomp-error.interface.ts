@@ -33,6 +33,9 @@ export type ProtocolErrorCode =
   | 'BROKER_REFUSED'
   | 'PATTERN_TOO_COMPLEX'
   | 'TOO_MANY_PATTERN_SUBSCRIPTIONS'
+  // Point-to-point queues: a SEND the queue has no room for; a SUBSCRIBE pattern over queue destinations.
+  | 'QUEUE_FULL'
+  | 'QUEUE_PATTERN'
   // A handler refused the message (StompException, HttpException 4xx, WsException, validation).
   | 'HANDLER_REFUSED'
   // Anything the client is told only "Internal error" about.

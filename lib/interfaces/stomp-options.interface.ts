@@ -91,7 +91,7 @@ export interface StompModuleOptions {
   heartbeatMinInterval?: number;
   /** Open transactions (BEGIN without COMMIT/ABORT) per session. Default 16. */
   maxTransactionsPerSession?: number;
-  /** SEND frames one transaction may hold until COMMIT. Default 1000. */
+  /** SEND, ACK and NACK frames one transaction may hold until COMMIT. Default 1000. */
   maxFramesPerTransaction?: number;
   /** Bytes all open transactions of one session hold together. Default 512 KiB (or `messageSizeLimit` when larger). */
   transactionBytesLimit?: number;
@@ -103,6 +103,17 @@ export interface StompModuleOptions {
   inboundBacklogBytesLimit?: number;
   /** Frames one session may hold while its handler is still busy with an earlier one. Default 1000. */
   inboundBacklogFramesLimit?: number;
+  /**
+   * Destination patterns (as the broker's, e.g. `['/queue/**']`) that are point-to-point queues: each message goes to one
+   * subscriber, round-robin, held until acknowledged for `client` / `client-individual` subscriptions. In-memory broker only.
+   */
+  queues?: string[];
+  /** Messages one queue holds (waiting and unacknowledged); one more SEND is refused with QUEUE_FULL. Default 10000. */
+  queueMessagesLimit?: number;
+  /** Bytes one queue holds (waiting and unacknowledged). Default 8 MiB (or `messageSizeLimit` when larger). */
+  queueBytesLimit?: number;
+  /** Bytes all queues hold together. Default 64 MiB (or `queueBytesLimit` when larger). */
+  queueTotalBytesLimit?: number;
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
   /** The AsyncAPI 3.0 document built from the decorators: its title, and the HTTP path that serves it (none by default). */

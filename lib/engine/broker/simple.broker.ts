@@ -2,6 +2,8 @@ import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
 import { MessageFrameTemplate } from '../protocol/frame.serializer.js';
 import { DestinationMatcher } from './destination.matcher.js';
 import { SubscriptionRegistry } from './subscription.registry.js';
+import type { QueueStore } from './queue/queue.store.js';
+import type { StompQueueView } from '../../interfaces/stomp-queue.interface.js';
 import type { AckMode } from '../../interfaces/stomp-session.interface.js';
 import type { BrokerMessage, BrokerSubscriber, BrokerSubscriptionView, DeliveryFilter, MessageBroker, OutboundMessage } from '../../interfaces/message-broker.interface.js';
 
@@ -13,24 +15,32 @@ interface SubscriberEntry {
 /**
  * The in-memory broker for one process (Spring's SimpleBrokerMessageHandler): pattern
  * subscriptions, one serialisation per published message, delivery in publish order.
- * Acknowledgements are accepted and not redelivered: there is no store to redeliver from.
+ * Destinations the `queues` option names are point-to-point queues (queue/queue.store.ts), with
+ * acknowledgements and redelivery; elsewhere an ACK settles nothing: nothing is kept after delivery.
  */
 export class SimpleBroker implements MessageBroker {
   private readonly registry: SubscriptionRegistry<SubscriberEntry>;
 
-  constructor(matcher: DestinationMatcher, cacheLimit: number, maxPatternSubscriptions?: number) {
+  constructor(matcher: DestinationMatcher, cacheLimit: number, maxPatternSubscriptions?: number, private readonly queueStore?: QueueStore) {
     this.registry = new SubscriptionRegistry<SubscriberEntry>(matcher, cacheLimit, maxPatternSubscriptions);
   }
 
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, _confirm?: boolean, filter?: DeliveryFilter): void {
+  subscribe(
+    subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, _confirm?: boolean, filter?: DeliveryFilter,
+    headers?: Readonly<StompHeaders>,
+  ): void {
+    if (this.queueStore?.claims(destination)) return this.queueStore.subscribe(subscriber, subscriptionId, destination, ackMode, headers);
     this.registry.add(subscriber.id, subscriptionId, destination, { subscriber, ackMode }, filter);
   }
 
   unsubscribe(sessionId: string, subscriptionId: string): void {
+    if (this.queueStore?.unsubscribe(sessionId, subscriptionId)) return;
     this.registry.remove(sessionId, subscriptionId);
   }
 
+  /** To one consumer of a queue destination (pattern subscriptions never see queue messages), else to every subscription. */
   publish(message: BrokerMessage): number {
+    if (this.queueStore?.claims(message.destination)) return this.queueStore.publish(message);
     const subscriptions = this.registry.match(message.destination);
     if (subscriptions.length === 0) return 0;
     const outbound = toOutboundMessage(message);
@@ -40,12 +50,18 @@ export class SimpleBroker implements MessageBroker {
     return subscriptions.length;
   }
 
-  ack(): void {
-    // Nothing is kept after delivery, so an ACK or NACK has nothing left to settle.
+  ack(sessionId: string, ackId: string, accepted: boolean): void {
+    // Outside queues nothing is kept after delivery, so an ACK or NACK has nothing left to settle.
+    this.queueStore?.ack(sessionId, ackId, accepted);
   }
 
   sessionClosed(sessionId: string): void {
+    this.queueStore?.sessionClosed(sessionId);
     this.registry.removeSession(sessionId);
+  }
+
+  queues(): StompQueueView[] {
+    return this.queueStore?.views() ?? [];
   }
 
   subscriptions(): BrokerSubscriptionView[] {
@@ -54,11 +70,12 @@ export class SimpleBroker implements MessageBroker {
       subscriptionId: s.id,
       destination: s.destination,
       ackMode: s.data.ackMode,
-    }));
+    })).concat(this.queueStore?.subscriptions() ?? []);
   }
 
   close(): void {
     for (const s of [...this.registry.all()]) this.registry.removeSession(s.sessionId);
+    this.queueStore?.close();
   }
 }
 

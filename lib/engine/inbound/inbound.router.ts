@@ -134,7 +134,7 @@ export class InboundRouter implements SessionRouter<StompSession> {
     rejectClientRegex(destination);
     rejectComplexPattern(destination, options);
     const filter = this.c.authorizer.deliveryFilter(destination, session.principal);
-    return this.c.broker.subscribe(session, subscriptionId, destination, ackMode, frame.headers.receipt !== undefined, filter);
+    return this.c.broker.subscribe(session, subscriptionId, destination, ackMode, frame.headers.receipt !== undefined, filter, frame.headers);
   }
 }
 

@@ -13,6 +13,8 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'inboundBacklogBytesLimit', 'inboundBacklogFramesLimit',
   'maxPatternSegments', 'maxPatternWildcards', 'maxPatternSubscriptions',
   'asyncApi', 'metrics', 'tracing',
+  // Point-to-point queues.
+  'queues', 'queueMessagesLimit', 'queueBytesLimit', 'queueTotalBytesLimit',
 ]);
 
 /** Spring configuration names users bring along, and the option that does the same here. */

@@ -62,6 +62,10 @@ export const STOMP_DEFAULTS = {
   /** Resolved-destination cache of the subscription registry (Spring `setCacheLimit`). */
   cacheLimit: 1024,
   errorDestination: '/queue/errors',
+  /** Point-to-point queues: what one queue holds (waiting and unacknowledged together), and all queues together. */
+  queueMessagesLimit: 10_000,
+  queueBytesLimit: 8 * 1024 * 1024,
+  queueTotalBytesLimit: 64 * 1024 * 1024,
 } as const;
 
 /** Close codes sent to a transport when the server ends a session. */

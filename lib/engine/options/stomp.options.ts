@@ -1,6 +1,7 @@
 import { STOMP_DEFAULTS } from './stomp.defaults.js';
 import type { StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
 import { rejectUnknownOptions } from './stomp-options.names.js';
+import { queuePatterns } from '../broker/queue/queue.options.js';
 import {
   authorizationRules, bool, endpointPath, fn, heartbeat, oneOf, optionalString, origins, positiveInt, prefixes, relayOptions,
 } from './stomp-options.validators.js';
@@ -12,10 +13,12 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
   rejectUnknownOptions(options);
   const d = STOMP_DEFAULTS;
   const messageSizeLimit = positiveInt(options, 'messageSizeLimit', d.messageSizeLimit);
+  const brokerPrefixes = prefixes(options.brokerPrefixes, 'brokerPrefixes');
+  const queueBytesLimit = positiveInt(options, 'queueBytesLimit', Math.max(d.queueBytesLimit, messageSizeLimit));
   return {
     endpoint: endpointPath(options.endpoint ?? d.endpoint),
     appPrefixes: prefixes(options.appPrefix, 'appPrefix'),
-    brokerPrefixes: prefixes(options.brokerPrefixes, 'brokerPrefixes'),
+    brokerPrefixes,
     userDestinationPrefix: prefixes(options.userDestinationPrefix ?? d.userDestinationPrefix, 'userDestinationPrefix')[0],
     pathSeparator: oneOf(options, 'pathSeparator', ['/', '.'] as const, d.pathSeparator),
     sockJs: bool(options, 'sockJs', d.sockJs),
@@ -57,5 +60,10 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     asyncApi: resolveAsyncApiOptions(options.asyncApi),
     metrics: resolveMetricsOptions(options.metrics),
     tracing: bool(options, 'tracing', d.tracing),
+    queues: queuePatterns(options.queues, brokerPrefixes, options.relay !== undefined),
+    queueMessagesLimit: positiveInt(options, 'queueMessagesLimit', d.queueMessagesLimit),
+    queueBytesLimit,
+    // One fullest queue always fits.
+    queueTotalBytesLimit: positiveInt(options, 'queueTotalBytesLimit', Math.max(d.queueTotalBytesLimit, queueBytesLimit)),
   };
 }

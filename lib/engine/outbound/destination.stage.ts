@@ -4,8 +4,8 @@ import type { BrokerMessage } from '../../interfaces/message-broker.interface.js
 export type PublishNext = (message: BrokerMessage) => number | Promise<number>;
 
 /**
- * The seam per destination where delivery features plug in (history and resume, conflation,
- * point-to-point queues): a stage sees every message to the destinations it claims before the
+ * The seam per destination where delivery features plug in (history and resume, conflation;
+ * point-to-point queues need SUBSCRIBE and ACK too, so they live in the broker): a stage sees every message to the destinations it claims before the
  * broker fans it out, and may keep, merge, hold or pass it on. Without stages a publish goes
  * straight to the broker.
  */

@@ -1,6 +1,7 @@
 import type { BrokerSubscriptionView, MessageBroker } from '../../interfaces/message-broker.interface.js';
 import type { ResolvedStompOptions } from '../../interfaces/resolved-stomp-options.interface.js';
 import type { StompSessionView, TransportName } from '../../interfaces/stomp-session.interface.js';
+import type { StompQueueView } from '../../interfaces/stomp-queue.interface.js';
 import { StompCounters } from './stomp.counters.js';
 import type { SessionDirectory } from './session.directory.js';
 import type { StompSession } from './stomp.session.js';
@@ -62,6 +63,11 @@ export class StompBrokerRegistry {
   /** Every subscription the broker holds. */
   subscriptions(): BrokerSubscriptionView[] {
     return this.broker.subscriptions();
+  }
+
+  /** Point-to-point queues (the `queues` option): depth, unacknowledged, redeliveries, refusals. Empty without queues or with the relay. */
+  queues(): StompQueueView[] {
+    return this.broker.queues?.() ?? [];
   }
 
   /** Every live session. */

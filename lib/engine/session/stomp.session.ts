@@ -93,16 +93,13 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   }
 
   /** Sends one MESSAGE from a broker subscription; the shared bytes were serialised once by the broker. */
-  deliver(message: OutboundMessage, subscriptionId: string, ackMode: AckMode): void {
-    if (this.state !== 'connected') return;
+  deliver({ template }: OutboundMessage, subscriptionId: string, ackMode: AckMode): string | undefined {
+    if (this.state !== 'connected') return undefined;
     const messageId = String(++this.deliveries);
     const ack = ackMode !== 'auto' && this.version === '1.2' ? messageId : undefined;
-    const { template } = message;
-    const frame = this.connection.textOnly
-      ? template.renderText(subscriptionId, messageId, this.version!, ack)
-      : template.render(subscriptionId, messageId, this.version!, ack);
-    this.write(frame, template.binary);
+    this.write(template[this.connection.textOnly ? 'renderText' : 'render'](subscriptionId, messageId, this.version!, ack), template.binary);
     this.counters.messagesDelivered++;
+    return messageId;
   }
 
   /** Heart-beat due: an EOL (HeartbeatActions, called by the monitor). */
@@ -207,7 +204,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
       case 'BEGIN':
       case 'COMMIT':
       case 'ABORT':
-        return this.transactions.handle(frame, (send) => this.router.send(this, send));
+        return this.transactions.handle(frame, (f) => (f.command === 'SEND' ? this.router.send(this, f) : this.handleAck(f, true)));
       case 'DISCONNECT':
         return this.handleDisconnect(frame);
       default:
@@ -266,8 +263,11 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     return this.router.unsubscribe(this, id);
   }
 
-  private handleAck(frame: StompFrame): Promise<void> | void {
-    return this.router.ack(this, ackIdOf(frame, this.version), frame.command === 'ACK');
+  /** In a transaction, an ACK or NACK takes effect at COMMIT, and not at all on ABORT (STOMP 1.2). */
+  private handleAck(frame: StompFrame, committed = false): Promise<void> | void {
+    const ackId = ackIdOf(frame, this.version);
+    if (frame.headers.transaction !== undefined && !committed) return this.transactions.handle(frame);
+    return this.router.ack(this, ackId, frame.command === 'ACK');
   }
 
   private handleDisconnect(frame: StompFrame): void {

@@ -17,7 +17,7 @@ interface OpenTransaction {
 }
 
 /**
- * The SEND frames of a session's open transactions, held until COMMIT (or dropped on ABORT).
+ * The SEND, ACK and NACK frames of a session's open transactions, held until COMMIT (or dropped on ABORT).
  * Bounded in count and in bytes: without the byte bound, 16 transactions of 1,000 frames of
  * 64 KiB let one session hold 1 GiB.
  */
@@ -27,11 +27,11 @@ export class TransactionBuffer {
 
   constructor(private readonly limits: TransactionLimits) {}
 
-  /** BEGIN, COMMIT, ABORT, or a SEND inside a transaction; COMMIT hands the frames to `send`, one at a time, in order. */
+  /** BEGIN, COMMIT, ABORT, or a SEND, ACK or NACK inside a transaction; COMMIT hands the frames to `send`, one at a time, in order. */
   handle(frame: StompFrame, send?: (frame: StompFrame) => void | Promise<void>): Promise<void> | void {
     const transaction = required(frame, 'transaction');
     if (frame.command === 'BEGIN') return this.begin(transaction);
-    if (frame.command === 'SEND') return this.add(transaction, frame);
+    if (frame.command === 'SEND' || frame.command === 'ACK' || frame.command === 'NACK') return this.add(transaction, frame);
     const frames = this.take(transaction);
     if (frame.command === 'COMMIT' && send) return sendAll(frames, send);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { StompProtocolError } from '../../../lib/engine/errors/protocol.error.js';
-import type { StompFrame } from '../../../lib/interfaces/stomp-frame.interface.js';
+import type { StompCommand, StompFrame } from '../../../lib/interfaces/stomp-frame.interface.js';
 import { TransactionBuffer } from '../../../lib/engine/session/transaction.buffer.js';
 
 const send = (body: string): StompFrame => ({ command: 'SEND', headers: { destination: '/q' }, body: Buffer.from(body) });
@@ -50,5 +50,23 @@ describe('TransactionBuffer', () => {
 
   it('refuses frames for a transaction never begun with UNKNOWN_TRANSACTION', () => {
     expect(codeOf(() => new TransactionBuffer(limits).add('nope', send('x')))).toBe('UNKNOWN_TRANSACTION');
+  });
+  it('holds ACK and NACK with the SENDs and hands them over at COMMIT, in order; ABORT drops them', async () => {
+    const buffer = new TransactionBuffer({ ...limits, maxFramesPerTransaction: 10, transactionBytesLimit: 1e6 });
+    const frame = (command: StompCommand, transaction: string, id: string): StompFrame => ({
+      command,
+      headers: { transaction, id },
+      body: Buffer.alloc(0),
+    });
+    const handed: string[] = [];
+    const record = (f: StompFrame): void => void handed.push(`${f.command}:${f.headers.id ?? ''}`);
+    for (const t of ['kept', 'dropped']) buffer.handle(frame('BEGIN', t, ''));
+    buffer.handle(frame('ACK', 'kept', '1'));
+    buffer.handle({ ...send('x'), headers: { destination: '/q', transaction: 'kept' } });
+    buffer.handle(frame('NACK', 'kept', '2'));
+    buffer.handle(frame('ACK', 'dropped', '3'));
+    await buffer.handle(frame('ABORT', 'dropped', ''), record);
+    await buffer.handle(frame('COMMIT', 'kept', ''), record);
+    expect(handed).toEqual(['ACK:1', 'SEND:', 'NACK:2']);
   });
 });

@@ -65,12 +65,14 @@ export class StompBrokerRelay implements MessageBroker {
   private readonly receipts = new RelayReceipts();
   private nextId = 0;
   private userMessagesReady: Promise<void> | void = undefined;
+  private ackWarned = false;
 
   constructor(
     options: ResolvedRelayOptions,
     private readonly matcher: DestinationMatcher,
     private readonly userMessages: UserMessageSink,
     private readonly onAvailability: (available: boolean) => void = () => undefined,
+    private readonly warn: (message: string) => void = () => undefined,
   ) {
     this.mapper = new RelayDestinationMapper(matcher.separator);
     this.client = new StompTcpClient(options, {
@@ -101,6 +103,14 @@ export class StompBrokerRelay implements MessageBroker {
    */
   subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, confirm = false, filter?: DeliveryFilter): void | Promise<void> {
     this.refuseReserved(destination);
+    if (ackMode !== 'auto' && !this.ackWarned) {
+      // Once per process: code written for Spring's relay (whose /queue/ are RabbitMQ queues) would otherwise never learn it.
+      this.ackWarned = true;
+      this.warn(
+        `Broker relay: '${clipForError(destination)}' subscribed with ack:${ackMode}, but relayed subscriptions are shared per destination and ` +
+          'auto-acknowledged: ACK/NACK settle nothing and every subscriber gets every message (no competing consumers, no redelivery)',
+      );
+    }
     let forSession = this.bySession.get(subscriber.id);
     if (!forSession) this.bySession.set(subscriber.id, (forSession = new Map()));
     forSession.set(subscriptionId, destination);

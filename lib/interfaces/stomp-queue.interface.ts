@@ -1,0 +1,17 @@
+/** One point-to-point queue (a destination matching the `queues` option) as the broker registry shows it. */
+export interface StompQueueView {
+  destination: string;
+  /** Messages waiting for a consumer with room (sent while nobody subscribed, or every consumer was at its prefetch). */
+  depth: number;
+  /** Messages delivered to `client` / `client-individual` consumers and not yet acknowledged. */
+  unacked: number;
+  /** Bytes held (waiting and unacknowledged together), as counted against `queueBytesLimit`. */
+  bytes: number;
+  consumers: number;
+  /** Messages handed back for redelivery (NACK, UNSUBSCRIBE or end of session before the ACK). */
+  redeliveries: number;
+  /** SENDs refused with QUEUE_FULL since the queue was last created. */
+  refused: number;
+  /** MESSAGE frames sent from this queue (redeliveries included). */
+  delivered: number;
+}
