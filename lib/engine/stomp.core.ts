@@ -8,6 +8,7 @@ import { StompEvents } from './events/stomp.events.js';
 import { DestinationPrefixes } from './inbound/destination.prefixes.js';
 import { SimpMessagingTemplate, type OutboundHeaderHook } from './messaging/simp-messaging.template.js';
 import { OutboundPath } from './outbound/outbound.path.js';
+import { ConflationStage } from './outbound/conflation.stage.js';
 import { DestinationAuthorizer } from './security/destination.authorizer.js';
 import { SessionDirectory } from './session/session.directory.js';
 import { StompBrokerRegistry } from './session/stomp.registry.js';
@@ -49,7 +50,8 @@ export class StompCore {
       ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability, (message) => log.warn(message))
       : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions, this.queueStore(options));
     this.registry = new StompBrokerRegistry(options, this.directory, this.broker);
-    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination);
+    const stages = options.conflate.length > 0 ? [new ConflationStage(options.conflate, this.matcher)] : [];
+    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination, stages);
     this.template = new SimpMessagingTemplate(this.prefixes, this.outbound, outboundHeaders);
     this.authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
   }

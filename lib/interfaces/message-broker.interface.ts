@@ -19,6 +19,11 @@ export interface BrokerMessage {
   body: Buffer;
   /** The sender asked for a RECEIPT: a broker that crosses a network resolves only once it has accepted the message. */
   confirm?: boolean;
+  /**
+   * Set by the conflation stage: while a subscriber is behind, a waiting message with the same key (per
+   * subscription) is replaced by this one instead of queueing behind it.
+   */
+  conflationKey?: string;
 }
 
 /** A message for one user's sessions, wherever they are connected. */
@@ -33,6 +38,8 @@ export interface UserMessage {
 /** A MESSAGE serialised once for all its subscribers; the template also knows whether it travels as binary. */
 export interface OutboundMessage {
   readonly template: MessageFrames;
+  /** See BrokerMessage.conflationKey. */
+  readonly conflationKey?: string;
 }
 
 /** A session as the broker sees it: something that takes MESSAGE frames. */

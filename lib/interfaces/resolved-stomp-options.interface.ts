@@ -1,5 +1,5 @@
 import type { ResolvedAsyncApiOptions, ResolvedMetricsOptions } from './stomp-observability.interface.js';
-import type { OverflowPolicy, StompModuleOptions } from './stomp-options.interface.js';
+import type { OverflowPolicy, StompConflationRule, StompModuleOptions } from './stomp-options.interface.js';
 import type { StompAuthorizationRule } from './stomp-authorization.interface.js';
 import type { ResolvedRelayOptions } from './stomp-relay-options.interface.js';
 import type { HandlerErrorMode } from './stomp-error.interface.js';
@@ -54,6 +54,7 @@ export interface ResolvedStompOptions {
   tracing: boolean;
   /** Point-to-point queue patterns; empty = every broker destination broadcasts. */
   queues: string[];
+  conflate: StompConflationRule[];
   queueMessagesLimit: number;
   queueBytesLimit: number;
   queueTotalBytesLimit: number;

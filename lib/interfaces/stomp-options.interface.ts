@@ -4,6 +4,12 @@ import type { StompRelayOptions } from './stomp-relay-options.interface.js';
 import type { HandlerErrorMode } from './stomp-error.interface.js';
 import type { StompAsyncApiOptions, StompMetricsOptions } from './stomp-observability.interface.js';
 
+/** One conflated destination pattern; `key` names a header whose value tells messages apart (a price's symbol). */
+export interface StompConflationRule {
+  destination: string;
+  key?: string;
+}
+
 /** What happens when a client cannot take messages as fast as they come. */
 export type OverflowPolicy = 'terminate' | 'drop-oldest';
 
@@ -108,6 +114,12 @@ export interface StompModuleOptions {
    * subscriber, round-robin, held until acknowledged for `client` / `client-individual` subscriptions. In-memory broker only.
    */
   queues?: string[];
+  /**
+   * Destinations where a subscriber that falls behind gets the latest message, not a backlog: while its
+   * send queue is over budget, a new message for the same destination (and the same value of header `key`)
+   * replaces the one still waiting. Nobody is disconnected for being slow there.
+   */
+  conflate?: StompConflationRule | StompConflationRule[];
   /** Messages one queue holds (waiting and unacknowledged); one more SEND is refused with QUEUE_FULL. Default 10000. */
   queueMessagesLimit?: number;
   /** Bytes one queue holds (waiting and unacknowledged). Default 8 MiB (or `messageSizeLimit` when larger). */

@@ -41,6 +41,8 @@ export interface StompSessionView {
   version: string | undefined;
   /** Messages this session lost under the `drop-oldest` policy. */
   droppedMessages: number;
+  /** Waiting messages replaced by a newer one on a conflated destination. */
+  conflatedMessages: number;
   /** Frames (and their bytes) waiting behind a busy handler, bounded by `inboundBacklogFramesLimit` / `inboundBacklogBytesLimit`. */
   inboundFrames: number;
   inboundBytes: number;

@@ -82,5 +82,5 @@ export class SimpleBroker implements MessageBroker {
 /** Builds the shared part of a MESSAGE frame once, whatever the number of subscribers. */
 export function toOutboundMessage(message: BrokerMessage): OutboundMessage {
   const headers: StompHeaders = { destination: message.destination, ...message.headers };
-  return { template: new MessageFrameTemplate(headers, message.body) };
+  return { template: new MessageFrameTemplate(headers, message.body), conflationKey: message.conflationKey };
 }

@@ -15,6 +15,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'asyncApi', 'metrics', 'tracing',
   // Point-to-point queues.
   'queues', 'queueMessagesLimit', 'queueBytesLimit', 'queueTotalBytesLimit',
+  'conflate',
 ]);
 
 /** Spring configuration names users bring along, and the option that does the same here. */

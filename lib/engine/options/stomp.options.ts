@@ -2,6 +2,7 @@ import { STOMP_DEFAULTS } from './stomp.defaults.js';
 import type { StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
 import { rejectUnknownOptions } from './stomp-options.names.js';
 import { queuePatterns } from '../broker/queue/queue.options.js';
+import { conflationRules } from './conflation.options.js';
 import {
   authorizationRules, bool, endpointPath, fn, heartbeat, oneOf, optionalString, origins, positiveInt, prefixes, relayOptions,
 } from './stomp-options.validators.js';
@@ -60,6 +61,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     asyncApi: resolveAsyncApiOptions(options.asyncApi),
     metrics: resolveMetricsOptions(options.metrics),
     tracing: bool(options, 'tracing', d.tracing),
+    conflate: conflationRules(options.conflate),
     queues: queuePatterns(options.queues, brokerPrefixes, options.relay !== undefined),
     queueMessagesLimit: positiveInt(options, 'queueMessagesLimit', d.queueMessagesLimit),
     queueBytesLimit,

@@ -2,6 +2,7 @@ import type { ProtocolErrorCode } from '../../interfaces/stomp-error.interface.j
 import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
 import type { SessionCloseReason } from '../../interfaces/stomp-session.interface.js';
 import { CLOSE_CODES } from '../options/stomp.defaults.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
 
 /** An ERROR the client is to see, and why its session ends. */
 export interface ClientError {
@@ -39,4 +40,9 @@ export function endWithError(target: ErrorFrameTarget, error: ClientError): void
   }
   target.sendFrame('ERROR', headers, body);
   target.close(error.reason, error.closeCode ?? CLOSE_CODES.protocolError, error.closeText, error.code);
+}
+
+/** Why a session ends when a frame's handling failed with `error`. */
+export function closeReasonOf(error: unknown): SessionCloseReason {
+  return error instanceof StompProtocolError && error.code === 'AUTHENTICATION_FAILED' ? 'authentication-failed' : 'protocol-error';
 }

@@ -4,7 +4,7 @@ import { CLOSE_CODES } from '../options/stomp.defaults.js';
 import type { SessionDirectory } from '../session/session.directory.js';
 import type { StompSession } from '../session/stomp.session.js';
 import type { UserDestinationRouter } from '../user/user-destination.router.js';
-import type { DestinationStage, PublishNext } from './destination.stage.js';
+import type { DestinationStage } from './destination.stage.js';
 import { endWithError } from './error.frame.js';
 import { ErrorPolicy } from './error.policy.js';
 
@@ -17,8 +17,6 @@ import { ErrorPolicy } from './error.policy.js';
 export class OutboundPath {
   readonly errors: ErrorPolicy;
   private replies = 0;
-  private readonly toBroker: PublishNext = (message) => this.broker.publish(message);
-
   constructor(
     private readonly broker: MessageBroker,
     private readonly users: UserDestinationRouter,
@@ -32,8 +30,15 @@ export class OutboundPath {
   /** To every subscriber of a broker destination (callers have checked it is one); the count where the broker knows it. */
   publish(message: BrokerMessage): number | Promise<number> {
     if (this.stages.length === 0) return this.broker.publish(message);
-    const stage = this.stages.find((s) => s.claims(message.destination));
-    return stage ? stage.publish(message, this.toBroker) : this.broker.publish(message);
+    return this.through(0, message);
+  }
+
+  /** Every stage that claims the destination, in order, then the broker. */
+  private through(from: number, message: BrokerMessage): number | Promise<number> {
+    for (let i = from; i < this.stages.length; i++) {
+      if (this.stages[i].claims(message.destination)) return this.stages[i].publish(message, (next) => this.through(i + 1, next));
+    }
+    return this.broker.publish(message);
   }
 
   /** To every session of `user` subscribed to `/user<destination>`, in every process the broker reaches. */

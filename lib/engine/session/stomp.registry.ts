@@ -47,6 +47,7 @@ export class StompBrokerRegistry {
       transport: s.connection.transport,
       version: s.version,
       droppedMessages: s.connection.droppedMessages,
+      conflatedMessages: s.connection.conflatedMessages,
       inboundFrames: s.inbound.length,
       inboundBytes: s.inbound.bytes,
       subscriptions: [...s.subscriptions.values()].map(({ id, destination, ackMode }) => ({ id, destination, ackMode })),

@@ -9,7 +9,7 @@ import type { BrokerSubscriber, OutboundMessage } from '../../interfaces/message
 import type { StompPrincipal } from '../../interfaces/stomp-principal.interface.js';
 import type { StompConnection } from '../transport/stomp.connection.js';
 import { CLOSE_CODES } from '../options/stomp.defaults.js';
-import { endWithError } from '../outbound/error.frame.js';
+import { closeReasonOf, endWithError } from '../outbound/error.frame.js';
 import type { ProtocolErrorCode } from '../../interfaces/stomp-error.interface.js';
 import type { StompCounters } from './stomp.counters.js';
 import type { AckMode, SessionCloseReason, SessionSubscription } from '../../interfaces/stomp-session.interface.js';
@@ -93,11 +93,12 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   }
 
   /** Sends one MESSAGE from a broker subscription; the shared bytes were serialised once by the broker. */
-  deliver({ template }: OutboundMessage, subscriptionId: string, ackMode: AckMode): string | undefined {
+  deliver({ template, conflationKey }: OutboundMessage, subscriptionId: string, ackMode: AckMode): string | undefined {
     if (this.state !== 'connected') return undefined;
     const messageId = String(++this.deliveries);
     const ack = ackMode !== 'auto' && this.version === '1.2' ? messageId : undefined;
-    this.write(template[this.connection.textOnly ? 'renderText' : 'render'](subscriptionId, messageId, this.version!, ack), template.binary);
+    const frame = template[this.connection.textOnly ? 'renderText' : 'render'](subscriptionId, messageId, this.version!, ack);
+    this.write(frame, template.binary, conflationKey === undefined ? undefined : `${subscriptionId}\0${conflationKey}`);
     this.counters.messagesDelivered++;
     return messageId;
   }
@@ -175,7 +176,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   /** A refusal the app chose to report (not fatal) leaves the session running, without a RECEIPT; anything else ends it. */
   private refuse(frame: StompFrame, error: unknown): void {
     if (error instanceof StompProtocolError && !error.fatal) return this.router.refused(this, frame, error);
-    this.fail(error, failureReason(error), frame.headers.receipt);
+    this.fail(error, closeReasonOf(error), frame.headers.receipt);
   }
 
   /** RECEIPT for every frame that asks, once its work is done (not only DISCONNECT, unlike Spring's simple broker). */
@@ -275,10 +276,10 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     this.close('client-disconnect');
   }
 
-  private write(frame: Buffer, binary: boolean): void {
+  private write(frame: Buffer, binary: boolean, conflationKey?: string): void {
     this.heartbeat?.markWritten();
     this.counters.framesOut++;
-    this.connection.send(frame, binary);
+    this.connection.send(frame, binary, conflationKey);
   }
 
   /** Releases everything the session holds; runs once, whoever ends the session. */
@@ -293,8 +294,4 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     this.router.closed(this, { reason, code });
     this.subscriptions.clear();
   }
-}
-
-function failureReason(error: unknown): SessionCloseReason {
-  return error instanceof StompProtocolError && error.code === 'AUTHENTICATION_FAILED' ? 'authentication-failed' : 'protocol-error';
 }

@@ -35,6 +35,9 @@ const SOCKET_SHARE_OF_BUDGET = 4;
 export class OutboundQueue<T extends { length: number }> {
   // Made when first needed: most clients keep up, and then nothing ever waits here.
   private pending: T[] = EMPTY as T[];
+  /** Conflation keys of waiting frames (parallel to `pending`), and where each key's frame waits. */
+  private pendingKeys: (string | undefined)[] = EMPTY;
+  private keyed: Map<string, number> | undefined;
   private pendingHead = 0;
   private pendingBytes = 0;
   private stalledSince = 0;
@@ -43,6 +46,8 @@ export class OutboundQueue<T extends { length: number }> {
 
   /** Frames dropped under the drop-oldest policy. */
   dropped = 0;
+  /** Waiting frames replaced by a newer one with the same conflation key. */
+  conflated = 0;
   private readonly highWater: number;
   /**
    * sendBufferSizeLimit, but never less than the largest frame a client may send plus what the
@@ -59,14 +64,26 @@ export class OutboundQueue<T extends { length: number }> {
     this.highWater = Math.min(SOCKET_HIGH_WATER, Math.floor(this.budget / SOCKET_SHARE_OF_BUDGET));
   }
 
-  push(item: T): void {
+  /** `conflationKey`: while frames wait, a waiting frame with the same key is replaced by this one. */
+  push(item: T, conflationKey?: string): void {
     if (this.closed) return;
     if (this.pendingBytes === 0 && this.sink.backlogBytes() < this.highWater) {
       this.stalledSince = 0;
       this.sink.write(item);
       return;
     }
-    this.hold(item);
+    if (conflationKey !== undefined && this.replace(item, conflationKey)) return;
+    this.hold(item, conflationKey);
+  }
+
+  /** The latest value instead of a backlog: the newer frame takes the waiting one's place. */
+  private replace(item: T, key: string): boolean {
+    const at = this.keyed?.get(key);
+    if (at === undefined) return false;
+    this.pendingBytes += item.length - this.pending[at].length;
+    this.pending[at] = item;
+    this.conflated++;
+    return true;
   }
 
   /** Forgets everything; later pushes are ignored. */
@@ -75,21 +92,22 @@ export class OutboundQueue<T extends { length: number }> {
     this.pending.length = 0;
     this.pendingHead = 0;
     this.pendingBytes = 0;
+    this.forgetKeys();
   }
 
-  private hold(item: T): void {
+  private hold(item: T, conflationKey: string | undefined): void {
     const now = Date.now();
     if (this.stalledSince === 0) this.stalledSince = now;
     else if (now - this.stalledSince > this.limits.sendTimeLimit) {
       if (this.limits.overflowPolicy === 'terminate') return this.overflow('send-time-limit');
       // drop-oldest keeps the session: what waited the whole time goes, and the clock starts again.
       while (this.pendingHead < this.pending.length) this.dropOldest();
-      this.pending.length = 0;
-      this.pendingHead = 0;
+      this.reset();
       this.stalledSince = now;
     }
 
     if (this.pending === EMPTY) this.pending = [];
+    if (conflationKey !== undefined) this.keep(conflationKey);
     this.pending.push(item);
     this.pendingBytes += item.length;
     while (this.pendingHead < this.pending.length && this.pendingBytes + this.sink.backlogBytes() > this.budget) {
@@ -99,15 +117,38 @@ export class OutboundQueue<T extends { length: number }> {
     }
     if (this.pendingHead === this.pending.length) {
       // Everything waiting was dropped, but the socket is still behind: the stall goes on.
-      this.pending.length = 0;
-      this.pendingHead = 0;
+      const stalledSince = this.stalledSince;
+      this.reset();
+      this.stalledSince = stalledSince;
       return;
     }
     this.awaitDrain();
   }
 
+  /** Records where the frame about to be pushed waits, under its key. */
+  private keep(key: string): void {
+    if (this.pendingKeys === EMPTY) this.pendingKeys = [];
+    this.pendingKeys.length = this.pending.length;
+    this.pendingKeys.push(key);
+    (this.keyed ??= new Map()).set(key, this.pending.length);
+  }
+
+  /** The frame at `index` leaves the queue (written or dropped): its key no longer points at it. */
+  private release(index: number): void {
+    const key = this.pendingKeys[index];
+    if (key === undefined) return;
+    this.pendingKeys[index] = undefined;
+    if (this.keyed?.get(key) === index) this.keyed.delete(key);
+  }
+
+  private forgetKeys(): void {
+    this.pendingKeys = EMPTY;
+    this.keyed = undefined;
+  }
+
   private dropOldest(): void {
     const oldest = this.pending[this.pendingHead];
+    this.release(this.pendingHead);
     this.pending[this.pendingHead++] = undefined as unknown as T;
     this.pendingBytes -= oldest.length;
     this.dropped++;
@@ -117,7 +158,12 @@ export class OutboundQueue<T extends { length: number }> {
   /** Keeps the array from growing while its head keeps moving. */
   private compact(): void {
     if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
-      this.pending.splice(0, this.pendingHead);
+      const removed = this.pendingHead;
+      this.pending.splice(0, removed);
+      if (this.keyed) {
+        this.pendingKeys.splice(0, removed);
+        for (const [key, index] of this.keyed) this.keyed.set(key, index - removed);
+      }
       this.pendingHead = 0;
     }
   }
@@ -136,6 +182,7 @@ export class OutboundQueue<T extends { length: number }> {
     const before = this.pendingHead;
     while (this.pendingHead < this.pending.length && this.sink.backlogBytes() < this.highWater) {
       const item = this.pending[this.pendingHead];
+      this.release(this.pendingHead);
       this.pending[this.pendingHead++] = undefined as unknown as T;
       this.pendingBytes -= item.length;
       this.sink.write(item);
@@ -154,6 +201,7 @@ export class OutboundQueue<T extends { length: number }> {
     this.pending.length = 0;
     this.pendingHead = 0;
     this.stalledSince = 0;
+    this.forgetKeys();
   }
 
   private overflow(reason: ConnectionCloseReason): void {

@@ -55,10 +55,14 @@ export class SockJsConnection implements StompConnection, OutboundSink<string> {
     return this.queue.dropped;
   }
 
+  get conflatedMessages(): number {
+    return this.queue.conflated;
+  }
+
   /** `frame` is valid UTF-8 (the session renders text forms for textOnly transports), so decoding loses nothing and content-length holds. */
-  send(frame: Buffer): void {
+  send(frame: Buffer, _binary?: boolean, conflationKey?: string): void {
     if (this.conn.readyState !== 1) return;
-    this.queue.push(frame.toString('utf8'));
+    this.queue.push(frame.toString('utf8'), conflationKey);
   }
 
   close(code: number, reason: string): void {

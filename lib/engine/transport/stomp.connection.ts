@@ -23,8 +23,11 @@ export interface StompConnection {
   readonly textOnly: boolean;
   /** Messages dropped so far under the `drop-oldest` overflow policy. */
   readonly droppedMessages: number;
+  /** Waiting frames replaced by newer ones with the same conflation key. */
+  readonly conflatedMessages: number;
   /** Queues one whole STOMP frame; `binary` picks a WebSocket binary message where the transport has one. */
-  send(frame: Buffer, binary: boolean): void;
+  /** `conflationKey`: a waiting frame with the same key is replaced by this one (conflated destinations). */
+  send(frame: Buffer, binary: boolean, conflationKey?: string): void;
   /** Ends the transport; the close listener runs once. */
   close(code: number, reason: string): void;
   onData(listener: (chunk: Buffer | string) => void): void;

@@ -54,9 +54,13 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
     return this.queue.dropped;
   }
 
-  send(frame: Buffer, binary: boolean): void {
+  get conflatedMessages(): number {
+    return this.queue.conflated;
+  }
+
+  send(frame: Buffer, binary: boolean, conflationKey?: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.queue.push(binary ? new BinaryFrame(frame) : frame);
+    this.queue.push(binary ? new BinaryFrame(frame) : frame, conflationKey);
   }
 
   backlogBytes(): number {

@@ -119,3 +119,60 @@ describe('OutboundQueue: sendTimeLimit', () => {
     expect(sink.written.length).toBe(writtenBefore);
   });
 });
+
+describe('OutboundQueue: conflation', () => {
+  let sink: StalledSink;
+  let seq: number;
+
+  function stalledQueue(): OutboundQueue<Frame> {
+    const queue = new OutboundQueue<Frame>(sink, limits('terminate'));
+    while (sink.backlog < 16 * KIB) queue.push({ seq: seq++, length: 4 * KIB });
+    return queue;
+  }
+
+  beforeEach(() => {
+    sink = new StalledSink();
+    seq = 0;
+  });
+
+  it('a behind subscriber keeps only the newest waiting frame per key, in the order the keys first waited', () => {
+    const queue = stalledQueue();
+    const before = sink.written.length;
+    const first: Record<string, number> = {};
+    // 3 keys × 1,000 frames of 1 KiB: 3 MiB offered to a 64 KiB budget under the terminate policy.
+    for (let i = 0; i < 1000; i++) {
+      for (const key of ['btc', 'eth', 'sol']) {
+        first[key] ??= seq;
+        queue.push({ seq: seq++, length: KIB }, key);
+      }
+    }
+    expect(sink.overflows).toEqual([]);
+    expect(queue.conflated).toBe(2997);
+    sink.drain();
+    expect(sink.written.slice(before)).toEqual([seq - 3, seq - 2, seq - 1]);
+  });
+
+  it('unkeyed frames keep their place between conflated ones, and a key waits again once its frame was written', () => {
+    const queue = stalledQueue();
+    const before = sink.written.length;
+    queue.push({ seq: 100, length: KIB }, 'k');
+    queue.push({ seq: 101, length: KIB });
+    queue.push({ seq: 102, length: KIB }, 'k');
+    sink.drain();
+    expect(sink.written.slice(before)).toEqual([102, 101]);
+    // Stalled again: the key has no waiting frame, so the next one queues instead of replacing a written one.
+    while (sink.backlog < 16 * KIB) queue.push({ seq: 200, length: 4 * KIB });
+    const again = sink.written.length;
+    queue.push({ seq: 300, length: KIB }, 'k');
+    queue.push({ seq: 301, length: KIB }, 'k');
+    sink.drain();
+    expect(sink.written.slice(again)).toEqual([301]);
+    expect(queue.conflated).toBe(2);
+  });
+
+  it('without a key, a stalled terminate queue still overflows (conflation is what keeps the session)', () => {
+    const queue = stalledQueue();
+    for (let i = 0; i < 100; i++) queue.push({ seq: seq++, length: KIB });
+    expect(sink.overflows).toEqual(['send-buffer-overflow']);
+  });
+});
