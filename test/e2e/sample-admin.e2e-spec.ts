@@ -46,6 +46,8 @@ describe('sample app: the operator page in Chromium', () => {
       'raw-websocket': '1', 'xhr-streaming': '1', websocket: '1',
     });
     // The page's own snapshot subscription is gone once answered: /topic/in and the page's feed remain.
+    // A stats push may predate ana's and bob's subscriptions on a loaded machine: wait for one that has them.
+    await page.waitForFunction(() => [...document.querySelectorAll('#destinations tbody tr')].some((r) => r.textContent?.includes('/topic/in')));
     expect(await cells(page, 'destinations')).toEqual([['/topic/in', '2'], ['/topic/admin/stats', '1']]);
     const closes = await cells(page, 'closes');
     expect(closes[0][0]).toContain('carol (raw-websocket)');
