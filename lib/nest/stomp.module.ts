@@ -18,6 +18,7 @@ import type { StompModuleOptions } from '../interfaces/stomp-options.interface.j
 import { StompAsyncApiExplorer } from './asyncapi/asyncapi.explorer.js';
 import { StompAsyncApi } from './asyncapi/asyncapi.service.js';
 import { StompMetrics } from './metrics/stomp.metrics.js';
+import { HandlerTimings } from './metrics/handler.timings.js';
 import { StompTracing } from './tracing/stomp.tracing.js';
 import type { ResolvedStompOptions } from '../interfaces/resolved-stomp-options.interface.js';
 
@@ -40,11 +41,12 @@ const CORE_PROVIDERS: Provider[] = [
   },
   { provide: HandlerRegistry, useFactory: (core: StompCore) => new HandlerRegistry(core.matcher), inject: [StompCore] },
   { provide: StompGatewayRoutes, useFactory: () => new StompGatewayRoutes() },
+  { provide: HandlerTimings, useFactory: () => new HandlerTimings() },
   {
     provide: StompMessageHandlers,
-    useFactory: (core: StompCore, table: HandlerRegistry<StompHandlerDefinition>, gateways: StompGatewayRoutes, tracing: StompTracing | null) =>
-      new StompMessageHandlers(core, table, gateways, tracing),
-    inject: [StompCore, HandlerRegistry, StompGatewayRoutes, StompTracing],
+    useFactory: (core: StompCore, table: HandlerRegistry<StompHandlerDefinition>, gateways: StompGatewayRoutes, tracing: StompTracing | null, timings: HandlerTimings) =>
+      new StompMessageHandlers(core, table, gateways, tracing, core.options.metrics.enabled ? timings : null),
+    inject: [StompCore, HandlerRegistry, StompGatewayRoutes, StompTracing, HandlerTimings],
   },
   {
     provide: StompServer,

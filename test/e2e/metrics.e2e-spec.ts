@@ -3,6 +3,7 @@ import { Registry, register } from 'prom-client';
 import { StompOptionsError } from '../../lib/index.js';
 import { connectWebSocket } from '../fixtures/stomp-clients.fixture.js';
 import { parsePrometheus } from '../fixtures/prometheus.fixture.js';
+import { RawStompClient } from '../fixtures/raw-stomp.fixture.js';
 import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 
 describe('metrics option', () => {
@@ -25,6 +26,15 @@ describe('metrics option', () => {
     expect(samples.get('stomp_messages_delivered_total')).toBe(1);
     expect(register.getSingleMetric('stomp_sessions')).toBeUndefined();
     await client.disconnect();
+
+    // A session ended by a protocol error is counted under its stable code.
+    const raw = await RawStompClient.connect(running.baseUrl);
+    raw.sendFrame('SEND', { destination: '/nowhere' }, 'x');
+    await raw.closed;
+    const after = parsePrometheus(await registry.metrics());
+    expect(after.get('stomp_session_errors_total{code="UNKNOWN_DESTINATION"}')).toBe(1);
+    expect(after.get('stomp_frames_received_total{command="SEND"}')).toBe(2);
+    expect(after.get('stomp_frames_sent_total{command="ERROR"}')).toBe(1);
   });
 
   it('registers nothing when off (the default), and unregisters on close so the next app can register again', async () => {

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { StompProtocolError } from '../errors/protocol.error.js';
-import type { StompFrame, StompHeaders, StompVersion } from '../../interfaces/stomp-frame.interface.js';
+import type { ClientCommand, StompFrame, StompHeaders, StompVersion } from '../../interfaces/stomp-frame.interface.js';
 import { FrameParser } from '../protocol/frame.parser.js';
 import { serializeFrame, travelsAsBinary } from '../protocol/frame.serializer.js';
 import { serverHeartBeat, type ServerHeartBeat } from '../protocol/heartbeat.negotiator.js';
@@ -118,6 +118,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   /** Sends a frame built here (CONNECTED, RECEIPT, ERROR, or a direct MESSAGE). */
   sendFrame(command: 'CONNECTED' | 'RECEIPT' | 'ERROR' | 'MESSAGE', headers: StompHeaders, body?: Buffer | string): void {
     if (this.state === 'closed') return;
+    this.counters.countBuilt(command);
     const binary = command === 'MESSAGE' && Buffer.isBuffer(body) && travelsAsBinary(headers['content-type'], () => isUtf8(body));
     this.write(serializeFrame(command, headers, body, this.version ?? '1.2', this.connection.textOnly), binary);
   }
@@ -151,7 +152,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
 
   private receive(frame: StompFrame): void {
     if (this.state === 'closed') return;
-    this.counters.framesIn++;
+    this.counters.countReceived(frame.command as ClientCommand);
     this.inbound.receive(frame);
   }
 
@@ -290,7 +291,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     this.heartbeat?.stop();
     this.inbound.clear();
     this.transactionBuffer = undefined;
-    this.counters.countClose(reason);
+    this.counters.countClose(reason, code);
     this.router.closed(this, { reason, code });
     this.subscriptions.clear();
   }

@@ -9,6 +9,7 @@ import type { StompInvocation } from './handler.invoker.js';
 import type { HandlerRegistry, HandlerMatch, MappingKind } from './handler.registry.js';
 import type { StompGatewayRoutes } from '../gateway/gateway.routes.js';
 import type { StompTracing } from '../tracing/stomp.tracing.js';
+import type { HandlerTimings } from '../metrics/handler.timings.js';
 import { HandlerErrorReporter } from '../errors/error.reporter.js';
 import { InboundStompMessage } from './inbound.message.js';
 import { resolvePayload } from './payload.resolver.js';
@@ -43,6 +44,8 @@ export class StompMessageHandlers implements ApplicationDestinations {
     private readonly gateways: StompGatewayRoutes,
     /** With the `tracing` option: a span per invocation. */
     private readonly tracing: StompTracing | null = null,
+    /** With the `metrics` option: invocation times by mapping pattern. */
+    private readonly timings: HandlerTimings | null = null,
   ) {
     const { options, template, matcher, outbound } = core;
     this.replies = new ReplyRouter(template, outbound, matcher, options.brokerPrefixes[0] ?? DEFAULT_SEND_TO_PREFIX);
@@ -63,6 +66,10 @@ export class StompMessageHandlers implements ApplicationDestinations {
   reportError(error: unknown, session: StompSession, frame: StompFrame, destination: string, payload?: unknown): Promise<void> {
     const message = new InboundStompMessage(frame, destination, {}, this.reporter);
     return this.defaultFilter.catch(error, new StompArgumentsHost([session, payload, message], STOMP_CONTEXT_TYPE));
+  }
+
+  private addressed(pattern: string): string {
+    return addressedPattern(this.core.options.appPrefixes, pattern);
   }
 
   private find(kind: MappingKind, destination: string): HandlerMatch<StompHandlerDefinition> | undefined {
@@ -90,9 +97,10 @@ export class StompMessageHandlers implements ApplicationDestinations {
         const result = await invoke(session, payload, message);
         await deliverResult(result, session, this.core.events, (value) => this.replies.send(plan, value, session, message), report);
       };
-      if (!this.tracing) return await work();
-      const spanName = `${frame.command} ${addressedPattern(this.core.options.appPrefixes, match.pattern)}`;
-      await this.tracing.run(spanName, frame.headers.destination, session.id, frame.headers, work);
+      const started = this.timings ? performance.now() : 0;
+      if (!this.tracing) await work();
+      else await this.tracing.run(`${frame.command} ${this.addressed(match.pattern)}`, frame.headers.destination, session.id, frame.headers, work);
+      this.timings?.record(this.addressed(match.pattern), (performance.now() - started) / 1000);
     } catch (error) {
       await report(error);
     }

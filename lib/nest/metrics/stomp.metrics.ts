@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { StompServer } from '../../engine/stomp.server.js';
 import { StompOptionsError } from '../../engine/errors/options.error.js';
 import { attachStompMetrics } from './metrics.collectors.js';
+import { HandlerTimings } from './handler.timings.js';
 import type * as PromClient from 'prom-client';
 
 /** Puts the stomp_* series on a prom-client registry when the `metrics` option enables them. */
@@ -10,14 +11,17 @@ export class StompMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('StompModule');
   private detach: (() => void) | undefined;
 
-  constructor(@Inject(StompServer) private readonly server: StompServer) {}
+  constructor(
+    @Inject(StompServer) private readonly server: StompServer,
+    @Inject(HandlerTimings) private readonly timings: HandlerTimings,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     const { enabled, registry } = this.server.options.metrics;
     if (!enabled) return;
     const client = await loadPromClient();
     const target = (registry ?? client.register) as PromClient.Registry;
-    this.detach = attachStompMetrics(client, target, this.server.registry);
+    this.detach = attachStompMetrics(client, target, this.server.registry, this.timings);
     this.logger.log('Prometheus metrics: stomp_* series registered');
   }
 
