@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server as HttpServer } from 'node:http';
 import { StompServer } from '../engine/stomp.server.js';
+import { BOOTSTRAP_MESSAGES } from '../engine/stomp.messages.js';
 
 /** Attaches the STOMP endpoint to Nest's own HTTP server once the app is up, and detaches it on shutdown. */
 @Injectable()
@@ -17,7 +18,7 @@ export class StompEndpoint implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     const httpServer = this.adapterHost.httpAdapter?.getHttpServer() as HttpServer | undefined;
     if (!httpServer) {
-      throw new Error('StompModule needs an HTTP application: create the app with NestFactory.create(), not createApplicationContext()');
+      throw new Error(BOOTSTRAP_MESSAGES.noHttpServer);
     }
     await this.server.attach(httpServer);
     const { endpoint, sockJs, webSocketEnabled } = this.server.options;

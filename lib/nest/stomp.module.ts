@@ -21,6 +21,7 @@ import { StompMetrics } from './metrics/stomp.metrics.js';
 import { HandlerTimings } from './metrics/handler.timings.js';
 import { StompTracing } from './tracing/stomp.tracing.js';
 import type { ResolvedStompOptions } from '../interfaces/resolved-stomp-options.interface.js';
+import { BOOTSTRAP_MESSAGES } from '../engine/stomp.messages.js';
 
 const logger = new Logger('StompModule');
 
@@ -110,7 +111,7 @@ function asyncOptionsProviders(options: StompModuleAsyncOptions): Provider[] {
     provide: STOMP_MODULE_OPTIONS,
     useFactory: (factory: StompOptionsFactory) => {
       if (typeof factory?.createStompOptions !== 'function') {
-        throw new StompOptionsError(`${factoryClass.name} must implement StompOptionsFactory: add a createStompOptions() method`);
+        throw new StompOptionsError(BOOTSTRAP_MESSAGES.notAnOptionsFactory(factoryClass.name));
       }
       return factory.createStompOptions();
     },

@@ -1,4 +1,5 @@
-import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 /** The prefixes that decide where a destination belongs (Spring's `setApplicationDestinationPrefixes` and friends). */
 export interface PrefixOptions {
@@ -33,7 +34,7 @@ export class DestinationPrefixes {
 
   requireBrokerDestination(destination: string): void {
     if (!this.isBrokerDestination(destination)) {
-      throw new StompProtocolError('UNKNOWN_DESTINATION', `Unknown destination '${clip(destination)}'`);
+      throw new StompProtocolError('UNKNOWN_DESTINATION', CLIENT_MESSAGES.unknownDestination(destination));
     }
   }
 }

@@ -1,5 +1,6 @@
 import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
 import { patternComplexity } from '../broker/destination.matcher.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 /** Bounds on what one client's SUBSCRIBE pattern may cost every later publish. */
 export interface PatternLimits {
@@ -11,7 +12,7 @@ export interface PatternLimits {
 /** Client-supplied `{name:regex}` parts would run a client's regex on every publish; plain `*`, `**`, `{name}` stay allowed. */
 export function rejectClientRegex(destination: string): void {
   if (/\{[^}]*:/.test(destination)) {
-    throw new StompProtocolError('FORBIDDEN_DESTINATION', `Regular expressions are not allowed in subscription destinations ('${clip(destination)}')`);
+    throw new StompProtocolError('FORBIDDEN_DESTINATION', CLIENT_MESSAGES.clientRegex(destination));
   }
 }
 

@@ -1,7 +1,8 @@
-import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
 import { CLIENT_COMMANDS, SERVER_COMMANDS } from './frame.model.js';
 import { type StompCommand, type StompFrame, type StompHeaders, type StompVersion } from '../../interfaces/stomp-frame.interface.js';
 import { commandIsEscapeExempt, unescapeHeaderValue } from './header.codec.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 /** Bounds on what one peer may make the parser buffer. */
 export interface FrameParserLimits {
@@ -114,7 +115,7 @@ export class FrameParser {
       // Fail before the LF arrives; one extra byte is allowed if it may be the CR of a CRLF.
       const pending = this.buffered;
       if (pending > maxHeaderLineBytes + 1 || (pending === maxHeaderLineBytes + 1 && this.lastByte() !== CR)) {
-        throw new StompProtocolError('HEADER_TOO_LONG', 'Header line too long');
+        throw new StompProtocolError('HEADER_TOO_LONG', CLIENT_MESSAGES.headerTooLong);
       }
       this.checkFrameSize(pending);
       return undefined;
@@ -123,18 +124,18 @@ export class FrameParser {
     const end = lf > 0 && raw[lf - 1] === CR ? lf - 1 : lf;
     // An empty line before a command is a heart-beat, not part of any frame.
     if (end === 0 && this.state === 'command') return EMPTY;
-    if (end > maxHeaderLineBytes) throw new StompProtocolError('HEADER_TOO_LONG', 'Header line too long');
+    if (end > maxHeaderLineBytes) throw new StompProtocolError('HEADER_TOO_LONG', CLIENT_MESSAGES.headerTooLong);
     this.frameBytes += lf + 1;
     this.checkFrameSize(0);
     const line = raw.subarray(0, end);
-    if (line.indexOf(CR) >= 0) throw new StompProtocolError('MALFORMED_HEADER', 'Bare CR in header line');
+    if (line.indexOf(CR) >= 0) throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.bareCr);
     return line;
   }
 
   private onCommandLine(line: Buffer): void {
     if (line.length === 0) return;
     const name = line.toString('utf8');
-    if (!this.commands.has(name)) throw new StompProtocolError('UNKNOWN_COMMAND', `Unknown command '${clipForError(name)}'`);
+    if (!this.commands.has(name)) throw new StompProtocolError('UNKNOWN_COMMAND', CLIENT_MESSAGES.unknownCommand(name));
     this.command = name as StompCommand;
     this.headers = Object.create(null) as StompHeaders;
     this.headerCount = 0;
@@ -148,12 +149,12 @@ export class FrameParser {
       this.state = 'body';
       return;
     }
-    if (++this.headerCount > this.limits.maxHeaders) throw new StompProtocolError('TOO_MANY_HEADERS', 'Too many headers');
+    if (++this.headerCount > this.limits.maxHeaders) throw new StompProtocolError('TOO_MANY_HEADERS', CLIENT_MESSAGES.tooManyHeaders);
     const text = line.toString('utf8');
     const control = CONTROL.exec(text);
     if (control) throw controlByteError(control[0].charCodeAt(0));
     const colon = text.indexOf(':');
-    if (colon < 0) throw new StompProtocolError('MALFORMED_HEADER', 'Header line without a colon');
+    if (colon < 0) throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.headerWithoutColon);
     let name = text.slice(0, colon);
     let value = text.slice(colon + 1);
     const version = this.version ?? '1.2';
@@ -164,15 +165,15 @@ export class FrameParser {
       name = unescapeHeaderValue(name, version);
       value = unescapeHeaderValue(value, version);
     }
-    if (name === '') throw new StompProtocolError('MALFORMED_HEADER', 'Empty header name');
+    if (name === '') throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.emptyHeaderName);
     // `user-name ` is not `user-name` to us, but a client that trims would read it as the server's header.
     if (name !== name.trim()) {
-      throw new StompProtocolError('MALFORMED_HEADER', `Header name '${clipForError(name)}' has leading or trailing whitespace`);
+      throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.paddedHeaderName(name));
     }
     if (name in this.headers) return; // STOMP 1.2: the first of repeated headers wins
     this.headers[name] = value;
     if (name === 'content-length') {
-      if (!DIGITS.test(value)) throw new StompProtocolError('BAD_CONTENT_LENGTH', 'Invalid content-length header');
+      if (!DIGITS.test(value)) throw new StompProtocolError('BAD_CONTENT_LENGTH', CLIENT_MESSAGES.badContentLength);
       this.contentLength = Number(value);
       // Later header lines only add bytes, so an oversized declaration can fail right away.
       this.checkFrameSize(this.contentLength);
@@ -185,7 +186,7 @@ export class FrameParser {
     if (this.contentLength >= 0) {
       if (this.buffered < this.contentLength + 1) return false;
       body = this.consume(this.contentLength);
-      if (this.consume(1)[0] !== NUL) throw new StompProtocolError('MISSING_NUL', 'Frame body not terminated by NUL');
+      if (this.consume(1)[0] !== NUL) throw new StompProtocolError('MISSING_NUL', CLIENT_MESSAGES.missingNul);
     } else {
       const nul = this.find(NUL);
       if (nul < 0) {
@@ -205,7 +206,7 @@ export class FrameParser {
   }
 
   private checkFrameSize(more: number): void {
-    if (this.frameBytes + more > this.limits.maxFrameBytes) throw new StompProtocolError('FRAME_TOO_LARGE', 'Frame too large');
+    if (this.frameBytes + more > this.limits.maxFrameBytes) throw new StompProtocolError('FRAME_TOO_LARGE', CLIENT_MESSAGES.frameTooLarge);
   }
 
   /** Absolute offset of the first `byte` in the buffer, resuming where the previous search stopped. */
@@ -265,5 +266,5 @@ export class FrameParser {
 
 function controlByteError(byte: number): StompProtocolError {
   const what = byte === NUL ? 'a NUL byte' : `control byte 0x${byte.toString(16).padStart(2, '0')}`;
-  return new StompProtocolError('MALFORMED_HEADER', `Header contains ${what}`);
+  return new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.headerContains(what));
 }

@@ -1,5 +1,6 @@
-import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
 import type { StompVersion } from '../../interfaces/stomp-frame.interface.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 // Non-global regexes: `test` keeps no lastIndex state, so they are safe to share.
 const NEEDS_ESCAPE_11 = /[\\\n:]/;
@@ -64,7 +65,7 @@ export function unescapeHeaderValue(raw: string, version: StompVersion): string 
         break;
     }
     if (decoded === undefined) {
-      throw new StompProtocolError('BAD_ESCAPE', `Invalid escape sequence in header: ${clipForError(raw)}`);
+      throw new StompProtocolError('BAD_ESCAPE', CLIENT_MESSAGES.badEscape(raw));
     }
     out += raw.slice(from, slash) + decoded;
     from = slash + 2;

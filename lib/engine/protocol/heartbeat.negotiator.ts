@@ -1,4 +1,5 @@
 import { StompProtocolError } from '../errors/protocol.error.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 const HEART_BEAT = /^\s*(\d+)\s*,\s*(\d+)\s*$/;
 /** Node's timers overflow above 2^31-1 ms and then fire after 1 ms, which would flood the client. */
@@ -11,7 +12,7 @@ export function parseHeartBeat(value: string | undefined): [number, number] {
   const send = match ? Number(match[1]) : NaN;
   const receive = match ? Number(match[2]) : NaN;
   if (!(send <= MAX_INTERVAL_MS && receive <= MAX_INTERVAL_MS)) {
-    throw new StompProtocolError('MALFORMED_HEADER', 'Invalid heart-beat header');
+    throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.badHeartBeat);
   }
   return [send, receive];
 }

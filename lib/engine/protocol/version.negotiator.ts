@@ -1,5 +1,6 @@
 import { StompProtocolError } from '../errors/protocol.error.js';
 import type { StompVersion } from '../../interfaces/stomp-frame.interface.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 /** Versions this server speaks, preferred first. */
 export const SUPPORTED_VERSIONS: readonly StompVersion[] = ['1.2', '1.1', '1.0'];
@@ -13,7 +14,7 @@ export function negotiateVersion(acceptVersion: string | undefined): StompVersio
   const offered = new Set(acceptVersion.split(',').map((item) => item.trim()));
   const common = SUPPORTED_VERSIONS.find((version) => offered.has(version));
   if (common === undefined) {
-    throw new StompProtocolError('UNSUPPORTED_VERSION', 'Supported protocol versions are 1.0,1.1,1.2', {
+    throw new StompProtocolError('UNSUPPORTED_VERSION', CLIENT_MESSAGES.unsupportedVersion, {
       version: '1.0,1.1,1.2',
     });
   }

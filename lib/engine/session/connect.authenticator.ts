@@ -4,6 +4,7 @@ import type { StompConnectInfo, StompPrincipal } from '../../interfaces/stomp-pr
 import type { StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
 import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import type { StompSession } from './stomp.session.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 /**
  * Decides who a CONNECT is: the `authenticate` hook (if any) names the principal, then `beforeConnect`
@@ -22,7 +23,7 @@ export class ConnectAuthenticator {
     try {
       await this.events.emitConnect({ type: 'connect', sessionId: session.id, user: principal?.name ?? session.id, principal, transport, headers: frame.headers });
     } catch (error) {
-      throw error instanceof StompProtocolError ? error : new StompProtocolError('AUTHENTICATION_FAILED', 'Connection refused');
+      throw error instanceof StompProtocolError ? error : new StompProtocolError('AUTHENTICATION_FAILED', CLIENT_MESSAGES.connectionRefused);
     }
     return principal;
   }
@@ -44,10 +45,10 @@ export class ConnectAuthenticator {
     } catch (error) {
       // The hook may explain itself through a StompProtocolError; anything else stays on the server.
       if (error instanceof StompProtocolError) throw error;
-      throw new StompProtocolError('AUTHENTICATION_FAILED', 'Authentication failed');
+      throw new StompProtocolError('AUTHENTICATION_FAILED', CLIENT_MESSAGES.authenticationFailed);
     }
     if (!principal || typeof principal.name !== 'string' || principal.name === '') {
-      throw new StompProtocolError('AUTHENTICATION_FAILED', 'Authentication failed');
+      throw new StompProtocolError('AUTHENTICATION_FAILED', CLIENT_MESSAGES.authenticationFailed);
     }
     return principal;
   }

@@ -1,7 +1,8 @@
-import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
 import type { AckMode } from '../../interfaces/stomp-session.interface.js';
 import type { StompFrame, StompHeaders, StompVersion } from '../../interfaces/stomp-frame.interface.js';
 import type { SessionSubscription } from '../../interfaces/stomp-session.interface.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 const SERVER_NAME = 'nestjs-stomp';
 const ACK_MODES: ReadonlySet<string> = new Set(['auto', 'client', 'client-individual']);
@@ -19,7 +20,7 @@ export function connectedHeaders(version: StompVersion, heartBeat: [number, numb
 export function required(frame: StompFrame, header: string): string {
   const value = frame.headers[header];
   if (value === undefined || value === '') {
-    throw new StompProtocolError('MISSING_HEADER', `${frame.command} requires a '${header}' header`);
+    throw new StompProtocolError('MISSING_HEADER', CLIENT_MESSAGES.missingHeader(frame.command, header));
   }
   return value;
 }
@@ -29,7 +30,7 @@ export function subscriptionOf(frame: StompFrame, version: StompVersion | undefi
   const destination = required(frame, 'destination');
   const id = version === '1.0' ? (frame.headers.id ?? destination) : required(frame, 'id');
   const ackMode = frame.headers.ack ?? 'auto';
-  if (!ACK_MODES.has(ackMode)) throw new StompProtocolError('MALFORMED_HEADER', `Invalid ack mode '${clip(ackMode)}'`);
+  if (!ACK_MODES.has(ackMode)) throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.badAckMode(ackMode));
   return { id, destination, ackMode: ackMode as AckMode };
 }
 
@@ -39,8 +40,8 @@ export function newSubscriptionOf(
 ): SessionSubscription {
   const subscription = subscriptionOf(frame, version);
   const { id } = subscription;
-  if (existing.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', `Subscription id '${clip(id)}' is already in use`);
-  if (existing.size >= limit) throw new StompProtocolError('TOO_MANY_SUBSCRIPTIONS', `At most ${limit} subscriptions per session`);
+  if (existing.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', CLIENT_MESSAGES.subscriptionInUse(id));
+  if (existing.size >= limit) throw new StompProtocolError('TOO_MANY_SUBSCRIPTIONS', CLIENT_MESSAGES.tooManySubscriptions(limit));
   return subscription;
 }
 

@@ -1,7 +1,8 @@
-import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
 import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import { heldFrameBytes } from './frame.bytes.js';
 import { required } from './frame.headers.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 /** How much one session's open transactions may hold. */
 export interface TransactionLimits {
@@ -38,10 +39,10 @@ export class TransactionBuffer {
 
   begin(transaction: string): void {
     if (this.open.has(transaction)) {
-      throw new StompProtocolError('DUPLICATE_TRANSACTION', `Transaction '${clipForError(transaction)}' has already begun`);
+      throw new StompProtocolError('DUPLICATE_TRANSACTION', CLIENT_MESSAGES.transactionBegun(transaction));
     }
     if (this.open.size >= this.limits.maxTransactionsPerSession) {
-      throw new StompProtocolError('TOO_MANY_TRANSACTIONS', `At most ${this.limits.maxTransactionsPerSession} open transactions per session`);
+      throw new StompProtocolError('TOO_MANY_TRANSACTIONS', CLIENT_MESSAGES.tooManyTransactions(this.limits.maxTransactionsPerSession));
     }
     this.open.set(transaction, { frames: [], bytes: 0 });
   }
@@ -49,11 +50,11 @@ export class TransactionBuffer {
   add(transaction: string, frame: StompFrame): void {
     const open = this.get(transaction);
     if (open.frames.length >= this.limits.maxFramesPerTransaction) {
-      throw new StompProtocolError('TRANSACTION_TOO_LARGE', `A transaction holds at most ${this.limits.maxFramesPerTransaction} frames`);
+      throw new StompProtocolError('TRANSACTION_TOO_LARGE', CLIENT_MESSAGES.transactionFrames(this.limits.maxFramesPerTransaction));
     }
     const size = heldFrameBytes(frame);
     if (this.bytes + size > this.limits.transactionBytesLimit) {
-      throw new StompProtocolError('TRANSACTION_TOO_LARGE', `Open transactions hold at most ${this.limits.transactionBytesLimit} bytes per session`);
+      throw new StompProtocolError('TRANSACTION_TOO_LARGE', CLIENT_MESSAGES.transactionBytes(this.limits.transactionBytesLimit));
     }
     open.frames.push(frame);
     open.bytes += size;
@@ -70,7 +71,7 @@ export class TransactionBuffer {
 
   private get(transaction: string): OpenTransaction {
     const open = this.open.get(transaction);
-    if (!open) throw new StompProtocolError('UNKNOWN_TRANSACTION', `Unknown transaction '${clipForError(transaction)}'`);
+    if (!open) throw new StompProtocolError('UNKNOWN_TRANSACTION', CLIENT_MESSAGES.unknownTransaction(transaction));
     return open;
   }
 }

@@ -1,13 +1,14 @@
 import type { PipeTransform, Type } from '@nestjs/common';
 import type { StompSession as Session } from '../../engine/session/stomp.session.js';
 import { STOMP_ARGS_METADATA, StompParamtype } from '../handlers/handler.constants.js';
+import { BOOTSTRAP_MESSAGES } from '../../engine/stomp.messages.js';
 
 type Pipe = Type<PipeTransform> | PipeTransform;
 
 /** Records one parameter the way Nest's own param decorators do (`"<type>:<index>" → { index, data, pipes }`). */
 function stompParam(type: StompParamtype, data: string | undefined, pipes: Pipe[]): ParameterDecorator {
   return (target, key, index) => {
-    if (key === undefined) throw new Error('STOMP parameter decorators apply to handler method parameters only');
+    if (key === undefined) throw new Error(BOOTSTRAP_MESSAGES.paramDecoratorPlacement);
     const existing: Record<string, unknown> = Reflect.getMetadata(STOMP_ARGS_METADATA, target.constructor, key) ?? {};
     const metadata = { ...existing, [`${type}:${index}`]: { index, data, pipes } };
     Reflect.defineMetadata(STOMP_ARGS_METADATA, metadata, target.constructor, key);

@@ -11,6 +11,7 @@ import { StompGatewayRoutes, type FallbackSendHandler } from './gateway.routes.j
 import { resolvePayload } from '../handlers/payload.resolver.js';
 import { deliverResult } from '../replies/result.delivery.js';
 import { StompGatewayClient } from './stomp-gateway.client.js';
+import { BOOTSTRAP_MESSAGES } from '../../engine/stomp.messages.js';
 
 interface GatewayClient {
   client: StompGatewayClient;
@@ -38,7 +39,7 @@ export class StompAdapter implements WebSocketAdapter<SimpMessagingTemplate, Sto
   constructor(private readonly app: INestApplicationContext) {}
 
   create(port: number): SimpMessagingTemplate {
-    if (port) throw new Error(`StompAdapter serves gateways on the STOMP endpoint: write @WebSocketGateway() without a port (got ${port})`);
+    if (port) throw new Error(BOOTSTRAP_MESSAGES.gatewayPort(port));
     return this.attach().template;
   }
 
@@ -101,7 +102,7 @@ export class StompAdapter implements WebSocketAdapter<SimpMessagingTemplate, Sto
     if (this.server) return this.server;
     const server = this.app.get(StompServer);
     const handlers = this.app.get(StompMessageHandlers);
-    if (!server || !handlers) throw new Error('StompAdapter needs StompModule.forRoot() in the application');
+    if (!server || !handlers) throw new Error(BOOTSTRAP_MESSAGES.adapterWithoutModule);
     this.server = server;
     this.handlers = handlers;
     this.unregister = this.app.get(StompGatewayRoutes).register(this);

@@ -7,6 +7,7 @@ import { HandlerMetadataAccessor } from './handler.metadata-accessor.js';
 import { HandlerRegistry } from './handler.registry.js';
 import { StompMessageHandlers, type StompHandlerDefinition } from './message.handlers.js';
 import { addressedPattern, joinDestination, type ReplyPlan } from '../replies/reply.router.js';
+import { BOOTSTRAP_MESSAGES } from '../../engine/stomp.messages.js';
 
 type Wrapper = ReturnType<DiscoveryService['getProviders']>[number];
 
@@ -64,7 +65,7 @@ export class StompHandlerExplorer implements OnModuleInit {
 
   private requireSingleton(wrapper: Wrapper, name: string): void {
     if (!wrapper.isDependencyTreeStatic()) {
-      throw new Error(`${name}: STOMP handlers live for the whole app, so their class cannot be request-scoped or transient`);
+      throw new Error(BOOTSTRAP_MESSAGES.scopedHandler(name));
     }
   }
 
@@ -73,11 +74,11 @@ export class StompHandlerExplorer implements OnModuleInit {
     const known = new Set(variableNames(pattern));
     for (const destination of [...(plan.sendTo ?? []), ...(plan.sendToUser?.destinations ?? [])]) {
       const missing = variableNames(destination).find((v) => !known.has(v));
-      if (missing) throw new Error(`${name}: '${destination}' uses {${missing}}, which mapping '${pattern}' does not capture`);
+      if (missing) throw new Error(BOOTSTRAP_MESSAGES.uncapturedVariable(name, destination, missing, pattern));
     }
     for (const destination of plan.sendTo ?? []) {
       if (!this.core.prefixes.isBrokerDestination(destination)) {
-        throw new Error(`${name}: @SendTo('${destination}') is not under a broker prefix (${this.core.options.brokerPrefixes.join(', ')})`);
+        throw new Error(BOOTSTRAP_MESSAGES.sendToOutsideBroker(name, destination, this.core.options.brokerPrefixes));
       }
     }
   }

@@ -4,6 +4,7 @@ import { MESSAGE_MAPPING_METADATA, SEND_TO_METADATA, SEND_TO_USER_METADATA, SUBS
 import type { MappingKind } from './handler.registry.js';
 import type { ReplyPlan } from '../replies/reply.router.js';
 import type { SendToUserMetadata } from '../decorators/send-to.decorator.js';
+import { BOOTSTRAP_MESSAGES } from '../../engine/stomp.messages.js';
 
 /** One handler method's mapping: the frame it answers and its full destinations (class prefix included). */
 export interface MethodMapping {
@@ -24,7 +25,7 @@ export class HandlerMetadataAccessor {
     const send = this.reflector.get<string[] | undefined>(MESSAGE_MAPPING_METADATA, method);
     const subscribe = this.reflector.get<string[] | undefined>(SUBSCRIBE_MAPPING_METADATA, method);
     if (send && subscribe) {
-      throw new Error(`${type.name}.${methodName} has both @MessageMapping and @SubscribeMapping: pick one`);
+      throw new Error(BOOTSTRAP_MESSAGES.twoMappings(`${type.name}.${methodName}`));
     }
     const own = send ?? subscribe;
     if (!own) return undefined;

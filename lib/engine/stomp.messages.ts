@@ -1,0 +1,50 @@
+import { clipForError as clip } from './errors/protocol.error.js';
+
+/**
+ * What a client reads in an ERROR frame's `message` (and on its error destination), in one place: the
+ * wording is part of the product, and client text echoed here is always clipped.
+ */
+export const CLIENT_MESSAGES = {
+  headerTooLong: 'Header line too long',
+  bareCr: 'Bare CR in header line',
+  unknownCommand: (name: string) => `Unknown command '${clip(name)}'`,
+  tooManyHeaders: 'Too many headers',
+  headerWithoutColon: 'Header line without a colon',
+  emptyHeaderName: 'Empty header name',
+  paddedHeaderName: (name: string) => `Header name '${clip(name)}' has leading or trailing whitespace`,
+  badContentLength: 'Invalid content-length header',
+  missingNul: 'Frame body not terminated by NUL',
+  frameTooLarge: 'Frame too large',
+  headerContains: (what: string) => `Header contains ${what}`,
+  badEscape: (raw: string) => `Invalid escape sequence in header: ${clip(raw)}`,
+  badHeartBeat: 'Invalid heart-beat header',
+  unsupportedVersion: 'Supported protocol versions are 1.0,1.1,1.2',
+  transactionBegun: (id: string) => `Transaction '${clip(id)}' has already begun`,
+  tooManyTransactions: (limit: number) => `At most ${limit} open transactions per session`,
+  transactionFrames: (limit: number) => `A transaction holds at most ${limit} frames`,
+  transactionBytes: (limit: number) => `Open transactions hold at most ${limit} bytes per session`,
+  unknownTransaction: (id: string) => `Unknown transaction '${clip(id)}'`,
+  missingHeader: (command: string, header: string) => `${command} requires a '${header}' header`,
+  badAckMode: (mode: string) => `Invalid ack mode '${clip(mode)}'`,
+  subscriptionInUse: (id: string) => `Subscription id '${clip(id)}' is already in use`,
+  tooManySubscriptions: (limit: number) => `At most ${limit} subscriptions per session`,
+  connectionRefused: 'Connection refused',
+  authenticationFailed: 'Authentication failed',
+  clientRegex: (destination: string) => `Regular expressions are not allowed in subscription destinations ('${clip(destination)}')`,
+  unknownDestination: (destination: string) => `Unknown destination '${clip(destination)}'`,
+} as const;
+
+/** Why the app refuses to start: each says what to write instead. */
+export const BOOTSTRAP_MESSAGES = {
+  scopedHandler: (handler: string) => `${handler}: STOMP handlers live for the whole app, so their class cannot be request-scoped or transient`,
+  uncapturedVariable: (handler: string, destination: string, variable: string, pattern: string) =>
+    `${handler}: '${destination}' uses {${variable}}, which mapping '${pattern}' does not capture`,
+  sendToOutsideBroker: (handler: string, destination: string, prefixes: readonly string[]) =>
+    `${handler}: @SendTo('${destination}') is not under a broker prefix (${prefixes.join(', ')})`,
+  twoMappings: (handler: string) => `${handler} has both @MessageMapping and @SubscribeMapping: pick one`,
+  noHttpServer: 'StompModule needs an HTTP application: create the app with NestFactory.create(), not createApplicationContext()',
+  gatewayPort: (port: number) => `StompAdapter serves gateways on the STOMP endpoint: write @WebSocketGateway() without a port (got ${port})`,
+  adapterWithoutModule: 'StompAdapter needs StompModule.forRoot() in the application',
+  paramDecoratorPlacement: 'STOMP parameter decorators apply to handler method parameters only',
+  notAnOptionsFactory: (name: string) => `${name} must implement StompOptionsFactory: add a createStompOptions() method`,
+} as const;
