@@ -7,6 +7,8 @@ import { StompEvents } from './events/stomp.events.js';
 import { DestinationPrefixes } from './inbound/destination.prefixes.js';
 import { SimpMessagingTemplate } from './messaging/simp-messaging.template.js';
 import { OutboundPath } from './outbound/outbound.path.js';
+import { HistoryStage } from './outbound/history/history.stage.js';
+import type { DestinationStage } from './outbound/destination.stage.js';
 import { DestinationAuthorizer } from './security/destination.authorizer.js';
 import { SessionDirectory } from './session/session.directory.js';
 import { StompBrokerRegistry } from './session/stomp.registry.js';
@@ -46,8 +48,20 @@ export class StompCore {
       ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability)
       : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions);
     this.registry = new StompBrokerRegistry(options, this.directory, this.broker);
-    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination);
+    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination, stagesOf(options, this.matcher));
     this.template = new SimpMessagingTemplate(this.prefixes, this.outbound);
     this.authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
   }
+}
+
+/** The delivery features the options turn on, each a stage on the outbound path. */
+function stagesOf(options: ResolvedStompOptions, matcher: DestinationMatcher): DestinationStage[] {
+  const stages: DestinationStage[] = [];
+  if (options.history.length > 0) {
+    // Half the send budget may wait for a replaying client: the other half is for its live traffic.
+    const replayBufferBytes = Math.max(1, Math.floor(options.sendBufferSizeLimit / 2));
+    const history = { rules: options.history, bytesLimit: options.historyBytesLimit, replayBufferBytes };
+    stages.push(new HistoryStage(matcher, history, options.cacheLimit));
+  }
+  return stages;
 }

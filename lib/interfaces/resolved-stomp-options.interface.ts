@@ -1,4 +1,4 @@
-import type { OverflowPolicy, StompModuleOptions } from './stomp-options.interface.js';
+import type { OverflowPolicy, StompHistoryRule, StompModuleOptions } from './stomp-options.interface.js';
 import type { StompAuthorizationRule } from './stomp-authorization.interface.js';
 import type { ResolvedRelayOptions } from './stomp-relay-options.interface.js';
 import type { HandlerErrorMode } from './stomp-error.interface.js';
@@ -48,4 +48,6 @@ export interface ResolvedStompOptions {
   transactionBytesLimit: number;
   inboundBacklogBytesLimit: number;
   inboundBacklogFramesLimit: number;
+  history: StompHistoryRule[];
+  historyBytesLimit: number;
 }

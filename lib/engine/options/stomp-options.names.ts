@@ -12,6 +12,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'heartbeatMinInterval', 'maxTransactionsPerSession', 'maxFramesPerTransaction', 'transactionBytesLimit',
   'inboundBacklogBytesLimit', 'inboundBacklogFramesLimit',
   'maxPatternSegments', 'maxPatternWildcards', 'maxPatternSubscriptions',
+  'history', 'historyBytesLimit',
 ]);
 
 /** Spring configuration names users bring along, and the option that does the same here. */

@@ -60,6 +60,8 @@ export const STOMP_DEFAULTS = {
   /** Resolved-destination cache of the subscription registry (Spring `setCacheLimit`). */
   cacheLimit: 1024,
   errorDestination: '/queue/errors',
+  /** Bytes the history of all destinations holds together (each message counted as in history.store.ts). */
+  historyBytesLimit: 64 * 1024 * 1024,
 } as const;
 
 /** Close codes sent to a transport when the server ends a session. */

@@ -2,7 +2,7 @@ import { STOMP_DEFAULTS } from './stomp.defaults.js';
 import type { StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
 import { rejectUnknownOptions } from './stomp-options.names.js';
 import {
-  authorizationRules, bool, endpointPath, fn, heartbeat, oneOf, optionalString, origins, positiveInt, prefixes, relayOptions,
+  authorizationRules, bool, endpointPath, fn, heartbeat, historyRules, oneOf, optionalString, origins, positiveInt, prefixes, relayOptions,
 } from './stomp-options.validators.js';
 import type { ResolvedStompOptions } from '../../interfaces/resolved-stomp-options.interface.js';
 
@@ -11,6 +11,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
   rejectUnknownOptions(options);
   const d = STOMP_DEFAULTS;
   const messageSizeLimit = positiveInt(options, 'messageSizeLimit', d.messageSizeLimit);
+  const relay = relayOptions(options.relay);
   return {
     endpoint: endpointPath(options.endpoint ?? d.endpoint),
     appPrefixes: prefixes(options.appPrefix, 'appPrefix'),
@@ -42,7 +43,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     cacheLimit: positiveInt(options, 'cacheLimit', d.cacheLimit),
     authenticate: fn(options, 'authenticate'),
     authorization: authorizationRules(options.authorization),
-    relay: relayOptions(options.relay),
+    relay,
     authorizationFailure: oneOf(options, 'authorizationFailure', ['error', 'report'] as const, d.authorizationFailure),
     handlerErrors: oneOf(options, 'handlerErrors', ['report', 'fatal'] as const, d.handlerErrors),
     errorDestination: prefixes(options.errorDestination ?? d.errorDestination, 'errorDestination')[0].replace(/\/$/, ''),
@@ -53,5 +54,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     transactionBytesLimit: positiveInt(options, 'transactionBytesLimit', Math.max(d.transactionBytesLimit, messageSizeLimit)),
     inboundBacklogBytesLimit: positiveInt(options, 'inboundBacklogBytesLimit', Math.max(d.inboundBacklogBytesLimit, messageSizeLimit)),
     inboundBacklogFramesLimit: positiveInt(options, 'inboundBacklogFramesLimit', d.inboundBacklogFramesLimit),
+    history: historyRules(options.history, relay !== undefined),
+    historyBytesLimit: positiveInt(options, 'historyBytesLimit', d.historyBytesLimit),
   };
 }

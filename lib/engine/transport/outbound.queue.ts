@@ -59,6 +59,11 @@ export class OutboundQueue<T extends { length: number }> {
     this.highWater = Math.min(SOCKET_HIGH_WATER, Math.floor(this.budget / SOCKET_SHARE_OF_BUDGET));
   }
 
+  /** Bytes held here, not yet written to the sink. */
+  get heldBytes(): number {
+    return this.pendingBytes;
+  }
+
   push(item: T): void {
     if (this.closed) return;
     if (this.pendingBytes === 0 && this.sink.backlogBytes() < this.highWater) {

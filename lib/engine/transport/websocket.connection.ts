@@ -22,6 +22,7 @@ const AS_TEXT = { binary: false };
 const AS_BINARY = { binary: true };
 /** How long a client cut off for not reading has to read its close frame. */
 const OVERFLOW_CLOSE_GRACE_MS = 5_000;
+const WRITABLE_RECHECK_MS = 10;
 
 /** A raw WebSocket (npm `ws`) carrying STOMP frames one per WebSocket message. */
 export class WebSocketConnection implements StompConnection, OutboundSink<WebSocketFrame>, CorkOwner {
@@ -79,6 +80,20 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
     };
     raw.on('drain', done);
     raw.on('close', done);
+  }
+
+  bufferedBytes(): number {
+    return this.queue.heldBytes + this.raw.writableLength;
+  }
+
+  canSend(maxBufferedBytes: number): boolean {
+    return this.bufferedBytes() < maxBufferedBytes;
+  }
+
+  /** A socket below its high-water mark emits no drain: then look again shortly. */
+  whenWritable(callback: () => void): void {
+    if (this.raw.writableNeedDrain) this.whenDrained(callback);
+    else setTimeout(callback, WRITABLE_RECHECK_MS);
   }
 
   close(code: number, reason: string): void {
