@@ -32,6 +32,7 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
   private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
   private closeReason: ConnectionCloseReason = 'transport-closed';
   private readonly raw: Socket;
+  private writableWaiters: Array<() => void> | undefined;
   corkedBytes = 0;
 
   constructor(
@@ -90,10 +91,20 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
     return this.bufferedBytes() < maxBufferedBytes;
   }
 
-  /** A socket below its high-water mark emits no drain: then look again shortly. */
+  /**
+   * One wait for all paced senders of this connection (one socket listener, however many replays).
+   * A socket below its high-water mark emits no drain: then look again shortly.
+   */
   whenWritable(callback: () => void): void {
-    if (this.raw.writableNeedDrain) this.whenDrained(callback);
-    else setTimeout(callback, WRITABLE_RECHECK_MS);
+    if (this.writableWaiters) return void this.writableWaiters.push(callback);
+    this.writableWaiters = [callback];
+    const wake = (): void => {
+      const waiters = this.writableWaiters ?? [];
+      this.writableWaiters = undefined;
+      for (const waiter of waiters) waiter();
+    };
+    if (this.raw.writableNeedDrain) this.whenDrained(wake);
+    else setTimeout(wake, WRITABLE_RECHECK_MS);
   }
 
   close(code: number, reason: string): void {
