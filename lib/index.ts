@@ -7,7 +7,7 @@ export { type StompSessionView } from './interfaces/stomp-session.interface.js';
 export { StompCounters } from './engine/session/stomp.counters.js';
 export type { SessionSubscription } from './interfaces/stomp-session.interface.js';
 export type { SessionCloseReason } from './interfaces/stomp-session.interface.js';
-export type { StompModuleOptions } from './interfaces/stomp-options.interface.js';
+export type { StompModuleOptions, StompHistoryRule } from './interfaces/stomp-options.interface.js';
 export type { StompPrincipal, StompConnectInfo } from './interfaces/stomp-principal.interface.js';
 export type { StompModuleAsyncOptions, StompOptionsFactory } from './nest/stomp-module-async-options.interface.js';
 export type { ResolvedStompOptions } from './interfaces/resolved-stomp-options.interface.js';

@@ -9,6 +9,8 @@ import { DestinationPrefixes } from './inbound/destination.prefixes.js';
 import { SimpMessagingTemplate, type OutboundHeaderHook } from './messaging/simp-messaging.template.js';
 import { OutboundPath } from './outbound/outbound.path.js';
 import { ConflationStage } from './outbound/conflation.stage.js';
+import { HistoryStage } from './outbound/history/history.stage.js';
+import type { DestinationStage } from './outbound/destination.stage.js';
 import { DestinationAuthorizer } from './security/destination.authorizer.js';
 import { SessionDirectory } from './session/session.directory.js';
 import { StompBrokerRegistry } from './session/stomp.registry.js';
@@ -50,8 +52,7 @@ export class StompCore {
       ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability, (message) => log.warn(message))
       : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions, this.queueStore(options));
     this.registry = new StompBrokerRegistry(options, this.directory, this.broker);
-    const stages = options.conflate.length > 0 ? [new ConflationStage(options.conflate, this.matcher)] : [];
-    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination, stages);
+    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination, stagesOf(options, this.matcher));
     this.template = new SimpMessagingTemplate(this.prefixes, this.outbound, outboundHeaders);
     this.authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
   }
@@ -60,4 +61,18 @@ export class StompCore {
   private queueStore(options: ResolvedStompOptions): QueueStore | undefined {
     return options.queues.length > 0 ? new QueueStore(options.queues, this.matcher, options) : undefined;
   }
+}
+
+/** The delivery features the options turn on, each a stage on the outbound path. */
+function stagesOf(options: ResolvedStompOptions, matcher: DestinationMatcher): DestinationStage[] {
+  const stages: DestinationStage[] = [];
+  if (options.history.length > 0) {
+    // Half the send budget may wait for a replaying client: the other half is for its live traffic.
+    const replayBufferBytes = Math.max(1, Math.floor(options.sendBufferSizeLimit / 2));
+    const history = { rules: options.history, bytesLimit: options.historyBytesLimit, replayBufferBytes };
+    stages.push(new HistoryStage(matcher, history, options.cacheLimit));
+  }
+  // After history: a conflated subscriber skips messages live, its history stays whole.
+  if (options.conflate.length > 0) stages.push(new ConflationStage(options.conflate, matcher));
+  return stages;
 }

@@ -1,5 +1,5 @@
 import type { ResolvedAsyncApiOptions, ResolvedMetricsOptions } from './stomp-observability.interface.js';
-import type { OverflowPolicy, StompConflationRule, StompModuleOptions } from './stomp-options.interface.js';
+import type { OverflowPolicy, StompConflationRule, StompHistoryRule, StompModuleOptions } from './stomp-options.interface.js';
 import type { StompAuthorizationRule } from './stomp-authorization.interface.js';
 import type { ResolvedRelayOptions } from './stomp-relay-options.interface.js';
 import type { HandlerErrorMode } from './stomp-error.interface.js';
@@ -58,4 +58,6 @@ export interface ResolvedStompOptions {
   queueMessagesLimit: number;
   queueBytesLimit: number;
   queueTotalBytesLimit: number;
+  history: StompHistoryRule[];
+  historyBytesLimit: number;
 }

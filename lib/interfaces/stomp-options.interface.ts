@@ -13,6 +13,16 @@ export interface StompConflationRule {
 /** What happens when a client cannot take messages as fast as they come. */
 export type OverflowPolicy = 'terminate' | 'drop-oldest';
 
+/** One history rule: destinations matching `destination` keep their last `size` messages (and none older than `maxAgeMs`). */
+export interface StompHistoryRule {
+  /** A destination or a pattern, as the broker matches them (`/topic/prices.*`, `/topic/chat/**`). */
+  destination: string;
+  /** Messages kept per destination. */
+  size: number;
+  /** Messages older than this are no longer replayed. */
+  maxAgeMs?: number;
+}
+
 /** Options of `StompModule.forRoot`; every field has a default (see the README's options table). */
 export interface StompModuleOptions {
   /** Path of the STOMP endpoint on the Nest HTTP server (Spring `addEndpoint`). Default `/stomp`. */
@@ -126,6 +136,13 @@ export interface StompModuleOptions {
   queueBytesLimit?: number;
   /** Bytes all queues hold together. Default 64 MiB (or `queueBytesLimit` when larger). */
   queueTotalBytesLimit?: number;
+  /**
+   * Destinations that keep their last messages, so a client can resume where it left off (`x-stream-offset`
+   * on SUBSCRIBE, see the README's Delivery guarantees). The first matching rule decides. In-memory broker only.
+   */
+  history?: StompHistoryRule[];
+  /** Bytes the history of all destinations holds together; the oldest message anywhere goes first. Default 64 MiB. */
+  historyBytesLimit?: number;
   /** Returns the principal of a connecting client, or throws / returns null to refuse it. */
   authenticate?: (info: StompConnectInfo) => StompPrincipal | null | undefined | Promise<StompPrincipal | null | undefined>;
   /** The AsyncAPI 3.0 document built from the decorators: its title, and the HTTP path that serves it (none by default). */

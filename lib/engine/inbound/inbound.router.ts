@@ -134,7 +134,10 @@ export class InboundRouter implements SessionRouter<StompSession> {
     rejectClientRegex(destination);
     rejectComplexPattern(destination, options);
     const filter = this.c.authorizer.deliveryFilter(destination, session.principal);
-    return this.c.broker.subscribe(session, subscriptionId, destination, ackMode, frame.headers.receipt !== undefined, filter, frame.headers);
+    const attached = this.c.outbound.attach(session, subscriptionId, destination, ackMode, frame.headers);
+    const subscribed = this.c.broker.subscribe(attached?.subscriber ?? session, subscriptionId, destination, ackMode, frame.headers.receipt !== undefined, filter, frame.headers);
+    if (!attached) return subscribed;
+    return subscribed instanceof Promise ? subscribed.then(() => attached.start()) : attached.start();
   }
 }
 

@@ -16,6 +16,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   // Point-to-point queues.
   'queues', 'queueMessagesLimit', 'queueBytesLimit', 'queueTotalBytesLimit',
   'conflate',
+  'history', 'historyBytesLimit',
 ]);
 
 /** Spring configuration names users bring along, and the option that does the same here. */

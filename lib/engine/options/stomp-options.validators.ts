@@ -1,5 +1,5 @@
 import { StompOptionsError } from '../errors/options.error.js';
-import type { StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
+import type { StompHistoryRule, StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
 import type { StompAuthorizationRule } from '../../interfaces/stomp-authorization.interface.js';
 import { RELAY_DEFAULTS } from './stomp.defaults.js';
 import { type ResolvedRelayOptions, type StompRelayOptions } from '../../interfaces/stomp-relay-options.interface.js';
@@ -107,6 +107,28 @@ export function authorizationRules(value: unknown): StompAuthorizationRule[] {
     );
   }
   return value;
+}
+
+const HISTORY_EXAMPLE = "[{ destination: '/topic/prices.*', size: 1000, maxAgeMs: 60000 }]";
+
+export function historyRules(value: unknown, relay: boolean): StompHistoryRule[] {
+  if (value === undefined) return [];
+  const count = (n: unknown): boolean => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (rule: StompHistoryRule) =>
+        rule !== null && typeof rule === 'object' &&
+        typeof rule.destination === 'string' && rule.destination.startsWith('/') &&
+        count(rule.size) && (rule.maxAgeMs === undefined || count(rule.maxAgeMs)) &&
+        Object.keys(rule).every((key) => key === 'destination' || key === 'size' || key === 'maxAgeMs'),
+    );
+  if (!valid) throw new StompOptionsError(`StompModule option 'history' takes rules such as ${HISTORY_EXAMPLE} (size and maxAgeMs positive whole numbers)`);
+  if (relay && value.length > 0) {
+    // The relay's messages reach this process from every process: a history kept here would have holes.
+    throw new StompOptionsError("StompModule option 'history' is kept per process by the in-memory broker and cannot be used with 'relay' (RabbitMQ streams keep history across processes)");
+  }
+  return value.map((rule: StompHistoryRule) => ({ ...rule }));
 }
 
 export function relayOptions(value: StompRelayOptions | undefined): ResolvedRelayOptions | undefined {

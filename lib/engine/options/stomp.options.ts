@@ -4,7 +4,7 @@ import { rejectUnknownOptions } from './stomp-options.names.js';
 import { queuePatterns } from '../broker/queue/queue.options.js';
 import { conflationRules } from './conflation.options.js';
 import {
-  authorizationRules, bool, endpointPath, fn, heartbeat, oneOf, optionalString, origins, positiveInt, prefixes, relayOptions,
+  authorizationRules, bool, endpointPath, fn, heartbeat, historyRules, oneOf, optionalString, origins, positiveInt, prefixes, relayOptions,
 } from './stomp-options.validators.js';
 import type { ResolvedStompOptions } from '../../interfaces/resolved-stomp-options.interface.js';
 import { resolveAsyncApiOptions, resolveMetricsOptions } from './observability.options.js';
@@ -16,6 +16,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
   const messageSizeLimit = positiveInt(options, 'messageSizeLimit', d.messageSizeLimit);
   const brokerPrefixes = prefixes(options.brokerPrefixes, 'brokerPrefixes');
   const queueBytesLimit = positiveInt(options, 'queueBytesLimit', Math.max(d.queueBytesLimit, messageSizeLimit));
+  const relay = relayOptions(options.relay);
   return {
     endpoint: endpointPath(options.endpoint ?? d.endpoint),
     appPrefixes: prefixes(options.appPrefix, 'appPrefix'),
@@ -47,7 +48,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     cacheLimit: positiveInt(options, 'cacheLimit', d.cacheLimit),
     authenticate: fn(options, 'authenticate'),
     authorization: authorizationRules(options.authorization),
-    relay: relayOptions(options.relay),
+    relay,
     authorizationFailure: oneOf(options, 'authorizationFailure', ['error', 'report'] as const, d.authorizationFailure),
     handlerErrors: oneOf(options, 'handlerErrors', ['report', 'fatal'] as const, d.handlerErrors),
     errorDestination: prefixes(options.errorDestination ?? d.errorDestination, 'errorDestination')[0].replace(/\/$/, ''),
@@ -67,5 +68,7 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     queueBytesLimit,
     // One fullest queue always fits.
     queueTotalBytesLimit: positiveInt(options, 'queueTotalBytesLimit', Math.max(d.queueTotalBytesLimit, queueBytesLimit)),
+    history: historyRules(options.history, relay !== undefined),
+    historyBytesLimit: positiveInt(options, 'historyBytesLimit', d.historyBytesLimit),
   };
 }

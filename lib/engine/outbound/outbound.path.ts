@@ -1,10 +1,11 @@
 import type { BrokerMessage, MessageBroker } from '../../interfaces/message-broker.interface.js';
 import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
+import type { AckMode } from '../../interfaces/stomp-session.interface.js';
 import { CLOSE_CODES } from '../options/stomp.defaults.js';
 import type { SessionDirectory } from '../session/session.directory.js';
 import type { StompSession } from '../session/stomp.session.js';
 import type { UserDestinationRouter } from '../user/user-destination.router.js';
-import type { DestinationStage } from './destination.stage.js';
+import type { DestinationStage, StageAttachment } from './destination.stage.js';
 import { endWithError } from './error.frame.js';
 import { ErrorPolicy } from './error.policy.js';
 
@@ -39,6 +40,15 @@ export class OutboundPath {
       if (this.stages[i].claims(message.destination)) return this.stages[i].publish(message, (next) => this.through(i + 1, next));
     }
     return this.broker.publish(message);
+  }
+
+  /** A new broker subscription, as the stages want it made (see DestinationStage.attach); undefined: the session itself, live. */
+  attach(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, headers: StompHeaders): StageAttachment | undefined {
+    for (const stage of this.stages) {
+      const attachment = stage.attach?.(session, subscriptionId, destination, ackMode, headers);
+      if (attachment) return attachment;
+    }
+    return undefined;
   }
 
   /** To every session of `user` subscribed to `/user<destination>`, in every process the broker reaches. */

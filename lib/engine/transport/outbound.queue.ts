@@ -64,6 +64,11 @@ export class OutboundQueue<T extends { length: number }> {
     this.highWater = Math.min(SOCKET_HIGH_WATER, Math.floor(this.budget / SOCKET_SHARE_OF_BUDGET));
   }
 
+  /** Bytes held here, not yet written to the sink. */
+  get heldBytes(): number {
+    return this.pendingBytes;
+  }
+
   /** `conflationKey`: while frames wait, a waiting frame with the same key is replaced by this one. */
   push(item: T, conflationKey?: string): void {
     if (this.closed) return;

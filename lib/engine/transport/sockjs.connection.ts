@@ -143,6 +143,25 @@ export class SockJsConnection implements StompConnection, OutboundSink<string> {
     this.drainTimer = setTimeout(callback, DRAIN_RECHECK_MS);
   }
 
+  bufferedBytes(): number {
+    return this.queue.heldBytes + this.backlogBytes();
+  }
+
+  /**
+   * Between two requests sockjs-node counts messages too (httpMessageCacheSize): a paced sender fills
+   * half of it at most, and never leaves frames in the queue, whose flush counts bytes only.
+   */
+  canSend(maxBufferedBytes: number): boolean {
+    if (this.queue.heldBytes > 0) return false;
+    const session = this.session;
+    if (session && !session.recv && session.send_buffer.length * 2 >= this.limits.httpMessageCacheSize) return false;
+    return this.bufferedBytes() < maxBufferedBytes;
+  }
+
+  whenWritable(callback: () => void): void {
+    setTimeout(callback, DRAIN_RECHECK_MS);
+  }
+
   private socket(): Writable | null | undefined {
     const recv = this.session?.recv;
     return recv?.connection ?? recv?.response?.socket;

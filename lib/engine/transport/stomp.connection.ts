@@ -35,4 +35,13 @@ export interface StompConnection {
   pause?(): void;
   resume?(): void;
   onClose(listener: (reason: ConnectionCloseReason) => void): void;
+  /** Bytes waiting for the client: held by the send queue or not yet handed to the kernel. */
+  bufferedBytes?(): number;
+  /**
+   * For senders that pace themselves (history replays): true while fewer than `maxBufferedBytes` wait
+   * for the client and the transport's own bounds (SockJS's message cache between polls) have room.
+   */
+  canSend?(maxBufferedBytes: number): boolean;
+  /** Calls back once, when what waits for the client may have shrunk, or the connection closed. */
+  whenWritable?(callback: () => void): void;
 }

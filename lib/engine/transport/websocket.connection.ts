@@ -22,6 +22,7 @@ const AS_TEXT = { binary: false };
 const AS_BINARY = { binary: true };
 /** How long a client cut off for not reading has to read its close frame. */
 const OVERFLOW_CLOSE_GRACE_MS = 5_000;
+const WRITABLE_RECHECK_MS = 10;
 
 /** A raw WebSocket (npm `ws`) carrying STOMP frames one per WebSocket message. */
 export class WebSocketConnection implements StompConnection, OutboundSink<WebSocketFrame>, CorkOwner {
@@ -31,6 +32,7 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
   private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
   private closeReason: ConnectionCloseReason = 'transport-closed';
   private readonly raw: Socket;
+  private writableWaiters: Array<() => void> | undefined;
   corkedBytes = 0;
 
   constructor(
@@ -83,6 +85,30 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
     };
     raw.on('drain', done);
     raw.on('close', done);
+  }
+
+  bufferedBytes(): number {
+    return this.queue.heldBytes + this.raw.writableLength;
+  }
+
+  canSend(maxBufferedBytes: number): boolean {
+    return this.bufferedBytes() < maxBufferedBytes;
+  }
+
+  /**
+   * One wait for all paced senders of this connection (one socket listener, however many replays).
+   * A socket below its high-water mark emits no drain: then look again shortly.
+   */
+  whenWritable(callback: () => void): void {
+    if (this.writableWaiters) return void this.writableWaiters.push(callback);
+    this.writableWaiters = [callback];
+    const wake = (): void => {
+      const waiters = this.writableWaiters ?? [];
+      this.writableWaiters = undefined;
+      for (const waiter of waiters) waiter();
+    };
+    if (this.raw.writableNeedDrain) this.whenDrained(wake);
+    else setTimeout(wake, WRITABLE_RECHECK_MS);
   }
 
   close(code: number, reason: string): void {
