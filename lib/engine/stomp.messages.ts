@@ -32,10 +32,24 @@ export const CLIENT_MESSAGES = {
   authenticationFailed: 'Authentication failed',
   clientRegex: (destination: string) => `Regular expressions are not allowed in subscription destinations ('${clip(destination)}')`,
   unknownDestination: (destination: string) => `Unknown destination '${clip(destination)}'`,
+  sendToUserDestination: (destination: string) => `Clients cannot send to user destinations ('${clip(destination)}')`,
+  noHandler: (destination: string) => `No handler for destination '${clip(destination)}'`,
+  patternTooComplex: (destination: string, segments: number, wildcards: number) =>
+    `Subscription pattern too complex ('${clip(destination)}'): at most ${segments} segments and ${wildcards} wildcards per segment`,
+  duplicateSubscription: (id: string) => `Duplicate subscription id '${clip(id)}'`,
+  tooManyPatternSubscriptions: 'Too many pattern subscriptions on this server',
+  connectTimeout: (ms: number) => `No CONNECT frame within ${ms} ms`,
+  heartbeatTimeout: (ms: number) => `No heart-beat received for ${ms} ms`,
+  inboundBacklog: (frames: number, bytes: number) => `Too many frames waiting to be handled (at most ${frames} frames, ${bytes} bytes)`,
+  notConnected: (command: string) => `Send CONNECT first (got ${command})`,
+  notAClientCommand: (command: string) => `A client cannot send ${command}`,
+  alreadyConnected: 'This session is already connected',
 } as const;
 
 /** Why the app refuses to start: each says what to write instead. */
 export const BOOTSTRAP_MESSAGES = {
+  notABrokerDestination: (destination: string) =>
+    `SimpMessagingTemplate: '${destination}' is not a broker destination; brokerPrefixes are what subscribers can listen on`,
   scopedHandler: (handler: string) => `${handler}: STOMP handlers live for the whole app, so their class cannot be request-scoped or transient`,
   uncapturedVariable: (handler: string, destination: string, variable: string, pattern: string) =>
     `${handler}: '${destination}' uses {${variable}}, which mapping '${pattern}' does not capture`,

@@ -3,6 +3,7 @@ import { STOMP_DEFAULTS } from '../options/stomp.defaults.js';
 import { splitDestination, type CompiledPattern, type DestinationMatcher, type DestinationParts } from './destination.matcher.js';
 import type { DeliveryFilter } from '../../interfaces/message-broker.interface.js';
 import { PatternIndex } from './pattern.index.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 /** One SUBSCRIBE of one session: `data` is whatever the broker attaches (send function, ack mode...). */
 export interface Subscription<T> {
@@ -136,10 +137,10 @@ export class SubscriptionRegistry<T> {
    */
   add(sessionId: string, id: string, destination: string, data: T, filter?: DeliveryFilter): Subscription<T> {
     let own = this.bySession.get(sessionId);
-    if (own?.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', `Duplicate subscription id "${id}"`);
+    if (own?.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', CLIENT_MESSAGES.duplicateSubscription(id));
     const isPattern = this.matcher.isPattern(destination);
     if (isPattern && this.patterns.size >= this.maxPatternSubscriptions) {
-      throw new StompProtocolError('TOO_MANY_PATTERN_SUBSCRIPTIONS', 'Too many pattern subscriptions on this server');
+      throw new StompProtocolError('TOO_MANY_PATTERN_SUBSCRIPTIONS', CLIENT_MESSAGES.tooManyPatternSubscriptions);
     }
     const pattern = isPattern ? this.matcher.compile(destination) : null;
     const entry = new Entry(sessionId, id, destination, data, this.seq++, pattern, pattern ? filter : undefined);

@@ -1,4 +1,4 @@
-import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
 import type { StompFrame } from '../../interfaces/stomp-frame.interface.js';
 import type { MessageBroker } from '../../interfaces/message-broker.interface.js';
 import type { StompPrincipal } from '../../interfaces/stomp-principal.interface.js';
@@ -16,6 +16,7 @@ import type { ApplicationDestinations } from './application.port.js';
 import type { DestinationPrefixes } from './destination.prefixes.js';
 import { forwardedHeaders } from './forwarded.headers.js';
 import { rejectClientRegex, rejectComplexPattern } from './subscription.checks.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 /** Where the router reports what went wrong on the server side. */
 export interface InboundLog {
@@ -113,7 +114,7 @@ export class InboundRouter implements SessionRouter<StompSession> {
       return application.handleSend(session, appDestination, frame);
     }
     if (prefixes.isUserDestination(destination)) {
-      throw new StompProtocolError('FORBIDDEN_DESTINATION', `Clients cannot send to user destinations ('${clip(destination)}')`);
+      throw new StompProtocolError('FORBIDDEN_DESTINATION', CLIENT_MESSAGES.sendToUserDestination(destination));
     }
     prefixes.requireBrokerDestination(destination);
     // A RECEIPT waits for a broker that confirms (the relay): never RECEIPT what the broker did not take.
@@ -146,5 +147,5 @@ function sessionFacts(session: StompSession) {
 }
 
 function noHandler(destination: string): StompProtocolError {
-  return new StompProtocolError('UNKNOWN_DESTINATION', `No handler for destination '${clip(destination)}'`);
+  return new StompProtocolError('UNKNOWN_DESTINATION', CLIENT_MESSAGES.noHandler(destination));
 }

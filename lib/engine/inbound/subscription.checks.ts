@@ -1,4 +1,4 @@
-import { StompProtocolError, clipForError as clip } from '../errors/protocol.error.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
 import { patternComplexity } from '../broker/destination.matcher.js';
 import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
@@ -23,7 +23,7 @@ export function rejectComplexPattern(destination: string, limits: PatternLimits)
   if (wildcards > 0 && (segments > limits.maxPatternSegments || wildcards > limits.maxPatternWildcards)) {
     throw new StompProtocolError(
       'PATTERN_TOO_COMPLEX',
-      `Subscription pattern too complex ('${clip(destination)}'): at most ${limits.maxPatternSegments} segments and ${limits.maxPatternWildcards} wildcards per segment`,
+      CLIENT_MESSAGES.patternTooComplex(destination, limits.maxPatternSegments, limits.maxPatternWildcards),
     );
   }
 }

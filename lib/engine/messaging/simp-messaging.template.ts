@@ -6,6 +6,7 @@ import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
 /** Adds headers to an outgoing message before it is serialised. */
 export type OutboundHeaderHook = (headers: StompHeaders) => void;
 import type { TemplateHeaders } from '../../interfaces/stomp-template.interface.js';
+import { BOOTSTRAP_MESSAGES } from '../stomp.messages.js';
 
 /**
  * Pushes messages to subscribers from anywhere in the app (a service, an `@Interval` job):
@@ -26,7 +27,7 @@ export class SimpMessagingTemplate {
    */
   async convertAndSend(destination: string, payload: unknown, headers?: TemplateHeaders): Promise<number> {
     if (!this.prefixes.isBrokerDestination(destination)) {
-      throw new Error(`SimpMessagingTemplate: '${destination}' is not a broker destination; brokerPrefixes are what subscribers can listen on`);
+      throw new Error(BOOTSTRAP_MESSAGES.notABrokerDestination(destination));
     }
     const converted = convertPayload(payload);
     return this.outbound.publish({ destination, headers: this.headersOf(converted, headers), body: converted.body });

@@ -19,6 +19,7 @@ import { HeartbeatMonitor, type HeartbeatActions } from './heartbeat.monitor.js'
 import type { HeartbeatWheel } from './heartbeat.wheel.js';
 import { TransactionBuffer } from './transaction.buffer.js';
 import { InboundBacklog, type InboundHost } from './inbound.backlog.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 type SessionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
 
@@ -59,7 +60,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     connection.onData((chunk) => this.onData(chunk));
     connection.onClose((reason) => this.end(reason));
     this.connectTimer = setTimeout(
-      () => this.fail(new StompProtocolError('CONNECT_TIMEOUT', `No CONNECT frame within ${limits.connectTimeout} ms`), 'connect-timeout'),
+      () => this.fail(new StompProtocolError('CONNECT_TIMEOUT', CLIENT_MESSAGES.connectTimeout(limits.connectTimeout)), 'connect-timeout'),
       limits.connectTimeout,
     );
     counters.sessionsOpened++;
@@ -112,7 +113,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   peerSilent(silentMs: number): void {
     // Reading is paused by the inbound backlog: the client's traffic waits in the socket, unread, not absent.
     if (this.inbound.paused) return;
-    this.fail(new StompProtocolError('HEARTBEAT_TIMEOUT', `No heart-beat received for ${silentMs} ms`), 'heartbeat-timeout');
+    this.fail(new StompProtocolError('HEARTBEAT_TIMEOUT', CLIENT_MESSAGES.heartbeatTimeout(silentMs)), 'heartbeat-timeout');
   }
 
   /** Sends a frame built here (CONNECTED, RECEIPT, ERROR, or a direct MESSAGE). */
@@ -171,7 +172,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   /** Too many frames wait behind a slow handler and the transport cannot stop reading (InboundHost). */
   backlogOverflow(): void {
     const { inboundBacklogFramesLimit: frames, inboundBacklogBytesLimit: bytes } = this.limits;
-    this.fail(new StompProtocolError('INBOUND_BACKLOG', `Too many frames waiting to be handled (at most ${frames} frames, ${bytes} bytes)`));
+    this.fail(new StompProtocolError('INBOUND_BACKLOG', CLIENT_MESSAGES.inboundBacklog(frames, bytes)));
   }
 
   /** A refusal the app chose to report (not fatal) leaves the session running, without a RECEIPT; anything else ends it. */
@@ -191,7 +192,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   private handle(frame: StompFrame): Promise<void> | void {
     if (frame.command === 'CONNECT' || frame.command === 'STOMP') return this.handleConnect(frame);
     if (this.state !== 'connected') {
-      throw new StompProtocolError('NOT_CONNECTED', `Send CONNECT first (got ${frame.command})`);
+      throw new StompProtocolError('NOT_CONNECTED', CLIENT_MESSAGES.notConnected(frame.command));
     }
     switch (frame.command) {
       case 'SEND':
@@ -210,12 +211,12 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
       case 'DISCONNECT':
         return this.handleDisconnect(frame);
       default:
-        throw new StompProtocolError('UNKNOWN_COMMAND', `A client cannot send ${frame.command}`);
+        throw new StompProtocolError('UNKNOWN_COMMAND', CLIENT_MESSAGES.notAClientCommand(frame.command));
     }
   }
 
   private handleConnect(frame: StompFrame): Promise<void> | void {
-    if (this.state !== 'awaiting-connect') throw new StompProtocolError('ALREADY_CONNECTED', 'This session is already connected');
+    if (this.state !== 'awaiting-connect') throw new StompProtocolError('ALREADY_CONNECTED', CLIENT_MESSAGES.alreadyConnected);
     clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
     this.version = negotiateVersion(frame.headers['accept-version']);
