@@ -50,7 +50,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     private readonly router: SessionRouter<StompSession>,
     private readonly limits: SessionLimits,
     private readonly counters: StompCounters,
-    private readonly heartbeats: HeartbeatWheel,
+    private readonly wheel: HeartbeatWheel,
   ) {
     this.parser = new FrameParser(
       { maxFrameBytes: limits.messageSizeLimit, maxHeaders: limits.maxHeaders, maxHeaderLineBytes: limits.maxHeaderLineLength },
@@ -162,7 +162,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     if (this.state === 'closed') return;
     try {
       const pending = this.handle(frame);
-      if (pending) return pending.then(() => this.acknowledge(frame), (error: unknown) => this.refuse(frame, error));
+      if (pending) return pending.then(() => this.acknowledge(frame)).catch((error: unknown) => this.refuse(frame, error));
       this.acknowledge(frame);
     } catch (error) {
       this.refuse(frame, error);
@@ -228,12 +228,12 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     this.completeConnect(principal, heartbeat);
   }
 
-  private completeConnect(principal: StompPrincipal | undefined, heartbeat: ServerHeartBeat): void {
+  private completeConnect(principal: StompPrincipal | undefined, beat: ServerHeartBeat): void {
     if (this.state !== 'connecting') return;
     this.principal = principal;
     this.state = 'connected';
-    this.sendFrame('CONNECTED', connectedHeaders(this.version!, heartbeat.offer, this.id, principal?.name));
-    this.heartbeat = new HeartbeatMonitor(heartbeat.sendIntervalMs, heartbeat.receiveTimeoutMs, this.limits.heartbeatGraceFactor, this, this.heartbeats);
+    this.sendFrame('CONNECTED', connectedHeaders(this.version!, beat.offer, this.id, principal?.name));
+    this.heartbeat = new HeartbeatMonitor(beat.sendIntervalMs, beat.receiveTimeoutMs, this.limits.heartbeatGraceFactor, this, this.wheel);
     this.router.connected(this);
   }
 
