@@ -30,9 +30,12 @@ function uncorkAll(): void {
  * nothing is allocated per message. Call it before each write of `bytes`.
  */
 export function corkUntilNextTick(socket: Writable, owner: CorkOwner, bytes: number): void {
-  if (owner.corkedBytes + bytes > MAX_CORKED_BYTES && socket.writableCorked > 0) {
+  if (owner.corkedBytes + bytes > MAX_CORKED_BYTES) {
     uncorkNow(socket);
     owner.corkedBytes = 0;
+    // A frame past the cap goes straight to the kernel: held corked, it would count as backlog the client
+    // never refused, and the next frames of the tick would overflow the session's send budget.
+    if (bytes > MAX_CORKED_BYTES) return;
   }
   owner.corkedBytes += bytes;
   if (socket.writableCorked > 0 || socket.destroyed) return;

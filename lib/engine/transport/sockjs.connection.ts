@@ -1,14 +1,17 @@
 import type { Connection as SockJsNodeConnection } from 'sockjs';
+import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { OverflowPolicy } from '../../interfaces/stomp-options.interface.js';
 import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
+import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
 import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
 
 /** The parts of sockjs-node 0.3.24's private session that flow control needs (the package is pinned). */
 interface SockJsSessionInternals {
   send_buffer: string[];
-  recv: { connection?: Writable; response?: { socket: Writable | null } } | null;
+  /** `ws` is the faye-websocket of the websocket transport; its `_driver` emits 'close' just before faye destroys the socket. */
+  recv: { connection?: Writable; response?: { socket: Writable | null }; ws?: { _driver?: EventEmitter } | null } | null;
   readyState: number;
   to_tref: NodeJS.Timeout | null;
   didTimeout(): void;
@@ -27,8 +30,9 @@ export interface SockJsLimits extends OutboundLimits {
  * are between two polling requests; this adds Spring's `httpMessageCacheSize` bound to that buffer
  * and the byte budget of OutboundQueue over everything the session holds (see backlogBytes).
  */
-export class SockJsConnection implements StompConnection, OutboundSink<string> {
+export class SockJsConnection implements StompConnection, OutboundSink<string>, CorkOwner {
   readonly textOnly = true;
+  corkedBytes = 0;
   private readonly queue: OutboundQueue<string>;
   private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
   private drainTimer: NodeJS.Timeout | undefined;
@@ -36,6 +40,8 @@ export class SockJsConnection implements StompConnection, OutboundSink<string> {
   private lastSocket: Writable | null | undefined;
   /** Earlier requests' sockets still holding unread data (polls nobody read), with when they were left behind. */
   private readonly unreadSockets = new Map<Writable, number>();
+  /** The websocket transport's socket whose destruction by faye-websocket is preceded by an uncork. */
+  private guardedSocket: Writable | undefined;
 
   constructor(
     readonly id: string,
@@ -67,6 +73,7 @@ export class SockJsConnection implements StompConnection, OutboundSink<string> {
 
   close(code: number, reason: string): void {
     this.queue.close();
+    uncorkNow(this.socket() ?? undefined);
     closeWithCode(this.conn, code, reason);
   }
 
@@ -134,8 +141,26 @@ export class SockJsConnection implements StompConnection, OutboundSink<string> {
       session.send_buffer.shift();
       this.queue.dropped++;
     }
-    // Not corked as raw WebSocket is: sockjs-node's transports pipe into the socket and pause on its backpressure.
+    // Looked up per write: the HTTP transports get a new request (and perhaps another socket) for every response.
+    const socket = this.socket();
+    if (socket && this.mayCork(socket)) corkUntilNextTick(socket, this, text.length);
     this.conn.write(text);
+  }
+
+  /**
+   * Corked data is thrown away when a socket is destroyed. faye-websocket answers a client's close
+   * frame and destroys the socket in the same read callback that may have given us a frame to answer
+   * (SEND with a receipt, then close), so the websocket transport uncorks on its driver's 'close',
+   * which comes just before. The HTTP transports need nothing: Node's `res.end()` fully uncorks.
+   */
+  private mayCork(socket: Writable): boolean {
+    if (!socket.writable) return false;
+    if (socket === this.guardedSocket) return true;
+    const driver = this.session?.recv?.ws?._driver;
+    if (!driver) return true;
+    this.guardedSocket = socket;
+    driver.prependListener('close', () => uncorkNow(socket));
+    return true;
   }
 
   /** The socket changes with every SockJS request, so poll briefly instead of waiting on one socket's drain. */
