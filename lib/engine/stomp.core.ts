@@ -29,7 +29,11 @@ export interface StompCoreLog {
 export class StompCore {
   readonly matcher: DestinationMatcher;
   readonly prefixes: DestinationPrefixes;
-  readonly directory = new SessionDirectory();
+  /** The broker is built after it (it needs the user router, which needs the directory): presence reaches it through `this`. */
+  readonly directory = new SessionDirectory({
+    userArrived: (user) => this.broker.userArrived?.(user),
+    userLeft: (user) => this.broker.userLeft?.(user),
+  });
   readonly users: UserDestinationRouter;
   readonly broker: MessageBroker;
   readonly registry: StompBrokerRegistry;
@@ -47,7 +51,10 @@ export class StompCore {
     this.matcher = new DestinationMatcher(options.pathSeparator);
     this.prefixes = new DestinationPrefixes(options);
     this.users = new UserDestinationRouter(options.userDestinationPrefix, this.directory);
-    const availability = (available: boolean): void => log.warn(`Broker relay ${available ? 'connected' : 'disconnected'}`);
+    const availability = (available: boolean): void => {
+      log.warn(`Broker relay ${available ? 'connected' : 'disconnected'}`);
+      this.events.emit({ type: 'broker', available });
+    };
     this.broker = options.relay
       ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability, (message) => log.warn(message))
       : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions, this.queueStore(options));

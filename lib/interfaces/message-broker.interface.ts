@@ -90,10 +90,17 @@ export interface MessageBroker {
   queues?(): StompQueueView[];
   close(): void | Promise<void>;
   /**
-   * Brokers that span processes carry user messages to every process (Spring cannot: its user
-   * registry is per node); each process hands what arrives to the UserMessageSink it was built with.
+   * Brokers that span processes carry user messages to the processes where the user has a session
+   * (Spring cannot: its user registry is per node); each process hands what arrives to the
+   * UserMessageSink it was built with.
    */
   publishUserMessage?(message: UserMessage): void;
+  /** A user's first session on this node connected: a broker that routes user messages by interest starts routing them here. */
+  userArrived?(user: string): void;
+  /** The user's last session on this node left. */
+  userLeft?(user: string): void;
+  /** Settles once user messages published on any node reach this one for the user (a binding confirmed); nothing when they already do. */
+  userRouted?(user: string): Promise<void> | void;
 }
 
 /** Where a broker that spans processes hands the user messages it receives. */

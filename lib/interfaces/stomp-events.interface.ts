@@ -19,7 +19,16 @@ export type StompSessionEvent =
   | (SessionEventBase & { type: 'unsubscribe'; subscriptionId: string })
   | (SessionEventBase & { type: 'disconnect'; reason: SessionCloseReason; code?: ProtocolErrorCode });
 
-export type StompEventType = StompSessionEvent['type'];
+/** The broker relay's connection came (`available: true`) or went; the in-memory broker never emits it. */
+export interface StompBrokerEvent {
+  type: 'broker';
+  available: boolean;
+}
+
+/** Everything StompEvents tells: session lifecycle (`events$`) and broker availability (`broker$`). */
+export type StompEvent = StompSessionEvent | StompBrokerEvent;
+
+export type StompEventType = StompEvent['type'];
 
 /** Runs before CONNECTED is sent; throwing (or rejecting) refuses the session with an ERROR frame. */
 export type ConnectListener = (event: Extract<StompSessionEvent, { type: 'connect' }>) => void | Promise<void>;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { SimpMessagingTemplate, StompBrokerRegistry, StompServer, type StompModuleOptions } from '../../lib/index.js';
 import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { RawStompClient, type RawFrame } from '../fixtures/raw-stomp.fixture.js';
+import { userRouteDestination } from '../../lib/engine/broker/relay/relay.user-routes.js';
 import { RABBIT_STOMP_PORT, requireRabbitMqStomp } from '../fixtures/rabbitmq.fixture.js';
 
 /** Default brokerPrefixes: the broker takes every destination, the relay's own included if it let them. */
@@ -63,6 +64,7 @@ describe('broker relay against hostile clients (RabbitMQ)', () => {
       await subscribed(spy, '/**'),
       await subscribed(spy, '/topic/**'),
       await subscribed(spy, '/exchange/amq.direct/nestjs-stomp.user-messages'),
+      await subscribed(spy, userRouteDestination(`ana-${run}`)),
     ];
     const template = nodeB.app.get(SimpMessagingTemplate);
     await template.convertAndSendToUser(`ana-${run}`, '/queue/x', `secret-${run}`);

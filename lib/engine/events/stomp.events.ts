@@ -1,5 +1,5 @@
 import { Subject, filter, type Observable } from 'rxjs';
-import type { ConnectListener, StompEventType, StompSessionEvent } from '../../interfaces/stomp-events.interface.js';
+import type { ConnectListener, StompBrokerEvent, StompEvent, StompEventType, StompSessionEvent } from '../../interfaces/stomp-events.interface.js';
 
 /**
  * Session lifecycle events as an injectable stream: `events.on('disconnect').subscribe(...)`.
@@ -7,14 +7,19 @@ import type { ConnectListener, StompEventType, StompSessionEvent } from '../../i
  */
 export class StompEvents {
   private readonly subject = new Subject<StompSessionEvent>();
+  private readonly brokerSubject = new Subject<StompBrokerEvent>();
   private readonly connectListeners = new Set<ConnectListener>();
 
-  /** Every event, in the order they happen. */
+  /** Every session event, in the order they happen (broker availability is apart: `on('broker')`, `broker$`). */
   readonly events$: Observable<StompSessionEvent> = this.subject.asObservable();
 
+  /** The broker relay's connection coming (`available: true`) and going; nothing with the in-memory broker. */
+  readonly broker$: Observable<StompBrokerEvent> = this.brokerSubject.asObservable();
+
   /** Events of one type. */
-  on<T extends StompEventType>(type: T): Observable<Extract<StompSessionEvent, { type: T }>> {
-    return this.events$.pipe(filter((e): e is Extract<StompSessionEvent, { type: T }> => e.type === type));
+  on<T extends StompEventType>(type: T): Observable<Extract<StompEvent, { type: T }>> {
+    const source: Observable<StompEvent> = type === 'broker' ? this.broker$ : this.events$;
+    return source.pipe(filter((e): e is Extract<StompEvent, { type: T }> => e.type === type));
   }
 
   /** Adds a listener that may refuse a CONNECT; returns a function that removes it. */
@@ -29,11 +34,13 @@ export class StompEvents {
     this.subject.next(event);
   }
 
-  emit(event: StompSessionEvent): void {
-    if (this.subject.observed) this.subject.next(event);
+  emit(event: StompEvent): void {
+    if (event.type === 'broker') this.brokerSubject.next(event);
+    else if (this.subject.observed) this.subject.next(event);
   }
 
   complete(): void {
     this.subject.complete();
+    this.brokerSubject.complete();
   }
 }

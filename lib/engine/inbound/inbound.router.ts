@@ -130,7 +130,11 @@ export class InboundRouter implements SessionRouter<StompSession> {
       if (!application) throw noHandler(destination);
       return application.handleSubscribe(session, appDestination, subscriptionId, frame);
     }
-    if (prefixes.isUserDestination(destination)) return this.c.users.subscribe(session.id, subscriptionId, destination, ackMode);
+    if (prefixes.isUserDestination(destination)) {
+      this.c.users.subscribe(session.id, subscriptionId, destination, ackMode);
+      // With the relay, the RECEIPT waits until messages from the other nodes can reach the user here.
+      return this.c.broker.userRouted?.(session.userName);
+    }
     prefixes.requireBrokerDestination(destination);
     rejectClientRegex(destination);
     rejectComplexPattern(destination, options);

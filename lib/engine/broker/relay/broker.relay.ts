@@ -9,6 +9,7 @@ import { relayedHeaders, RESERVED_HEADER_PREFIX } from './relay-headers.validato
 import type { ResolvedRelayOptions } from '../../../interfaces/stomp-relay-options.interface.js';
 import { brokerUnavailable, RelayReceipts } from './relay.receipts.js';
 import { StompTcpClient } from './stomp-tcp.client.js';
+import { RelayUserRoutes, userRouteDestination } from './relay.user-routes.js';
 
 interface LocalSubscription {
   subscriber: BrokerSubscriber;
@@ -31,14 +32,6 @@ interface Pending {
   settle(error?: StompProtocolError): void;
 }
 
-/**
- * Every process subscribes here; user messages travel through it with the user in a header. It is
- * on another exchange than every client destination (the mapper only makes `/topic/...`, that is
- * amq.topic), so no client pattern can bind to it and no client SEND can reach it, whatever the
- * prefixes and names. amq.direct exists in every RabbitMQ virtual host.
- */
-const USER_MESSAGES_DESTINATION = '/exchange/amq.direct/nestjs-stomp.user-messages';
-const USER_MESSAGES_SUBSCRIPTION = 'user-messages';
 const USER_HEADER = `${RESERVED_HEADER_PREFIX}user`;
 const USER_DESTINATION_HEADER = `${RESERVED_HEADER_PREFIX}user-destination`;
 
@@ -63,8 +56,8 @@ export class StompBrokerRelay implements MessageBroker {
   private readonly byBrokerId = new Map<string, string>();
   private readonly bySession = new Map<string, Map<string, string>>();
   private readonly receipts = new RelayReceipts();
+  private readonly userRoutes: RelayUserRoutes;
   private nextId = 0;
-  private userMessagesReady: Promise<void> | void = undefined;
   private ackWarned = false;
 
   constructor(
@@ -84,16 +77,16 @@ export class StompBrokerRelay implements MessageBroker {
       },
       frame: (frame) => this.receive(frame),
     });
+    this.userRoutes = new RelayUserRoutes(this.client, this.receipts);
   }
 
   get available(): boolean {
     return this.client.connected;
   }
 
-  /** Waits for the first connection attempt, and the user-message subscription when it succeeds, so the app starts ready. */
+  /** Waits for the first connection attempt, so the app starts ready. */
   async start(): Promise<void> {
     await this.client.start();
-    await this.userMessagesReady;
   }
 
   /**
@@ -156,10 +149,27 @@ export class StompBrokerRelay implements MessageBroker {
     return confirmed.then(() => 0);
   }
 
-  /** To the user's sessions in every process, this one included (it gets the message back from the broker too). */
+  /**
+   * To the user's sessions on the nodes where the user has one, this one included (it gets the
+   * message back from the broker too); RabbitMQ drops it when the user is connected nowhere.
+   */
   publishUserMessage(message: UserMessage): void {
     const headers = { ...relayedHeaders(message.headers), [USER_HEADER]: message.user, [USER_DESTINATION_HEADER]: message.destination };
-    this.sendOrThrow({ ...headers, destination: USER_MESSAGES_DESTINATION }, message.body);
+    this.sendOrThrow({ ...headers, destination: userRouteDestination(message.user) }, message.body);
+  }
+
+  /** The user's first session on this node connected: route the user's messages here. */
+  userArrived(user: string): void {
+    this.userRoutes.arrived(user);
+  }
+
+  /** The user's last session on this node left. */
+  userLeft(user: string): void {
+    this.userRoutes.left(user);
+  }
+
+  userRouted(user: string): Promise<void> | undefined {
+    return this.userRoutes.bound(user);
   }
 
   ack(): void {
@@ -188,6 +198,7 @@ export class StompBrokerRelay implements MessageBroker {
     this.shared.clear();
     this.byBrokerId.clear();
     this.bySession.clear();
+    this.userRoutes.clear();
     this.client.stop();
   }
 
@@ -224,10 +235,7 @@ export class StompBrokerRelay implements MessageBroker {
   }
 
   private resubscribeAll(): void {
-    this.userMessagesReady = new Promise<void>((resolve) => {
-      const receipt = this.receipts.expect(() => resolve(), false);
-      this.client.send('SUBSCRIBE', { id: USER_MESSAGES_SUBSCRIPTION, destination: USER_MESSAGES_DESTINATION, ack: 'auto', receipt });
-    });
+    this.userRoutes.bindAll();
     for (const [destination, shared] of this.shared) this.subscribeAtBroker(destination, shared);
     this.onAvailability(true);
   }
@@ -237,7 +245,8 @@ export class StompBrokerRelay implements MessageBroker {
     // An ERROR names no frame; RabbitMQ keeps the connection after most (and closes it after the rest).
     if (frame.command === 'ERROR') return this.receipts.refused();
     if (frame.command !== 'MESSAGE') return;
-    if (frame.headers.subscription === USER_MESSAGES_SUBSCRIPTION) return this.receiveUserMessage(frame);
+    const routedUser = this.userRoutes.userOf(frame.headers.subscription);
+    if (routedUser !== undefined) return this.receiveUserMessage(frame, routedUser);
     const key = this.byBrokerId.get(frame.headers.subscription);
     const shared = key === undefined ? undefined : this.shared.get(key);
     // A user message on a client subscription can only come from an older node's topic: never fan it out.
@@ -251,10 +260,11 @@ export class StompBrokerRelay implements MessageBroker {
     }
   }
 
-  private receiveUserMessage(frame: StompFrame): void {
+  private receiveUserMessage(frame: StompFrame, routedUser: string): void {
     const user = frame.headers[USER_HEADER];
     const destination = frame.headers[USER_DESTINATION_HEADER];
-    if (user === undefined || destination === undefined) return;
+    // A hashed key may, in theory, be shared by two names: the header says whose message it is.
+    if (user !== routedUser || destination === undefined) return;
     this.userMessages.deliverUserMessage({ user, destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
   }
 }
