@@ -44,6 +44,22 @@ export const CLIENT_MESSAGES = {
   notConnected: (command: string) => `Send CONNECT first (got ${command})`,
   notAClientCommand: (command: string) => `A client cannot send ${command}`,
   alreadyConnected: 'This session is already connected',
+  accessDenied: (action: 'send' | 'subscribe', destination: string) =>
+    `Access denied: ${action === 'send' ? 'SEND to' : 'SUBSCRIBE to'} '${clip(destination)}'`,
+  invalidUserDestination: (destination: string) =>
+    `Invalid user destination '${clip(destination)}': subscribe to an exact one such as '/user/queue/messages'`,
+  queuePattern: (destination: string) => `'${clip(destination)}' is a queue: subscribe to one queue by its exact name`,
+  queueFull: (destination: string, which: string, limit: string) => `Queue '${clip(destination)}' is full (${which} at most ${limit})`,
+  badPrefetch: (value: string) => `Invalid prefetch-count '${clip(value)}' (a whole number, 0 for no limit)`,
+  nothingToRelay: (destination: string) => `Destination '${clip(destination)}' names nothing to relay`,
+  reservedForRelay: (destination: string) => `Destination '${clip(destination)}' is reserved for the broker relay`,
+  brokerUnavailable: 'Broker not available',
+  brokerRefused: 'The broker refused a frame; this one is not confirmed',
+  invalidRelayHeader: (name: string, value: string, expected: string) => `Header '${name}' cannot be '${clip(value)}' through the broker relay: ${expected}`,
+  offsetOnPattern: (header: string, destination: string) =>
+    `'${header}' needs one destination, not a pattern ('${clip(destination)}'): offsets are per destination`,
+  emptyEpoch: (header: string) => `'${header}' must not be empty`,
+  badOffset: (header: string, value: string) => `'${header}' must be next, first, last or an offset such as 42, got '${clip(value)}'`,
 } as const;
 
 /** Why the app refuses to start: each says what to write instead. */

@@ -1,8 +1,9 @@
-import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
 import type { DestinationMatcher } from '../broker/destination.matcher.js';
 import type { DeliveryFilter } from '../../interfaces/message-broker.interface.js';
 import type { StompPrincipal } from '../../interfaces/stomp-principal.interface.js';
 import type { AuthorizationDecision, DestinationAction, StompAuthorizationRule } from '../../interfaces/stomp-authorization.interface.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 
 /**
@@ -58,7 +59,7 @@ export class DestinationAuthorizer {
   }
 
   private denied(action: DestinationAction, destination: string): StompProtocolError {
-    const message = `Access denied: ${action === 'send' ? 'SEND to' : 'SUBSCRIBE to'} '${clipForError(destination)}'`;
+    const message = CLIENT_MESSAGES.accessDenied(action, destination);
     return new StompProtocolError('FORBIDDEN_DESTINATION', message, {}, this.onDenied === 'error');
   }
 

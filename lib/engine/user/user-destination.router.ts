@@ -1,10 +1,11 @@
-import { StompProtocolError, clipForError } from '../errors/protocol.error.js';
+import { StompProtocolError } from '../errors/protocol.error.js';
 import type { AckMode } from '../../interfaces/stomp-session.interface.js';
 import { toOutboundMessage } from '../broker/simple.broker.js';
 import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
 import type { SessionDirectory } from '../session/session.directory.js';
 import { UserDestinationRegistry } from './user-destination.registry.js';
 import type { UserMessage, UserMessageSink } from '../../interfaces/message-broker.interface.js';
+import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 /**
  * User destinations (`/user/queue/x`) in this process: who subscribed to what, and delivery to one
@@ -30,7 +31,7 @@ export class UserDestinationRouter implements UserMessageSink {
     if (/[*?{]/.test(rest) || rest.length < 2) {
       throw new StompProtocolError(
         'FORBIDDEN_DESTINATION',
-        `Invalid user destination '${clipForError(destination)}': subscribe to an exact one such as '/user/queue/messages'`,
+        CLIENT_MESSAGES.invalidUserDestination(destination),
       );
     }
     this.subscriptions.add(sessionId, subscriptionId, destination, ackMode);

@@ -1,10 +1,11 @@
-import { StompProtocolError, clipForError as clip } from '../../errors/protocol.error.js';
+import { StompProtocolError } from '../../errors/protocol.error.js';
 import type { AckMode } from '../../../interfaces/stomp-session.interface.js';
 import type { StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
 import type { BrokerMessage, BrokerSubscriber, BrokerSubscriptionView } from '../../../interfaces/message-broker.interface.js';
 import type { StompQueueView } from '../../../interfaces/stomp-queue.interface.js';
 import type { CompiledPattern, DestinationMatcher } from '../destination.matcher.js';
 import { MessageQueue, type QueueBytes, type QueueConsumer } from './message.queue.js';
+import { CLIENT_MESSAGES } from '../../stomp.messages.js';
 
 /** How much the queues may hold; unacknowledged messages count as much as waiting ones. */
 export interface QueueLimits {
@@ -61,7 +62,7 @@ export class QueueStore {
     headers?: Readonly<StompHeaders>,
   ): void {
     if (this.matcher.isPattern(destination)) {
-      throw new StompProtocolError('QUEUE_PATTERN', `'${clip(destination)}' is a queue: subscribe to one queue by its exact name`);
+      throw new StompProtocolError('QUEUE_PATTERN', CLIENT_MESSAGES.queuePattern(destination));
     }
     const prefetch = prefetchOf(headers?.['prefetch-count']);
     const consumer: QueueConsumer = { subscriber, subscriptionId, ackMode, prefetch, unacked: new Map(), detached: false };
@@ -96,7 +97,7 @@ export class QueueStore {
       const limit = which.startsWith('All')
         ? `${queueTotalBytesLimit} bytes`
         : `${queueMessagesLimit} messages or ${queueBytesLimit} bytes`;
-      throw new StompProtocolError('QUEUE_FULL', `Queue '${clip(message.destination)}' is full (${which} at most ${limit})`, {}, false);
+      throw new StompProtocolError('QUEUE_FULL', CLIENT_MESSAGES.queueFull(message.destination, which, String(limit)), {}, false);
     }
     return queue.offer(message, bytes);
   }
@@ -154,7 +155,7 @@ export class QueueStore {
 function prefetchOf(value: string | undefined): number {
   if (value === undefined) return 0;
   if (!/^\d{1,9}$/.test(value))
-    throw new StompProtocolError('MALFORMED_HEADER', `Invalid prefetch-count '${clip(value)}' (a whole number, 0 for no limit)`);
+    throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.badPrefetch(value));
   return Number(value);
 }
 

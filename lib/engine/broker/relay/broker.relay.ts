@@ -10,6 +10,7 @@ import type { ResolvedRelayOptions } from '../../../interfaces/stomp-relay-optio
 import { brokerUnavailable, RelayReceipts } from './relay.receipts.js';
 import { StompTcpClient } from './stomp-tcp.client.js';
 import { RelayUserRoutes, userRouteDestination } from './relay.user-routes.js';
+import { CLIENT_MESSAGES } from '../../stomp.messages.js';
 
 interface LocalSubscription {
   subscriber: BrokerSubscriber;
@@ -217,7 +218,7 @@ export class StompBrokerRelay implements MessageBroker {
   /** Old nodes carried user messages on `/topic/nestjs-stomp.*`: a client must not reach that namespace either. */
   private refuseReserved(destination: string): void {
     if (this.mapper.isReserved(destination)) {
-      throw new StompProtocolError('FORBIDDEN_DESTINATION', `Destination '${clipForError(destination)}' is reserved for the broker relay`);
+      throw new StompProtocolError('FORBIDDEN_DESTINATION', CLIENT_MESSAGES.reservedForRelay(destination));
     }
   }
 

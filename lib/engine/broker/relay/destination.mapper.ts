@@ -1,4 +1,5 @@
-import { StompProtocolError, clipForError } from '../../errors/protocol.error.js';
+import { StompProtocolError } from '../../errors/protocol.error.js';
+import { CLIENT_MESSAGES } from '../../stomp.messages.js';
 
 /**
  * Maps our destinations onto RabbitMQ's STOMP topics, which allow no `/` inside a name and
@@ -41,7 +42,7 @@ export class RelayDestinationMapper {
     // With '.' destinations ('/topic/price.dap') the prefix is '/'-separated and the rest '.'-separated.
     const words = this.separator === '/' ? parts : [parts[0], ...parts.slice(1).join('/').split('.')].filter((p) => p !== undefined && p !== '');
     // RabbitMQ answers '/topic/' with an ERROR: refuse it here, for the sender only.
-    if (words.length === 0) throw new StompProtocolError('UNKNOWN_DESTINATION', `Destination '${clipForError(destination)}' names nothing to relay`);
+    if (words.length === 0) throw new StompProtocolError('UNKNOWN_DESTINATION', CLIENT_MESSAGES.nothingToRelay(destination));
     return words;
   }
 }

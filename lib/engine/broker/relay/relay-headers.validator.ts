@@ -1,5 +1,6 @@
-import { StompProtocolError, clipForError } from '../../errors/protocol.error.js';
+import { StompProtocolError } from '../../errors/protocol.error.js';
 import type { StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
+import { CLIENT_MESSAGES } from '../../stomp.messages.js';
 
 /** Our own headers through the broker; nothing from outside may set them. */
 export const RESERVED_HEADER_PREFIX = 'x-nestjs-stomp-';
@@ -46,7 +47,7 @@ export function relayedHeaders(headers: StompHeaders): StompHeaders {
     if (rule && !rule.test(value)) {
       throw new StompProtocolError(
         'INVALID_HEADER',
-        `Header '${name}' cannot be '${clipForError(value)}' through the broker relay: ${rule.expected}`,
+        CLIENT_MESSAGES.invalidRelayHeader(name, value, rule.expected),
         {},
         false,
       );

@@ -1,4 +1,5 @@
 import { StompProtocolError } from '../../errors/protocol.error.js';
+import { CLIENT_MESSAGES } from '../../stomp.messages.js';
 
 /** What to do once the broker has answered a frame we sent with a `receipt`: nothing given means confirmed. */
 type Settle = (error?: StompProtocolError) => void;
@@ -10,11 +11,11 @@ interface Waiter {
 }
 
 export function brokerUnavailable(): StompProtocolError {
-  return new StompProtocolError('BROKER_UNAVAILABLE', 'Broker not available');
+  return new StompProtocolError('BROKER_UNAVAILABLE', CLIENT_MESSAGES.brokerUnavailable);
 }
 
 function brokerRefused(): StompProtocolError {
-  return new StompProtocolError('BROKER_REFUSED', 'The broker refused a frame; this one is not confirmed');
+  return new StompProtocolError('BROKER_REFUSED', CLIENT_MESSAGES.brokerRefused);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { StompProtocolError, clipForError as clip } from '../../errors/protocol.error.js';
+import { StompProtocolError } from '../../errors/protocol.error.js';
 import type { BrokerMessage } from '../../../interfaces/message-broker.interface.js';
 import type { StompHistoryRule } from '../../../interfaces/stomp-options.interface.js';
 import type { StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
@@ -9,6 +9,7 @@ import type { DestinationStage, PublishNext, StageAttachment } from '../destinat
 import { HistoryStore, type Clock } from './history.store.js';
 import { ReplayCursor, type CursorStart } from './replay.cursor.js';
 import { resumeRequestOf, STREAM_HEADERS, type ResumeRequest } from './resume.request.js';
+import { CLIENT_MESSAGES } from '../../stomp.messages.js';
 
 export interface HistoryStageOptions {
   rules: readonly StompHistoryRule[];
@@ -57,7 +58,7 @@ export class HistoryStage implements DestinationStage {
     const request = resumeRequestOf(headers);
     if (request.from === 'next') return undefined;
     if (this.isPattern(destination)) {
-      throw new StompProtocolError('MALFORMED_HEADER', `'${STREAM_HEADERS.offset}' needs one destination, not a pattern ('${clip(destination)}'): offsets are per destination`);
+      throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.offsetOnPattern(STREAM_HEADERS.offset, destination));
     }
     // A destination without history has nothing to replay: the subscription is live only, as with `next`.
     if (!this.claims(destination)) return undefined;

@@ -1,5 +1,6 @@
-import { StompProtocolError, clipForError as clip } from '../../errors/protocol.error.js';
+import { StompProtocolError } from '../../errors/protocol.error.js';
 import type { StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
+import { CLIENT_MESSAGES } from '../../stomp.messages.js';
 
 /** Header names clients and tools rely on (RabbitMQ streams' `x-stream-offset`). */
 export const STREAM_HEADERS = { offset: 'x-stream-offset', epoch: 'x-stream-epoch', gap: 'x-stream-gap' } as const;
@@ -17,11 +18,11 @@ const DIGITS = /^(0|[1-9][0-9]{0,15})$/;
 export function resumeRequestOf(headers: StompHeaders): ResumeRequest {
   const value = headers[STREAM_HEADERS.offset];
   const epoch = headers[STREAM_HEADERS.epoch];
-  if (epoch === '') throw malformed(`'${STREAM_HEADERS.epoch}' must not be empty`);
+  if (epoch === '') throw malformed(CLIENT_MESSAGES.emptyEpoch(STREAM_HEADERS.epoch));
   if (value === undefined || value === 'next') return { from: 'next' };
   if (value === 'first' || value === 'last') return { from: value };
   if (!DIGITS.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw malformed(`'${STREAM_HEADERS.offset}' must be next, first, last or an offset such as 42, got '${clip(value)}'`);
+    throw malformed(CLIENT_MESSAGES.badOffset(STREAM_HEADERS.offset, value));
   }
   return { from: 'offset', offset: Number(value), epoch };
 }
