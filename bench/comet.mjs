@@ -88,7 +88,9 @@ function startServer() {
       const match = /Open http:\/\/127\.0\.0\.1:(\d+)\//.exec(line);
       if (match) resolve(Number(match[1]));
     });
-    server.exited.then(({ code, signal }) => reject(new Error(`the sample app exited (${code ?? signal}) before listening:\n${server.tail.join('\n')}`)));
+    server.exited.then(({ code, signal }) =>
+      reject(new Error(`the sample app exited (${code ?? signal}) before listening:\n${server.tail.join('\n')}`)),
+    );
   });
   server.port.catch(() => {});
   return server;
@@ -146,7 +148,9 @@ async function runMode(mode) {
         if (m?.type === 'result') resolve(m.result);
         if (m?.type === 'failed') reject(new Error(m.error));
       });
-      loadgen.exited.then(({ code, signal }) => reject(new Error(`load generator exited (${code ?? signal}):\n${loadgen.tail.join('\n')}`)));
+      loadgen.exited.then(({ code, signal }) =>
+        reject(new Error(`load generator exited (${code ?? signal}):\n${loadgen.tail.join('\n')}`)),
+      );
       server.exited.then(({ code, signal }) => reject(new Error(`the sample app exited (${code ?? signal}):\n${server.tail.join('\n')}`)));
     });
     const params = {
@@ -167,7 +171,14 @@ async function runMode(mode) {
     const result = await withTimeout(outcome, JOIN_MS + WARM_MS + STEADY_MS + DRAIN_MAX_MS + 90_000, `${mode} run`);
     return { ok: true, ...result, externalLoadPct: externalLoad(before, jiffies(pids)) };
   } catch (error) {
-    return { ok: false, mode, clients: CLIENTS, error: error.message, serverLog: server?.tail.slice(-10), loadgenLog: loadgen?.tail.slice(-10) };
+    return {
+      ok: false,
+      mode,
+      clients: CLIENTS,
+      error: error.message,
+      serverLog: server?.tail.slice(-10),
+      loadgenLog: loadgen?.tail.slice(-10),
+    };
   } finally {
     await kill(loadgen);
     await kill(server);
@@ -178,21 +189,27 @@ async function runMode(mode) {
 function build() {
   if (flag('no-build')) return 'skipped (--no-build)';
   const started = Date.now();
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'sample-app/tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'sample-app/tsconfig.build.json'],
+    { cwd: root, encoding: 'utf8' },
+  );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (tsc.status === 0) return `tsc -p sample-app/tsconfig.build.json (${seconds} s)`;
   if (!existsSync(sampleMain)) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
   const errors = `${tsc.stdout}${tsc.stderr}`.split('\n').filter((l) => l.includes('error TS'));
-  console.warn(`WARNING: tsc reported ${errors.length} type error(s); running the JavaScript it emitted anyway:\n  ${errors.slice(0, 5).join('\n  ')}`);
+  console.warn(
+    `WARNING: tsc reported ${errors.length} type error(s); running the JavaScript it emitted anyway:\n  ${errors.slice(0, 5).join('\n  ')}`,
+  );
   return `tsc -p sample-app/tsconfig.build.json with ${errors.length} type error(s) (${seconds} s)`;
 }
 
 const NOTES = [
   'Each mode runs against a fresh sample app (sample-app/dist/sample-app/src/main.js, unmodified, default chain pace: a block every 5 s, transactions drawn every 250 ms at 2 to 10 per second, supply every second) and a fresh load-generator process. Clients join at a fixed rate, then 2 s of warm-up, then the measured window.',
-  'polling: GET /api/dashboard once, then GET /api/dashboard/updates?since=<seq> every second, one request at a time per client, each client on its own kept-alive connection. long polling: GET /api/dashboard/long-poll?since=<seq> again as soon as the previous one answers. Both follow the answer\'s `seq`, as the README documents (--long-poll-since=last-update follows the last update carried instead).',
+  "polling: GET /api/dashboard once, then GET /api/dashboard/updates?since=<seq> every second, one request at a time per client, each client on its own kept-alive connection. long polling: GET /api/dashboard/long-poll?since=<seq> again as soon as the previous one answers. Both follow the answer's `seq`, as the README documents (--long-poll-since=last-update follows the last update carried instead).",
   'STOMP modes: CONNECT with a login name (heart-beats 0,0), SUBSCRIBE to /topic/blockInfo, /topic/tranInfo and /topic/supply with receipts. xhr-streaming: one long POST per client (bench/lib/raw-stomp.mjs); SockJS websocket: /block/<server>/<session>/websocket with SockJS framing; raw WebSocket: /block/websocket.',
-  'HTTP req/s: requests sent by the load generator during the window (http.client.request.start). Bytes per update: bytesWritten (up) and bytesRead (down) of every TCP socket the load generator opened (net.client.socket), over the window, divided by the deliveries that arrived in the window: request lines, HTTP headers (Node\'s minimal client headers; a browser adds several hundred bytes per request), chunked encoding, WebSocket and SockJS framing, STOMP headers and bodies. TCP/IP headers are not counted.',
-  'A delivery is one dashboard update (a transaction, a block or a supply tick) reaching one client for the first time; for polling, the first answer that shows it. Latency = arrival time - the update\'s own `time` field (Date.now() on the server when the chain produced it, whole milliseconds: figures carry up to 1 ms of rounding). delivered = deliveries / (updates published in the window x clients joined), after a drain of up to 8 s.',
+  "HTTP req/s: requests sent by the load generator during the window (http.client.request.start). Bytes per update: bytesWritten (up) and bytesRead (down) of every TCP socket the load generator opened (net.client.socket), over the window, divided by the deliveries that arrived in the window: request lines, HTTP headers (Node's minimal client headers; a browser adds several hundred bytes per request), chunked encoding, WebSocket and SockJS framing, STOMP headers and bodies. TCP/IP headers are not counted.",
+  "A delivery is one dashboard update (a transaction, a block or a supply tick) reaching one client for the first time; for polling, the first answer that shows it. Latency = arrival time - the update's own `time` field (Date.now() on the server when the chain produced it, whole milliseconds: figures carry up to 1 ms of rounding). delivered = deliveries / (updates published in the window x clients joined), after a drain of up to 8 s.",
   'Server CPU: process.cpuUsage() (user + system) of the sample app over the window, as % of one core, read through a probe preloaded with node --import. The server runs on CPU 0, the load generator on CPU 1 (taskset) when there are two cores.',
 ];
 
@@ -204,11 +221,17 @@ async function main() {
   const cpus = os.cpus();
   const limits = fileLimit();
   const machine = `${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}`;
-  const command = process.env.npm_lifecycle_event === 'bench:comet' ? `npm run bench:comet${args.length ? ` -- ${args.join(' ')}` : ''}` : `node bench/comet.mjs ${args.join(' ')}`.trim();
+  const command =
+    process.env.npm_lifecycle_event === 'bench:comet'
+      ? `npm run bench:comet${args.length ? ` -- ${args.join(' ')}` : ''}`
+      : `node bench/comet.mjs ${args.join(' ')}`.trim();
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const setup = `${CLIENTS} clients per mode, joining over ${JOIN_MS / 1000} s, then ${WARM_MS / 1000} s warm-up and a ${STEADY_MS / 1000} s measured window; ${PIN ? 'sample app pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}; loopback only.`;
-  console.log(`COMET vs WebSocket on the sample app, ${date}\n${machine}; open files ${limits.soft}/${limits.hard}; build: ${buildNote}\n${setup}\n`);
-  if (Number.isFinite(limits.soft) && limits.soft < CLIENTS + 200) console.warn(`WARNING: the open-file limit (${limits.soft}) is below ${CLIENTS} clients: raise it (ulimit -n) or joins will fail`);
+  console.log(
+    `COMET vs WebSocket on the sample app, ${date}\n${machine}; open files ${limits.soft}/${limits.hard}; build: ${buildNote}\n${setup}\n`,
+  );
+  if (Number.isFinite(limits.soft) && limits.soft < CLIENTS + 200)
+    console.warn(`WARNING: the open-file limit (${limits.soft}) is below ${CLIENTS} clients: raise it (ulimit -n) or joins will fail`);
 
   const results = [];
   const summaries = [];
@@ -224,13 +247,28 @@ async function main() {
 
   const table = textTable(results);
   console.log(`\n${table}\n\nMarkdown:\n\n${markdownTable(results)}\n`);
-  const run = { date, machine, command, setup, build: buildNote, params: { clients: CLIENTS, joinMs: JOIN_MS, warmMs: WARM_MS, steadyMs: STEADY_MS, longPollSince: LONG_POLL_SINCE, pinned: PIN }, results, table, markdown: markdownTable(results), summaries, notes: NOTES, seconds: (Date.now() - started) / 1000 };
+  const run = {
+    date,
+    machine,
+    command,
+    setup,
+    build: buildNote,
+    params: { clients: CLIENTS, joinMs: JOIN_MS, warmMs: WARM_MS, steadyMs: STEADY_MS, longPollSince: LONG_POLL_SINCE, pinned: PIN },
+    results,
+    table,
+    markdown: markdownTable(results),
+    summaries,
+    notes: NOTES,
+    seconds: (Date.now() - started) / 1000,
+  };
   const stamp = date.replace(/:/g, '-');
   writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(run, null, 2));
   writeFileSync(join(resultsDir, 'report.html'), htmlReport(run));
   writeFileSync(join(resultsDir, 'runs', `${stamp}.json`), JSON.stringify(run, null, 2));
   writeFileSync(join(resultsDir, 'runs', `${stamp}.html`), htmlReport(run));
-  console.log(`Wrote ${relative(root, join(resultsDir, 'latest.json'))} and ${relative(root, join(resultsDir, 'report.html'))} (dated copies in ${relative(root, join(resultsDir, 'runs'))}/) in ${run.seconds.toFixed(0)} s.`);
+  console.log(
+    `Wrote ${relative(root, join(resultsDir, 'latest.json'))} and ${relative(root, join(resultsDir, 'report.html'))} (dated copies in ${relative(root, join(resultsDir, 'runs'))}/) in ${run.seconds.toFixed(0)} s.`,
+  );
   if (results.some((r) => !r.ok)) process.exitCode = 1;
 }
 

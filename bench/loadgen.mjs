@@ -115,7 +115,15 @@ async function openRealClients(kinds, target, destination, seqOf) {
 }
 
 function realSummary(reals, expected) {
-  return reals.map((r) => ({ kind: r.kind, transport: r.transport, received: r.received, expected, inOrder: r.inOrder, ok: r.received === expected && r.inOrder, error: r.error }));
+  return reals.map((r) => ({
+    kind: r.kind,
+    transport: r.transport,
+    received: r.received,
+    expected,
+    inOrder: r.inOrder,
+    ok: r.received === expected && r.inOrder,
+    error: r.error,
+  }));
 }
 
 async function closeReals(reals) {
@@ -150,7 +158,19 @@ async function paired(p, targets, setup) {
 
 /** What a harness accumulates over its measured windows. */
 function accumulator(S) {
-  const acc = { hist: new Histogram(), deliveries: 0, published: 0, ms: 0, serverCpuUs: 0, serverMs: 0, serverWrites: 0, loadgenCpuUs: 0, loadgenMs: 0, complete: true, rss: 0 };
+  const acc = {
+    hist: new Histogram(),
+    deliveries: 0,
+    published: 0,
+    ms: 0,
+    serverCpuUs: 0,
+    serverMs: 0,
+    serverWrites: 0,
+    loadgenCpuUs: 0,
+    loadgenMs: 0,
+    complete: true,
+    rss: 0,
+  };
   return {
     acc,
     async window(call, run) {
@@ -213,7 +233,11 @@ async function fanoutSetup(p, target, call) {
     if (measuring) hist.record(now() - leadingNumber(data, bodyStart));
     if (run) pump();
   };
-  const subs = await openRawSessions(p.subscribers, target, { destinations: [destination], onMessage, onUnexpectedClose: () => unexpectedCloses++ });
+  const subs = await openRawSessions(p.subscribers, target, {
+    destinations: [destination],
+    onMessage,
+    onUnexpectedClose: () => unexpectedCloses++,
+  });
   S = subs.clients.length;
   if (S === 0) throw new Error(`${target.impl}: no subscriber connected: ${subs.errors.join('; ')}`);
   const publisher = await new RawStompClient(target.urls.ws).connect();
@@ -314,7 +338,11 @@ async function templateSetup(p, target, call) {
     if (measuring) hist.record(now() - leadingNumber(data, bodyStart + 5)); // body: {"t":<ms>,...
     progress();
   };
-  const subs = await openRawSessions(p.subscribers, target, { destinations: [destination], onMessage, onUnexpectedClose: () => unexpectedCloses++ });
+  const subs = await openRawSessions(p.subscribers, target, {
+    destinations: [destination],
+    onMessage,
+    onUnexpectedClose: () => unexpectedCloses++,
+  });
   S = subs.clients.length;
   if (S === 0) throw new Error(`${target.impl}: no subscriber connected: ${subs.errors.join('; ')}`);
   const { acc, window, result } = accumulator(S);

@@ -25,7 +25,8 @@ function origin(url, name) {
   if (name === '(idle)') return 'idle';
   if (name === '(program)') return 'V8/native (program)';
   if (url.includes('/node_modules/ws/')) return 'ws';
-  if (url.includes('/node_modules/sockjs/') || url.includes('/node_modules/faye-websocket') || url.includes('websocket-driver')) return 'sockjs';
+  if (url.includes('/node_modules/sockjs/') || url.includes('/node_modules/faye-websocket') || url.includes('websocket-driver'))
+    return 'sockjs';
   if (url.includes('/node_modules/@nestjs/') || url.includes('/node_modules/rxjs/')) return 'Nest/rxjs';
   if (url.includes('/dist/') && !url.includes('/node_modules/')) return 'nestjs-stomp (dist)';
   if (url.includes('/bench/')) return 'bench harness';
@@ -57,6 +58,9 @@ console.log(`${file}\nsampled ${(total / 1e6).toFixed(2)} s, busy (not idle) ${(
 console.log('self time by origin:');
 for (const [o, us] of [...origins].filter(([o]) => o !== 'idle').sort((a, b) => b[1] - a[1])) console.log(`  ${pct(us, busy)}  ${o}`);
 console.log(`\ntop ${top} functions by self time:`);
-for (const [key, us] of [...functions].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+for (const [key, us] of [...functions]
+  .filter(([k]) => !k.startsWith('(idle)'))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, top)) {
   console.log(`  ${pct(us, busy)}  ${key}`);
 }

@@ -44,7 +44,9 @@ function run(name, ackMode, settle) {
   }
   const us = ((performance.now() - start) * 1000) / MESSAGES;
   const [view] = store.views();
-  console.log(`${name.padEnd(52)} ${us.toFixed(2)} µs/message  (delivered ${view.delivered}, redeliveries ${view.redeliveries}, left ${view.depth + view.unacked})`);
+  console.log(
+    `${name.padEnd(52)} ${us.toFixed(2)} µs/message  (delivered ${view.delivered}, redeliveries ${view.redeliveries}, left ${view.depth + view.unacked})`,
+  );
 }
 
 /** ACK what each consumer got (one message per publish, round-robin). */
@@ -81,4 +83,6 @@ try {
 }
 globalThis.gc?.();
 const heap = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
-console.log(`one queue full (no consumer): ${held} messages, ${(full.totalBytes / 1024 / 1024).toFixed(1)} MiB counted, heap +${heap.toFixed(1)} MiB`);
+console.log(
+  `one queue full (no consumer): ${held} messages, ${(full.totalBytes / 1024 / 1024).toFixed(1)} MiB counted, heap +${heap.toFixed(1)} MiB`,
+);

@@ -53,6 +53,14 @@ function scenario(name, pattern, destination) {
 }
 
 let sink = 0;
-sink += scenario('distinct prefixes /topic/s<S>/r<I>/*', (s, i) => `/topic/s${s}/r${i}/*`, (n) => `/topic/s${n % SESSIONS}/r${n % PER_SESSION}/x${n}`);
-sink += scenario('shared prefix /topic/*/r<S>-<I>', (s, i) => `/topic/*/r${s}-${i}`, (n) => `/topic/x${n}/r${n % SESSIONS}-${n % PER_SESSION}`);
+sink += scenario(
+  'distinct prefixes /topic/s<S>/r<I>/*',
+  (s, i) => `/topic/s${s}/r${i}/*`,
+  (n) => `/topic/s${n % SESSIONS}/r${n % PER_SESSION}/x${n}`,
+);
+sink += scenario(
+  'shared prefix /topic/*/r<S>-<I>',
+  (s, i) => `/topic/*/r${s}-${i}`,
+  (n) => `/topic/x${n}/r${n % SESSIONS}-${n % PER_SESSION}`,
+);
 if (sink < 0) console.log(sink);

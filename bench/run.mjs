@@ -32,7 +32,11 @@ const ONLY = option('only')?.split(',');
 const PAIRED = new Set(['fanout', 'template']);
 const IMPLS = [
   // --uncorked-baseline measures against the old baseline that writes every frame in its own syscall.
-  { key: 'baseline', file: 'baseline.server.mjs', env: flag('uncorked-baseline') ? { ...process.env, BASELINE_UNCORKED: '1' } : process.env },
+  {
+    key: 'baseline',
+    file: 'baseline.server.mjs',
+    env: flag('uncorked-baseline') ? { ...process.env, BASELINE_UNCORKED: '1' } : process.env,
+  },
   // --ours-server=<file> swaps in another server script (same IPC contract), to try an optimisation.
   { key: 'ours', file: option('ours-server') ? resolve(option('ours-server')) : 'stomp.server.mjs' },
 ];
@@ -41,7 +45,12 @@ const IMPLS = [
 
 /** A forked bench process: its output kept (last lines) for error reports, its IPC messages routed. */
 function spawnNode(file, execArgv, env = process.env) {
-  const child = fork(isAbsolute(file) ? file : join(here, file), [], { execArgv, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: root });
+  const child = fork(isAbsolute(file) ? file : join(here, file), [], {
+    execArgv,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    cwd: root,
+  });
   children.add(child);
   const tail = [];
   const keep = (chunk) => {
@@ -99,7 +108,7 @@ function jiffies(pids) {
 /** Percent of one core used by processes other than the bench's own between two samples. */
 function externalLoad(a, b) {
   if (!a || !b) return NaN;
-  return (((b.machine - a.machine) - (b.own - a.own)) / ((b.t - a.t) / 10)) * 100;
+  return ((b.machine - a.machine - (b.own - a.own)) / ((b.t - a.t) / 10)) * 100;
 }
 
 function pin(pid, cpu) {
@@ -115,13 +124,22 @@ async function runScenario(impls, scenario, variant, timeoutMs) {
   const servers = {};
   let loadgen;
   const failed = (error) =>
-    Object.fromEntries(impls.map((impl) => [impl.key, { ok: false, error: error.message, serverLog: servers[impl.key]?.tail.slice(-10), loadgenLog: loadgen?.tail.slice(-10) }]));
+    Object.fromEntries(
+      impls.map((impl) => [
+        impl.key,
+        { ok: false, error: error.message, serverLog: servers[impl.key]?.tail.slice(-10), loadgenLog: loadgen?.tail.slice(-10) },
+      ]),
+    );
   try {
     const targets = {};
     for (const impl of impls) {
       const execArgv = ['--expose-gc'];
       if (PROFILE && impl.key === 'ours') {
-        execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`, `--cpu-prof-name=${scenario}-${variant.label.replace(/[^\w.-]+/g, '_')}.cpuprofile`);
+        execArgv.push(
+          '--cpu-prof',
+          `--cpu-prof-dir=${join(resultsDir, 'profiles')}`,
+          `--cpu-prof-name=${scenario}-${variant.label.replace(/[^\w.-]+/g, '_')}.cpuprofile`,
+        );
       }
       servers[impl.key] = spawnNode(impl.file, execArgv, impl.env);
       const info = await withTimeout(servers[impl.key].ready, 60_000, `${impl.file} ready`);
@@ -138,7 +156,8 @@ async function runScenario(impls, scenario, variant, timeoutMs) {
     });
     for (const server of Object.values(servers)) {
       server.child.on('message', (m) => {
-        if (m?.type === 'reply' && loadgen.child.connected) loadgen.child.send({ type: 'server-reply', id: m.id, reply: m.reply, error: m.error });
+        if (m?.type === 'reply' && loadgen.child.connected)
+          loadgen.child.send({ type: 'server-reply', id: m.id, reply: m.reply, error: m.error });
       });
     }
     const outcome = new Promise((resolve, reject) => {
@@ -157,7 +176,9 @@ async function runScenario(impls, scenario, variant, timeoutMs) {
     const before = jiffies(pids);
     const result = await withTimeout(outcome, timeoutMs, `${scenario} ${variant.label}`);
     const externalLoadPct = externalLoad(before, jiffies(pids));
-    return Object.fromEntries(Object.entries(result).map(([key, r]) => [key, { ok: true, ...r, handlers: targets[key].handlers, externalLoadPct }]));
+    return Object.fromEntries(
+      Object.entries(result).map(([key, r]) => [key, { ok: true, ...r, handlers: targets[key].handlers, externalLoadPct }]),
+    );
   } catch (error) {
     return failed(error);
   } finally {
@@ -174,7 +195,7 @@ const METRIC_NOTES = [
   'fanout/template: delivered msg/s = MESSAGE frames received by all raw subscribers per second of measured window (publishing + drain); server CPU us/msg = server process CPU time (user+system, process.cpuUsage) / delivered frames; latency = receive time - publish timestamp in the body, which under a saturating publisher is mostly the flow window (W unconfirmed messages) waiting in queues. The measured windows of the two servers alternate (0.5 s slices) so machine noise falls on both; CPU us/msg is the robust figure, msg/s follows the CPU the server got.',
   'template: the server publishes in a loop (nestjs-stomp: await SimpMessagingTemplate.convertAndSend; baseline: its own publish with the same JSON conversion), paced by progress reports from the load generator.',
   'connections: idle sessions, each CONNECTed (heart-beat 0,0) with one SUBSCRIBE; KiB/session = (server RSS after - before) / sessions, after a forced GC (--expose-gc). JS heap is the same for heapUsed.',
-  'original: clients join at a fixed rate, subscribe to /topic/blockInfo, /topic/tranInfo, /topic/supply (pushed by the server once a second each) and /topic/rooms/<room> (rooms of 10), and SEND one chat message a second to /dap/rooms/<room>/send (@MessageMapping + @SendTo in nestjs-stomp, a fixed route in the baseline). delivered/expected counts every message published after the receiver\'s SUBSCRIBE receipt; server CPU % is over the steady phase after the last join.',
+  "original: clients join at a fixed rate, subscribe to /topic/blockInfo, /topic/tranInfo, /topic/supply (pushed by the server once a second each) and /topic/rooms/<room> (rooms of 10), and SEND one chat message a second to /dap/rooms/<room>/send (@MessageMapping + @SendTo in nestjs-stomp, a fixed route in the baseline). delivered/expected counts every message published after the receiver's SUBSCRIBE receipt; server CPU % is over the steady phase after the last join.",
   'check: a few @stomp/stompjs sessions (over sockjs-client, forced xhr-streaming, and ws) subscribed next to the raw clients must receive the same messages, in order.',
 ];
 
@@ -189,10 +210,26 @@ const quick = {
   ],
   template: [{ label: 'S=100', params: { ...fanoutBase, window: 32, subscribers: 100, windowMs: 4000, rounds: 8 } }],
   connections: [
-    { label: `ws N=${Math.min(5000, wsCap)}`, params: { transport: 'ws', sessions: Math.min(5000, wsCap), concurrency: 100, real: ['stompjs+ws', 'stompjs+sockjs'] } },
+    {
+      label: `ws N=${Math.min(5000, wsCap)}`,
+      params: { transport: 'ws', sessions: Math.min(5000, wsCap), concurrency: 100, real: ['stompjs+ws', 'stompjs+sockjs'] },
+    },
     { label: 'sockjs N=1000', params: { transport: 'sockjs', sessions: 1000, concurrency: 50, real: ['stompjs+sockjs/xhr-streaming'] } },
   ],
-  original: (option('clients')?.split(',').map(Number) ?? [500]).map((clients) => ({ label: `C=${clients}`, params: { clients, joinMs: 10_000, steadyMs: 15_000, roomSize: 10, chatPeriodMs: 1000, dashboardPeriodMs: 1000, chatSize: 60, dashboardSize: 200, real: REAL_KINDS } })),
+  original: (option('clients')?.split(',').map(Number) ?? [500]).map((clients) => ({
+    label: `C=${clients}`,
+    params: {
+      clients,
+      joinMs: 10_000,
+      steadyMs: 15_000,
+      roomSize: 10,
+      chatPeriodMs: 1000,
+      dashboardPeriodMs: 1000,
+      chatSize: 60,
+      dashboardSize: 200,
+      real: REAL_KINDS,
+    },
+  })),
 };
 const full = {
   fanout: [
@@ -204,12 +241,25 @@ const full = {
     { label: 'S=1000', params: { ...fanoutBase, window: 32, subscribers: 1000, windowMs: 10_000, rounds: 20 } },
   ],
   connections: [
-    { label: `ws N=${Math.min(19_000, wsCap)}`, params: { transport: 'ws', sessions: Math.min(19_000, wsCap), concurrency: 200, real: ['stompjs+ws', 'stompjs+sockjs'] } },
+    {
+      label: `ws N=${Math.min(19_000, wsCap)}`,
+      params: { transport: 'ws', sessions: Math.min(19_000, wsCap), concurrency: 200, real: ['stompjs+ws', 'stompjs+sockjs'] },
+    },
     { label: 'sockjs N=5000', params: { transport: 'sockjs', sessions: 5000, concurrency: 100, real: ['stompjs+sockjs/xhr-streaming'] } },
   ],
   original: (option('clients')?.split(',').map(Number) ?? [500, 2000, 5000]).map((clients) => ({
     label: `C=${clients}`,
-    params: { clients, joinMs: 20_000, steadyMs: 30_000, roomSize: 10, chatPeriodMs: 1000, dashboardPeriodMs: 1000, chatSize: 60, dashboardSize: 200, real: REAL_KINDS },
+    params: {
+      clients,
+      joinMs: 20_000,
+      steadyMs: 30_000,
+      roomSize: 10,
+      chatPeriodMs: 1000,
+      dashboardPeriodMs: 1000,
+      chatSize: 60,
+      dashboardSize: 200,
+      real: REAL_KINDS,
+    },
   })),
 };
 const matrix = FULL ? full : quick;
@@ -228,12 +278,17 @@ function build() {
     return 'skipped (--no-build)';
   }
   const started = Date.now();
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (tsc.status === 0) return `tsc -p tsconfig.build.json (${seconds} s)`;
   if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
   const errors = `${tsc.stdout}${tsc.stderr}`.split('\n').filter((l) => l.includes('error TS'));
-  console.warn(`WARNING: tsc reported ${errors.length} type error(s); benchmarking the JavaScript it emitted anyway:\n  ${errors.slice(0, 5).join('\n  ')}`);
+  console.warn(
+    `WARNING: tsc reported ${errors.length} type error(s); benchmarking the JavaScript it emitted anyway:\n  ${errors.slice(0, 5).join('\n  ')}`,
+  );
   return `tsc -p tsconfig.build.json with ${errors.length} type error(s) (${seconds} s)`;
 }
 
@@ -247,9 +302,14 @@ async function main() {
 
   const cpu = os.cpus();
   const machine = `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}`;
-  const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}` : `node bench/run.mjs ${args.join(' ')}`.trim();
+  const command =
+    process.env.npm_lifecycle_event === 'bench'
+      ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`
+      : `node bench/run.mjs ${args.join(' ')}`.trim();
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  console.log(`nestjs-stomp bench (${FULL ? 'full matrix' : 'quick set'}) ${date}\n${machine}; open files ${limits.soft}/${limits.hard}; ${PIN ? 'server pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}; build: ${buildNote}\n`);
+  console.log(
+    `nestjs-stomp bench (${FULL ? 'full matrix' : 'quick set'}) ${date}\n${machine}; open files ${limits.soft}/${limits.hard}; ${PIN ? 'server pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}; build: ${buildNote}\n`,
+  );
   const notes = [
     `build: ${buildNote}`,
     `@MessageMapping handlers ${handlersAvailable ? 'exported by dist/' : 'NOT exported by dist/: the original scenario sends straight to /topic/rooms/<room>'}`,
@@ -267,14 +327,18 @@ async function main() {
       const timeout = timeoutFor(scenario, variant.params);
       const results = PAIRED.has(scenario)
         ? await runScenario(IMPLS, scenario, variant, timeout * 2)
-        : { ...(await runScenario([IMPLS[0]], scenario, variant, timeout)), ...(await runScenario([IMPLS[1]], scenario, variant, timeout)) };
+        : {
+            ...(await runScenario([IMPLS[0]], scenario, variant, timeout)),
+            ...(await runScenario([IMPLS[1]], scenario, variant, timeout)),
+          };
       const { baseline, ours } = results;
       const entry = { label: variant.label, params: variant.params, baseline, ours, metrics: metricsOf(scenario, variant, baseline, ours) };
       run.scenarios[scenario].push(entry);
       for (const metric of entry.metrics) run.rows.push({ label: `${scenario} ${variant.label}`, metric });
       let line = summaryLine(scenario, variant, baseline, ours);
       for (const [key, r] of Object.entries(results)) {
-        if (!r.ok) line += `\n${' '.repeat(27)}${key} FAILED: ${r.error.split('\n')[0]}${r.serverLog?.length ? `\n${' '.repeat(29)}server: ${r.serverLog.join(`\n${' '.repeat(37)}`)}` : ''}`;
+        if (!r.ok)
+          line += `\n${' '.repeat(27)}${key} FAILED: ${r.error.split('\n')[0]}${r.serverLog?.length ? `\n${' '.repeat(29)}server: ${r.serverLog.join(`\n${' '.repeat(37)}`)}` : ''}`;
         else {
           if (r.failed) line += `\n${' '.repeat(27)}${key}: ${r.failed} session(s) failed to open (${(r.errors ?? []).join('; ')})`;
           if (r.unexpectedCloses) line += `\n${' '.repeat(27)}${key}: ${r.unexpectedCloses} session(s) closed by the server during the run`;
@@ -282,12 +346,16 @@ async function main() {
           if (r.externalLoadPct > 25 && !(PAIRED.has(scenario) && key === 'ours')) {
             line += `\n${' '.repeat(27)}${key}: other processes used ${r.externalLoadPct.toFixed(0)} % of a core during this run: timing figures (rates, latency) are unreliable`;
           }
-          if (scenario === 'original' && r.mode === 'broker') line += `\n${' '.repeat(27)}${key}: chat sent straight to /topic/rooms/<room> (no @MessageMapping handlers)`;
+          if (scenario === 'original' && r.mode === 'broker')
+            line += `\n${' '.repeat(27)}${key}: chat sent straight to /topic/rooms/<room> (no @MessageMapping handlers)`;
         }
       }
       run.summaries.push(line);
       console.log(line);
-      writeFileSync(join(resultsDir, `${scenario}.json`), JSON.stringify({ date, machine, command, variants: run.scenarios[scenario] }, null, 2));
+      writeFileSync(
+        join(resultsDir, `${scenario}.json`),
+        JSON.stringify({ date, machine, command, variants: run.scenarios[scenario] }, null, 2),
+      );
     }
   }
 
@@ -303,9 +371,13 @@ async function main() {
   writeFileSync(join(resultsDir, 'runs', `${stamp}.json`), JSON.stringify(run, null, 2));
   writeFileSync(join(resultsDir, 'runs', `${stamp}.html`), htmlReport(run));
   const profiles = PROFILE ? readdirSync(join(resultsDir, 'profiles')).filter((f) => f.endsWith('.cpuprofile')) : [];
-  console.log(`Wrote ${relative(root, join(resultsDir, 'report.html'))}, ${relative(root, join(resultsDir, 'latest.json'))}, one JSON per scenario and a dated copy in ${relative(root, join(resultsDir, 'runs'))}/ in ${run.seconds.toFixed(0)} s.`);
+  console.log(
+    `Wrote ${relative(root, join(resultsDir, 'report.html'))}, ${relative(root, join(resultsDir, 'latest.json'))}, one JSON per scenario and a dated copy in ${relative(root, join(resultsDir, 'runs'))}/ in ${run.seconds.toFixed(0)} s.`,
+  );
   if (profiles.length) {
-    console.log(`CPU profiles of nestjs-stomp (node --cpu-prof) in ${relative(root, join(resultsDir, 'profiles'))}: summarise with node bench/profile-summary.mjs <file>`);
+    console.log(
+      `CPU profiles of nestjs-stomp (node --cpu-prof) in ${relative(root, join(resultsDir, 'profiles'))}: summarise with node bench/profile-summary.mjs <file>`,
+    );
     for (const f of profiles) console.log(`  ${f} (${(statSync(join(resultsDir, 'profiles', f)).size / 1024).toFixed(0)} KiB)`);
   }
 }

@@ -23,11 +23,24 @@ export { STOMP_DEFAULTS } from './engine/options/stomp.defaults.js';
 export { STOMP_CONTEXT_TYPE, STOMP_MODULE_OPTIONS } from './nest/stomp.tokens.js';
 export { type OverflowPolicy } from './interfaces/stomp-options.interface.js';
 export { StompEvents } from './engine/events/stomp.events.js';
-export { type StompSessionEvent, type StompBrokerEvent, type StompEvent, type StompEventType, type ConnectListener } from './interfaces/stomp-events.interface.js';
+export {
+  type StompSessionEvent,
+  type StompBrokerEvent,
+  type StompEvent,
+  type StompEventType,
+  type ConnectListener,
+} from './interfaces/stomp-events.interface.js';
 export type { StompAuthorizationRule, AuthorizationDecision, DestinationAction } from './interfaces/stomp-authorization.interface.js';
 export { MessageMapping, SubscribeMapping } from './nest/decorators/message-mapping.decorator.js';
 export { SendTo, SendToUser, type SendToUserOptions } from './nest/decorators/send-to.decorator.js';
-export { Payload, MessageHeader, MessageHeaders, DestinationVariable, Principal, StompSession } from './nest/decorators/param.decorators.js';
+export {
+  Payload,
+  MessageHeader,
+  MessageHeaders,
+  DestinationVariable,
+  Principal,
+  StompSession,
+} from './nest/decorators/param.decorators.js';
 export { isStompContext, type StompMessage, type StompContextHost } from './nest/handlers/stomp-message.js';
 export { BaseStompExceptionFilter } from './nest/errors/stomp-exception.filter.js';
 export type { StompErrorBody, HandlerErrorMode } from './interfaces/stomp-error.interface.js';

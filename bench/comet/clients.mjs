@@ -72,7 +72,11 @@ class HttpFollower {
 
   /** The page's first request: the whole dashboard and the seq to continue from. */
   async start() {
-    const { status, body } = await getJson(`${this.base}/api/dashboard`, { agent: this.agent, timeoutMs: 15_000, onRequest: (r) => (this.inFlight = r) });
+    const { status, body } = await getJson(`${this.base}/api/dashboard`, {
+      agent: this.agent,
+      timeoutMs: 15_000,
+      onRequest: (r) => (this.inFlight = r),
+    });
     if (status !== 200 || typeof body?.seq !== 'number') throw new Error(`GET /api/dashboard: HTTP ${status}`);
     this.since = body.seq;
   }

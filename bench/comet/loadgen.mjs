@@ -64,7 +64,10 @@ const cpuPct = (a, b) => ((b.cpuUs - a.cpuUs) / ((b.t - a.t) * 1000)) * 100;
 /** One client of `mode`, joined (connected and subscribed, or holding its first dashboard). */
 async function openClient(mode, i, p, onUpdate, onUnexpectedClose) {
   if (mode === 'polling' || mode === 'long-polling') {
-    const client = mode === 'polling' ? new PollingClient(p.base, onUpdate, { periodMs: p.pollPeriodMs }) : new LongPollingClient(p.base, onUpdate, { useLastUpdate: p.longPollSince === 'last-update' });
+    const client =
+      mode === 'polling'
+        ? new PollingClient(p.base, onUpdate, { periodMs: p.pollPeriodMs })
+        : new LongPollingClient(p.base, onUpdate, { useLastUpdate: p.longPollSince === 'last-update' });
     try {
       await client.start();
     } catch (error) {
@@ -97,7 +100,10 @@ async function openClient(mode, i, p, onUpdate, onUnexpectedClose) {
 /** The feed's updates after `seq`, read from the sample (a bookkeeping request: not counted). */
 async function updatesAfter(p, seq) {
   const { status, body } = await getJson(`${p.base}/api/dashboard/updates?since=${seq}`, { bookkeeping: true, timeoutMs: 30_000 });
-  if (status !== 200) throw new Error(`GET /api/dashboard/updates?since=${seq}: HTTP ${status} (more than the 1000 kept updates since the start of the mode?)`);
+  if (status !== 200)
+    throw new Error(
+      `GET /api/dashboard/updates?since=${seq}: HTTP ${status} (more than the 1000 kept updates since the start of the mode?)`,
+    );
   return body;
 }
 
@@ -145,7 +151,9 @@ async function runMode(p) {
   const joinSeconds = (now() - tStart) / 1000;
   const live = members.filter((m) => m.handle);
   const failed = members.filter((m) => !m.handle);
-  log(`${live.length}/${p.clients} clients joined in ${joinSeconds.toFixed(1)} s${failed.length ? ` (${failed.length} failed: ${[...new Set(failed.map((m) => m.error))].slice(0, 2).join('; ')})` : ''}`);
+  log(
+    `${live.length}/${p.clients} clients joined in ${joinSeconds.toFixed(1)} s${failed.length ? ` (${failed.length} failed: ${[...new Set(failed.map((m) => m.error))].slice(0, 2).join('; ')})` : ''}`,
+  );
   if (live.length === 0) throw new Error(`no client joined: ${failed[0]?.error}`);
 
   await sleep(p.warmMs);

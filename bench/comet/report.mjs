@@ -30,7 +30,8 @@ export const COLUMNS = [
   ['delivered', (r) => (Number.isFinite(r.deliveredRatio) ? pct(r.deliveredRatio * 100, 1) : '-')],
 ];
 
-const cellsOf = (results) => results.map((r) => (r.ok ? COLUMNS.map(([, cell]) => cell(r)) : [labelOf(r.mode), 'FAILED', ...COLUMNS.slice(2).map(() => '-')]));
+const cellsOf = (results) =>
+  results.map((r) => (r.ok ? COLUMNS.map(([, cell]) => cell(r)) : [labelOf(r.mode), 'FAILED', ...COLUMNS.slice(2).map(() => '-')]));
 
 export function textTable(results) {
   const header = COLUMNS.map(([h]) => h);
@@ -43,7 +44,14 @@ export function textTable(results) {
 export function markdownTable(results) {
   const header = COLUMNS.map(([h]) => h);
   const rows = cellsOf(results);
-  return [`| ${header.join(' | ')} |`, `| --- | ${header.slice(1).map(() => '---:').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| --- | ${header
+      .slice(1)
+      .map(() => '---:')
+      .join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 /** One line per mode while the bench runs. */
@@ -58,11 +66,16 @@ export function summaryLine(r) {
     `server CPU ${pct(r.serverCpuPct)}`,
     `delivered ${r.delivered}/${r.expected}`,
   ];
-  const extra = [`${fmt(r.updatesPerSecond)} updates/s published, ${fmt(r.deliveriesPerSecond, 0)} deliveries/s`, `load generator CPU ${pct(r.loadgenCpuPct)}`];
+  const extra = [
+    `${fmt(r.updatesPerSecond)} updates/s published, ${fmt(r.deliveriesPerSecond, 0)} deliveries/s`,
+    `load generator CPU ${pct(r.loadgenCpuPct)}`,
+  ];
   if (r.http) {
     const h = r.http;
     extra.push(`${fmt(r.bytesPerRequest, 0)} B per request + answer`);
-    extra.push(`answers: ${h.withUpdates} with updates, ${h.empty} empty${h.noContent ? `, ${h.noContent} x 204` : ''}${h.errors ? `, ${h.errors} errors (${r.firstClientError})` : ''}${h.skipped ? `; ${h.skipped} updates counted in an answer's seq but not carried by it${r.longPollSince === 'last-update' ? '' : ' (skipped: the next request starts after that seq)'}` : ''}`);
+    extra.push(
+      `answers: ${h.withUpdates} with updates, ${h.empty} empty${h.noContent ? `, ${h.noContent} x 204` : ''}${h.errors ? `, ${h.errors} errors (${r.firstClientError})` : ''}${h.skipped ? `; ${h.skipped} updates counted in an answer's seq but not carried by it${r.longPollSince === 'last-update' ? '' : ' (skipped: the next request starts after that seq)'}` : ''}`,
+    );
   }
   if (r.failed) extra.push(`${r.failed} client(s) failed to join: ${r.errors.join('; ')}`);
   if (r.unexpectedCloses) extra.push(`${r.unexpectedCloses} session(s) closed by the server`);
@@ -115,17 +128,55 @@ export function htmlReport(run) {
   const ok = run.results.filter((r) => r.ok);
   const rowsOf = (segments, text) => ok.map((r) => ({ label: labelOf(r.mode), segments: segments(r), text: text(r) }));
   const charts = [
-    chart('Bytes on the wire per delivered update', rowsOf((r) => [{ name: 'client to server', value: r.bytesUpPerUpdate }, { name: 'server to client', value: r.bytesDownPerUpdate }], (r) => `${fmt(r.bytesPerUpdate, 0)} B`), {
-      legend: ['client to server', 'server to client'],
-      unit: ' B',
-    }),
-    chart('HTTP requests per second (client to server)', rowsOf((r) => [{ name: 'requests/s', value: r.httpRequestsPerSecond }], (r) => fmt(r.httpRequestsPerSecond))),
-    chart('Update latency p50', rowsOf((r) => [{ name: 'p50', value: r.latency.p50 }], (r) => ms(r.latency.p50)), { log: true, unit: ' ms' }),
-    chart('Update latency p99', rowsOf((r) => [{ name: 'p99', value: r.latency.p99 }], (r) => ms(r.latency.p99)), { log: true, unit: ' ms' }),
-    chart('Server CPU (% of one core)', rowsOf((r) => [{ name: 'CPU', value: r.serverCpuPct }], (r) => pct(r.serverCpuPct))),
+    chart(
+      'Bytes on the wire per delivered update',
+      rowsOf(
+        (r) => [
+          { name: 'client to server', value: r.bytesUpPerUpdate },
+          { name: 'server to client', value: r.bytesDownPerUpdate },
+        ],
+        (r) => `${fmt(r.bytesPerUpdate, 0)} B`,
+      ),
+      {
+        legend: ['client to server', 'server to client'],
+        unit: ' B',
+      },
+    ),
+    chart(
+      'HTTP requests per second (client to server)',
+      rowsOf(
+        (r) => [{ name: 'requests/s', value: r.httpRequestsPerSecond }],
+        (r) => fmt(r.httpRequestsPerSecond),
+      ),
+    ),
+    chart(
+      'Update latency p50',
+      rowsOf(
+        (r) => [{ name: 'p50', value: r.latency.p50 }],
+        (r) => ms(r.latency.p50),
+      ),
+      { log: true, unit: ' ms' },
+    ),
+    chart(
+      'Update latency p99',
+      rowsOf(
+        (r) => [{ name: 'p99', value: r.latency.p99 }],
+        (r) => ms(r.latency.p99),
+      ),
+      { log: true, unit: ' ms' },
+    ),
+    chart(
+      'Server CPU (% of one core)',
+      rowsOf(
+        (r) => [{ name: 'CPU', value: r.serverCpuPct }],
+        (r) => pct(r.serverCpuPct),
+      ),
+    ),
   ];
   const head = COLUMNS.map(([h]) => `<th>${esc(h)}</th>`).join('');
-  const rows = cellsOf(run.results).map((cells) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
+  const rows = cellsOf(run.results)
+    .map((cells) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>COMET vs WebSocket ${esc(run.date)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1000px}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:right;white-space:nowrap}td:first-child,th:first-child{text-align:left}pre{background:#f6f8fa;padding:10px;white-space:pre-wrap;font-size:12px}h3{margin:22px 0 4px}</style></head><body>
 <h1>COMET vs WebSocket: the sample app's dashboard</h1>

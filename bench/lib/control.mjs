@@ -49,7 +49,11 @@ export function serveControl(server) {
   // Event-loop delay: tells a stalled server apart from a slow load generator or a busy machine.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  const delayStats = () => ({ loopDelayP50: loopDelay.percentile(50) / 1e6, loopDelayP99: loopDelay.percentile(99) / 1e6, loopDelayMax: loopDelay.max / 1e6 });
+  const delayStats = () => ({
+    loopDelayP50: loopDelay.percentile(50) / 1e6,
+    loopDelayP99: loopDelay.percentile(99) / 1e6,
+    loopDelayMax: loopDelay.max / 1e6,
+  });
 
   const handlers = {
     stats: async ({ resetLoopDelay }) => {

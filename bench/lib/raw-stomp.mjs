@@ -258,7 +258,11 @@ export class RawSockJsClient extends ClientBase {
     const body = JSON.stringify(this.sendQueue.splice(0));
     const req = http.request(
       `${this.base}/xhr_send`,
-      { method: 'POST', agent: sendAgent, headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent: sendAgent,
+        headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => this.flush());

@@ -21,8 +21,12 @@ function checkText(check) {
   if (!check) return '';
   const reals = check.real ?? [];
   const okReal = reals.filter((r) => r.ok).length;
-  const raw = check.rawExpected !== undefined ? `raw ${check.rawReceived}/${check.rawExpected}` : `idle ${check.received}/${check.expected}`;
-  const realText = reals.map((r) => `${r.kind}${r.transport && r.transport !== 'websocket' ? `(${r.transport})` : ''} ${r.received}/${r.expected}${r.inOrder ? '' : ' out-of-order'}${r.error ? ` ${r.error}` : ''}`);
+  const raw =
+    check.rawExpected !== undefined ? `raw ${check.rawReceived}/${check.rawExpected}` : `idle ${check.received}/${check.expected}`;
+  const realText = reals.map(
+    (r) =>
+      `${r.kind}${r.transport && r.transport !== 'websocket' ? `(${r.transport})` : ''} ${r.received}/${r.expected}${r.inOrder ? '' : ' out-of-order'}${r.error ? ` ${r.error}` : ''}`,
+  );
   return `check: ${raw}; real clients ${okReal}/${reals.length} ok [${realText.join(', ')}]`;
 }
 
@@ -35,7 +39,13 @@ export function metricsOf(scenario, variant, baseline, ours) {
   const b = baseline ?? {};
   const o = ours ?? {};
   const clamp = (v) => (Number.isFinite(v) ? Math.max(0, v) : v);
-  const external = { name: 'other processes CPU %', baseline: clamp(b.externalLoadPct), ours: clamp(o.externalLoadPct), better: 'info', noRatio: true };
+  const external = {
+    name: 'other processes CPU %',
+    baseline: clamp(b.externalLoadPct),
+    ours: clamp(o.externalLoadPct),
+    better: 'info',
+    noRatio: true,
+  };
   return [...scenarioMetrics(scenario, variant, b, o), external];
 }
 
@@ -45,8 +55,20 @@ function scenarioMetrics(scenario, variant, b, o) {
     case 'template': {
       const targets = scenario === 'fanout';
       return [
-        { name: 'delivered msg/s', baseline: b.msgsPerSec, ours: o.msgsPerSec, better: 'higher', target: targets ? { ratio: 0.85, text: '>= 0.85x' } : undefined },
-        { name: 'server CPU us/msg', baseline: b.cpuUsPerMsg, ours: o.cpuUsPerMsg, better: 'lower', target: targets ? { ratio: 1.2, text: '<= 1.2x' } : undefined },
+        {
+          name: 'delivered msg/s',
+          baseline: b.msgsPerSec,
+          ours: o.msgsPerSec,
+          better: 'higher',
+          target: targets ? { ratio: 0.85, text: '>= 0.85x' } : undefined,
+        },
+        {
+          name: 'server CPU us/msg',
+          baseline: b.cpuUsPerMsg,
+          ours: o.cpuUsPerMsg,
+          better: 'lower',
+          target: targets ? { ratio: 1.2, text: '<= 1.2x' } : undefined,
+        },
         { name: 'p50 latency ms', baseline: b.latency?.p50, ours: o.latency?.p50, better: 'lower' },
         { name: 'p99 latency ms', baseline: b.latency?.p99, ours: o.latency?.p99, better: 'lower' },
         { name: 'server write syscalls/msg', baseline: b.writesPerMsg, ours: o.writesPerMsg, better: 'info' },
@@ -57,20 +79,50 @@ function scenarioMetrics(scenario, variant, b, o) {
     case 'connections': {
       const ws = variant.params.transport === 'ws';
       const metrics = [
-        { name: 'KiB/session (RSS)', baseline: b.kibPerSession, ours: o.kibPerSession, better: 'lower', target: { abs: ws ? 10 : 25, text: `<= ${ws ? 10 : 25} KiB` } },
+        {
+          name: 'KiB/session (RSS)',
+          baseline: b.kibPerSession,
+          ours: o.kibPerSession,
+          better: 'lower',
+          target: { abs: ws ? 10 : 25, text: `<= ${ws ? 10 : 25} KiB` },
+        },
         { name: 'KiB/session (JS heap)', baseline: b.heapKibPerSession, ours: o.heapKibPerSession, better: 'lower' },
         { name: 'sessions opened/s', baseline: b.openPerSec, ours: o.openPerSec, better: 'higher' },
       ];
       const big = ws && (o.sessions ?? 0) >= 19_000;
-      metrics.push({ name: 'server RSS MB', baseline: b.rssAfterMB, ours: o.rssAfterMB, better: 'lower', target: big ? { abs: 300, text: '<= 300 MB' } : undefined });
+      metrics.push({
+        name: 'server RSS MB',
+        baseline: b.rssAfterMB,
+        ours: o.rssAfterMB,
+        better: 'lower',
+        target: big ? { abs: 300, text: '<= 300 MB' } : undefined,
+      });
       return metrics;
     }
     case 'original':
       return [
-        { name: 'delivered/expected %', baseline: b.deliveredRatio * 100, ours: o.deliveredRatio * 100, better: 'higher', target: { absMin: 100, text: '= 100 %' } },
+        {
+          name: 'delivered/expected %',
+          baseline: b.deliveredRatio * 100,
+          ours: o.deliveredRatio * 100,
+          better: 'higher',
+          target: { absMin: 100, text: '= 100 %' },
+        },
         { name: 'p50 latency ms', baseline: b.latency?.p50, ours: o.latency?.p50, better: 'lower' },
-        { name: 'p99 latency ms', baseline: b.latency?.p99, ours: o.latency?.p99, better: 'lower', target: { ratio: 1.5, text: '<= 1.5x' } },
-        { name: 'server CPU % (steady)', baseline: b.serverCpuPct, ours: o.serverCpuPct, better: 'lower', target: { ratio: 1.5, text: '<= 1.5x' } },
+        {
+          name: 'p99 latency ms',
+          baseline: b.latency?.p99,
+          ours: o.latency?.p99,
+          better: 'lower',
+          target: { ratio: 1.5, text: '<= 1.5x' },
+        },
+        {
+          name: 'server CPU % (steady)',
+          baseline: b.serverCpuPct,
+          ours: o.serverCpuPct,
+          better: 'lower',
+          target: { ratio: 1.5, text: '<= 1.5x' },
+        },
         { name: 'server RSS MB', baseline: b.serverRssMB, ours: o.serverRssMB, better: 'lower' },
         { name: 'server write syscalls/s', baseline: b.serverWritesPerSec, ours: o.serverWritesPerSec, better: 'info' },
         { name: 'server loop delay p99 ms', baseline: b.serverLoopDelayMs?.p99, ours: o.serverLoopDelayMs?.p99, better: 'info' },
@@ -101,7 +153,9 @@ export function summaryLine(scenario, variant, baseline, ours) {
   if (scenario === 'original') {
     extra.push(`mode ${ours?.mode}`, `ours ${ours?.delivered}/${ours?.expected}, baseline ${baseline?.delivered}/${baseline?.expected}`);
     const reals = ours?.real?.clients ?? [];
-    extra.push(`real clients ${reals.filter((r) => r.ok).length}/${reals.length} ok [${reals.map((r) => `${r.kind}${r.transport && r.transport !== 'websocket' ? `(${r.transport})` : ''} ${r.delivered}/${r.expected}`).join(', ')}]`);
+    extra.push(
+      `real clients ${reals.filter((r) => r.ok).length}/${reals.length} ok [${reals.map((r) => `${r.kind}${r.transport && r.transport !== 'websocket' ? `(${r.transport})` : ''} ${r.delivered}/${r.expected}`).join(', ')}]`,
+    );
     const baseReals = baseline?.real?.clients ?? [];
     if (baseReals.some((r) => !r.ok)) extra.push(`baseline real clients ${baseReals.filter((r) => r.ok).length}/${baseReals.length} ok`);
   }
@@ -112,10 +166,22 @@ export function textTable(rows) {
   const header = ['scenario', 'metric', 'baseline', 'nestjs-stomp', 'ratio', 'target', ''];
   const lines = rows.map((r) => {
     const { ratio, ok } = judge(r.metric);
-    return [r.label, r.metric.name, fmt(r.metric.baseline), fmt(r.metric.ours), Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-', r.metric.target?.text ?? '', ok === undefined ? '' : ok ? 'ok' : 'MISS'];
+    return [
+      r.label,
+      r.metric.name,
+      fmt(r.metric.baseline),
+      fmt(r.metric.ours),
+      Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-',
+      r.metric.target?.text ?? '',
+      ok === undefined ? '' : ok ? 'ok' : 'MISS',
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const line = (cells) => cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(line)].join('\n');
 }
 

@@ -55,7 +55,8 @@ export const CLIENT_MESSAGES = {
   reservedForRelay: (destination: string) => `Destination '${clip(destination)}' is reserved for the broker relay`,
   brokerUnavailable: 'Broker not available',
   brokerRefused: 'The broker refused a frame; this one is not confirmed',
-  invalidRelayHeader: (name: string, value: string, expected: string) => `Header '${name}' cannot be '${clip(value)}' through the broker relay: ${expected}`,
+  invalidRelayHeader: (name: string, value: string, expected: string) =>
+    `Header '${name}' cannot be '${clip(value)}' through the broker relay: ${expected}`,
   offsetOnPattern: (header: string, destination: string) =>
     `'${header}' needs one destination, not a pattern ('${clip(destination)}'): offsets are per destination`,
   emptyEpoch: (header: string) => `'${header}' must not be empty`,
@@ -66,14 +67,16 @@ export const CLIENT_MESSAGES = {
 export const BOOTSTRAP_MESSAGES = {
   notABrokerDestination: (destination: string) =>
     `SimpMessagingTemplate: '${destination}' is not a broker destination; brokerPrefixes are what subscribers can listen on`,
-  scopedHandler: (handler: string) => `${handler}: STOMP handlers live for the whole app, so their class cannot be request-scoped or transient`,
+  scopedHandler: (handler: string) =>
+    `${handler}: STOMP handlers live for the whole app, so their class cannot be request-scoped or transient`,
   uncapturedVariable: (handler: string, destination: string, variable: string, pattern: string) =>
     `${handler}: '${destination}' uses {${variable}}, which mapping '${pattern}' does not capture`,
   sendToOutsideBroker: (handler: string, destination: string, prefixes: readonly string[]) =>
     `${handler}: @SendTo('${destination}') is not under a broker prefix (${prefixes.join(', ')})`,
   twoMappings: (handler: string) => `${handler} has both @MessageMapping and @SubscribeMapping: pick one`,
   noHttpServer: 'StompModule needs an HTTP application: create the app with NestFactory.create(), not createApplicationContext()',
-  gatewayPort: (port: number) => `StompAdapter serves gateways on the STOMP endpoint: write @WebSocketGateway() without a port (got ${port})`,
+  gatewayPort: (port: number) =>
+    `StompAdapter serves gateways on the STOMP endpoint: write @WebSocketGateway() without a port (got ${port})`,
   adapterWithoutModule: 'StompAdapter needs StompModule.forRoot() in the application',
   paramDecoratorPlacement: 'STOMP parameter decorators apply to handler method parameters only',
   notAnOptionsFactory: (name: string) => `${name} must implement StompOptionsFactory: add a createStompOptions() method`,

@@ -76,7 +76,12 @@ export interface MessageBroker {
    * `headers`: the SUBSCRIBE frame's, for per-subscription settings such as `prefetch-count`.
    */
   subscribe(
-    subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, confirm?: boolean, filter?: DeliveryFilter,
+    subscriber: BrokerSubscriber,
+    subscriptionId: string,
+    destination: string,
+    ackMode: AckMode,
+    confirm?: boolean,
+    filter?: DeliveryFilter,
     headers?: Readonly<StompHeaders>,
   ): void | Promise<void>;
   unsubscribe(sessionId: string, subscriptionId: string): void | Promise<void>;

@@ -1,5 +1,6 @@
 /** Commands a client may send (STOMP 1.2 "Client Frames"); `STOMP` is the 1.1+ alias of CONNECT. */
-export type ClientCommand = 'CONNECT' | 'STOMP' | 'SEND' | 'SUBSCRIBE' | 'UNSUBSCRIBE' | 'ACK' | 'NACK' | 'BEGIN' | 'COMMIT' | 'ABORT' | 'DISCONNECT';
+export type ClientCommand =
+  'CONNECT' | 'STOMP' | 'SEND' | 'SUBSCRIBE' | 'UNSUBSCRIBE' | 'ACK' | 'NACK' | 'BEGIN' | 'COMMIT' | 'ABORT' | 'DISCONNECT';
 
 /** Commands the server sends. */
 export type ServerCommand = 'CONNECTED' | 'MESSAGE' | 'RECEIPT' | 'ERROR';

@@ -156,4 +156,3 @@ export interface StompModuleOptions {
    */
   tracing?: boolean;
 }
-

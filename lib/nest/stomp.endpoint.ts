@@ -22,7 +22,9 @@ export class StompEndpoint implements OnApplicationBootstrap, OnModuleDestroy {
     }
     await this.server.attach(httpServer);
     const { endpoint, sockJs, webSocketEnabled } = this.server.options;
-    const transports = [sockJs && `SockJS ${endpoint}`, webSocketEnabled && `WebSocket ${endpoint} and ${endpoint}/websocket`].filter(Boolean);
+    const transports = [sockJs && `SockJS ${endpoint}`, webSocketEnabled && `WebSocket ${endpoint} and ${endpoint}/websocket`].filter(
+      Boolean,
+    );
     this.logger.log(`STOMP endpoint: ${transports.join(', ')}`);
   }
 

@@ -45,8 +45,13 @@ const CORE_PROVIDERS: Provider[] = [
   { provide: HandlerTimings, useFactory: () => new HandlerTimings() },
   {
     provide: StompMessageHandlers,
-    useFactory: (core: StompCore, table: HandlerRegistry<StompHandlerDefinition>, gateways: StompGatewayRoutes, tracing: StompTracing | null, timings: HandlerTimings) =>
-      new StompMessageHandlers(core, table, gateways, tracing, core.options.metrics.enabled ? timings : null),
+    useFactory: (
+      core: StompCore,
+      table: HandlerRegistry<StompHandlerDefinition>,
+      gateways: StompGatewayRoutes,
+      tracing: StompTracing | null,
+      timings: HandlerTimings,
+    ) => new StompMessageHandlers(core, table, gateways, tracing, core.options.metrics.enabled ? timings : null),
     inject: [StompCore, HandlerRegistry, StompGatewayRoutes, StompTracing, HandlerTimings],
   },
   {

@@ -6,7 +6,12 @@ import { launchBrowser } from '../fixtures/browser.fixture.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const stompBundle = readFileSync(createRequire(import.meta.url).resolve('@stomp/stompjs').replace(/stomp\.umd\.js$/, 'stomp.umd.min.js'), 'utf8');
+const stompBundle = readFileSync(
+  createRequire(import.meta.url)
+    .resolve('@stomp/stompjs')
+    .replace(/stomp\.umd\.js$/, 'stomp.umd.min.js'),
+  'utf8',
+);
 
 /** A page that connects with one forced SockJS transport, using only scripts this server serves. */
 @Controller()
@@ -53,7 +58,9 @@ describe('SockJS transports in a real browser', () => {
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(`${running.baseUrl}/page?transport=${transport}`);
-      await page.waitForFunction(() => (window as unknown as { transportUsed?: string }).transportUsed !== undefined, null, { timeout: 10_000 });
+      await page.waitForFunction(() => (window as unknown as { transportUsed?: string }).transportUsed !== undefined, null, {
+        timeout: 10_000,
+      });
       expect(pageErrors).toEqual([]);
       expect(await page.evaluate(() => (window as unknown as { transportUsed: string }).transportUsed)).toBe(transport);
       await running.app.get(SimpMessagingTemplate).convertAndSend('/topic/browser', `to ${transport}`);

@@ -32,8 +32,14 @@ describe('stable error codes on ERROR frames and disconnect events', () => {
   const disconnects: StompSessionEvent[] = [];
 
   beforeAll(async () => {
-    running = await startApp({ ...TEST_OPTIONS, handlerErrors: 'fatal', maxTransactionsPerSession: 1, messageSizeLimit: 4096 }, { controllers: [FailingController] });
-    running.app.get(StompEvents).on('disconnect').subscribe((event) => disconnects.push(event));
+    running = await startApp(
+      { ...TEST_OPTIONS, handlerErrors: 'fatal', maxTransactionsPerSession: 1, messageSizeLimit: 4096 },
+      { controllers: [FailingController] },
+    );
+    running.app
+      .get(StompEvents)
+      .on('disconnect')
+      .subscribe((event) => disconnects.push(event));
   });
   afterAll(async () => running?.close());
 
@@ -50,7 +56,14 @@ describe('stable error codes on ERROR frames and disconnect events', () => {
   const cases: Array<[string, (client: RawStompClient) => void, string]> = [
     ['a frame before CONNECT', (c) => c.sendFrame('SEND', { destination: '/topic/a' }, 'x'), 'NOT_CONNECTED'],
     ['an oversized frame', (c) => c.sendFrame('SEND', { destination: '/topic/a' }, 'x'.repeat(5000)), 'FRAME_TOO_LARGE'],
-    ['a second open transaction', (c) => { c.sendFrame('BEGIN', { transaction: 't1' }); c.sendFrame('BEGIN', { transaction: 't2' }); }, 'TOO_MANY_TRANSACTIONS'],
+    [
+      'a second open transaction',
+      (c) => {
+        c.sendFrame('BEGIN', { transaction: 't1' });
+        c.sendFrame('BEGIN', { transaction: 't2' });
+      },
+      'TOO_MANY_TRANSACTIONS',
+    ],
     ['an unknown destination', (c) => c.sendFrame('SEND', { destination: '/nowhere' }, 'x'), 'UNKNOWN_DESTINATION'],
     ['a SEND to a user destination', (c) => c.sendFrame('SEND', { destination: '/user/queue/x' }, 'x'), 'FORBIDDEN_DESTINATION'],
     ['a handler refusal', (c) => c.sendFrame('SEND', { destination: '/app/refuse' }, '{}'), 'HANDLER_REFUSED'],
@@ -84,7 +97,13 @@ describe('shutdown', () => {
     const running = await startApp(TEST_OPTIONS);
     const events = running.app.get(StompEvents);
     const clients = await Promise.all([0, 1].map(() => RawStompClient.connect(running.baseUrl)));
-    const ended = firstValueFrom(events.on('disconnect').pipe(filter((e) => e.reason === 'shutdown'), take(2), toArray()));
+    const ended = firstValueFrom(
+      events.on('disconnect').pipe(
+        filter((e) => e.reason === 'shutdown'),
+        take(2),
+        toArray(),
+      ),
+    );
     await running.close();
     for (const client of clients) expect((await errorOf(client)).headers.code).toBe('SERVER_SHUTDOWN');
     expect((await ended).map((e) => (e as { code?: string }).code)).toEqual(['SERVER_SHUTDOWN', 'SERVER_SHUTDOWN']);

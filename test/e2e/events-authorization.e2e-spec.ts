@@ -25,7 +25,12 @@ describe('session events and destination authorization', () => {
   afterAll(async () => running.close());
 
   const disconnectOf = (sessionId: string) =>
-    firstValueFrom(running.app.get(StompEvents).on('disconnect').pipe(filter((e) => e.sessionId === sessionId)));
+    firstValueFrom(
+      running.app
+        .get(StompEvents)
+        .on('disconnect')
+        .pipe(filter((e) => e.sessionId === sessionId)),
+    );
   const eventsOf = (sessionId: string) => seen.filter((e) => e.sessionId === sessionId).map((e) => e.type);
 
   it('fires connect, connected, subscribe, unsubscribe and one disconnect with its reason', async () => {
@@ -112,7 +117,12 @@ describe('authorizationFailure: report', () => {
     await eve.sendConfirmed('/topic/open', 'still here');
     expect((await open.waitFor(1))[0].body).toBe('still here');
     expect(denied.messages).toHaveLength(0);
-    expect(running.app.get(StompBrokerRegistry).subscriptions().map((s) => s.destination)).not.toContain('/topic/admin/alerts');
+    expect(
+      running.app
+        .get(StompBrokerRegistry)
+        .subscriptions()
+        .map((s) => s.destination),
+    ).not.toContain('/topic/admin/alerts');
     await eve.disconnect();
   });
 

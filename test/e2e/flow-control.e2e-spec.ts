@@ -3,7 +3,14 @@ import type { IncomingMessage } from 'node:http';
 import { SimpMessagingTemplate, StompBrokerRegistry } from '../../lib/index.js';
 import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { connectSockJs } from '../fixtures/stomp-clients.fixture.js';
-import { parseStompText, RawStompClient, SockJsHttpSession, SockJsStreamingSession, stompFrame, type RawFrame } from '../fixtures/raw-stomp.fixture.js';
+import {
+  parseStompText,
+  RawStompClient,
+  SockJsHttpSession,
+  SockJsStreamingSession,
+  stompFrame,
+  type RawFrame,
+} from '../fixtures/raw-stomp.fixture.js';
 
 const KIB = 1024;
 const PAYLOAD = 8 * KIB;
@@ -163,63 +170,68 @@ describe.each([
   });
   afterAll(async () => running.close());
 
-  it(policy === 'terminate' ? 'closes the slow session (send-buffer-overflow) while another client keeps receiving' : 'keeps the slow session, drops old messages, and delivers the newest', async () => {
-    const destination = '/topic/slow';
-    const slow = await RawStompClient.connect(running.baseUrl);
-    await slow.sendWithReceipt('SUBSCRIBE', { id: 'slow', destination });
-    const reader = await RawStompClient.connect(running.baseUrl);
-    await reader.sendWithReceipt('SUBSCRIBE', { id: 'reader', destination });
-    let readerCount = 0;
-    reader.onFrame((f) => {
-      if (f.command === 'MESSAGE') readerCount++;
-    });
-    let slowCount = 0;
-    let slowLast = -1;
-    slow.onFrame((f) => {
-      if (f.command !== 'MESSAGE') return;
-      slowCount++;
-      slowLast = seqOf(f);
-    });
+  it(
+    policy === 'terminate'
+      ? 'closes the slow session (send-buffer-overflow) while another client keeps receiving'
+      : 'keeps the slow session, drops old messages, and delivers the newest',
+    async () => {
+      const destination = '/topic/slow';
+      const slow = await RawStompClient.connect(running.baseUrl);
+      await slow.sendWithReceipt('SUBSCRIBE', { id: 'slow', destination });
+      const reader = await RawStompClient.connect(running.baseUrl);
+      await reader.sendWithReceipt('SUBSCRIBE', { id: 'reader', destination });
+      let readerCount = 0;
+      reader.onFrame((f) => {
+        if (f.command === 'MESSAGE') readerCount++;
+      });
+      let slowCount = 0;
+      let slowLast = -1;
+      slow.onFrame((f) => {
+        if (f.command !== 'MESSAGE') return;
+        slowCount++;
+        slowLast = seqOf(f);
+      });
 
-    const slowId = (await slow.waitFor((f) => f.command === 'CONNECTED')).headers.session;
-    expect(registry.session(slowId)).toBeDefined();
-    const overflowBefore = registry.counters.sessionsClosed['send-buffer-overflow'] ?? 0;
-    slow.ws.pause();
-
-    // Push until the slow client is cut off (terminate) or well past what the kernel's socket buffers absorb (drop-oldest).
-    let sent = 0;
-    const enough = (): boolean => (policy === 'terminate' ? registry.session(slowId) === undefined : sent * PAYLOAD >= 16 * 1024 * KIB);
-    while (!enough() && sent * PAYLOAD < MAX_PUSH_BYTES) {
-      await template.convertAndSend(destination, body(sent++, PAYLOAD));
-      if (sent % 32 === 0) {
-        await reader.until(() => readerCount >= sent - 64, 5_000, 'the reader to keep up');
-        await yieldToIo();
-      }
-    }
-    await template.convertAndSend(destination, body(sent++, 16));
-    const lastSeq = sent - 1;
-    await reader.until(() => readerCount === sent, 10_000, `the reader to get all ${sent} messages`);
-
-    if (policy === 'terminate') {
-      expect(registry.session(slowId)).toBeUndefined();
-      expect(registry.counters.sessionsClosed['send-buffer-overflow']).toBe(overflowBefore + 1);
-      slow.ws.resume();
-      // Told why, as SockJS clients are: 4500 (session not reliable), not a bare 1006.
-      expect((await slow.closed).code).toBe(4500);
-      expect(slowCount).toBeLessThan(sent);
-    } else {
-      expect(registry.counters.sessionsClosed['send-buffer-overflow'] ?? 0).toBe(overflowBefore);
+      const slowId = (await slow.waitFor((f) => f.command === 'CONNECTED')).headers.session;
       expect(registry.session(slowId)).toBeDefined();
-      slow.ws.resume();
-      await slow.until(() => slowLast === lastSeq, 10_000, 'the last message on the slow client');
-      expect(slowCount).toBeLessThan(sent);
-      // Every message the slow client missed was dropped by the policy, and counted.
-      expect(registry.sessionViews().find((v) => v.id === slowId)?.droppedMessages).toBe(sent - slowCount);
-      expect(slow.isClosed).toBe(false);
-      await slow.close();
-    }
-    await reader.close();
-  });
+      const overflowBefore = registry.counters.sessionsClosed['send-buffer-overflow'] ?? 0;
+      slow.ws.pause();
+
+      // Push until the slow client is cut off (terminate) or well past what the kernel's socket buffers absorb (drop-oldest).
+      let sent = 0;
+      const enough = (): boolean => (policy === 'terminate' ? registry.session(slowId) === undefined : sent * PAYLOAD >= 16 * 1024 * KIB);
+      while (!enough() && sent * PAYLOAD < MAX_PUSH_BYTES) {
+        await template.convertAndSend(destination, body(sent++, PAYLOAD));
+        if (sent % 32 === 0) {
+          await reader.until(() => readerCount >= sent - 64, 5_000, 'the reader to keep up');
+          await yieldToIo();
+        }
+      }
+      await template.convertAndSend(destination, body(sent++, 16));
+      const lastSeq = sent - 1;
+      await reader.until(() => readerCount === sent, 10_000, `the reader to get all ${sent} messages`);
+
+      if (policy === 'terminate') {
+        expect(registry.session(slowId)).toBeUndefined();
+        expect(registry.counters.sessionsClosed['send-buffer-overflow']).toBe(overflowBefore + 1);
+        slow.ws.resume();
+        // Told why, as SockJS clients are: 4500 (session not reliable), not a bare 1006.
+        expect((await slow.closed).code).toBe(4500);
+        expect(slowCount).toBeLessThan(sent);
+      } else {
+        expect(registry.counters.sessionsClosed['send-buffer-overflow'] ?? 0).toBe(overflowBefore);
+        expect(registry.session(slowId)).toBeDefined();
+        slow.ws.resume();
+        await slow.until(() => slowLast === lastSeq, 10_000, 'the last message on the slow client');
+        expect(slowCount).toBeLessThan(sent);
+        // Every message the slow client missed was dropped by the policy, and counted.
+        expect(registry.sessionViews().find((v) => v.id === slowId)?.droppedMessages).toBe(sent - slowCount);
+        expect(slow.isClosed).toBe(false);
+        await slow.close();
+      }
+      await reader.close();
+    },
+  );
 });
 
 describe('flow control: the send budget fits the largest frame', () => {
@@ -248,7 +260,11 @@ interface StallingSubscriber {
   close(): Promise<void>;
 }
 
-async function stallingSubscriber(transport: 'raw-websocket' | 'xhr-streaming', baseUrl: string, destination: string): Promise<StallingSubscriber> {
+async function stallingSubscriber(
+  transport: 'raw-websocket' | 'xhr-streaming',
+  baseUrl: string,
+  destination: string,
+): Promise<StallingSubscriber> {
   if (transport === 'raw-websocket') {
     const client = await RawStompClient.connect(baseUrl);
     await client.sendWithReceipt('SUBSCRIBE', { id: 's1', destination });
@@ -263,7 +279,10 @@ async function stallingSubscriber(transport: 'raw-websocket' | 'xhr-streaming', 
   }
   const session = new SockJsStreamingSession(baseUrl);
   await session.openStream();
-  await session.send([stompFrame('CONNECT', { 'accept-version': '1.2' }), stompFrame('SUBSCRIBE', { id: 's1', destination, receipt: 'sub' })]);
+  await session.send([
+    stompFrame('CONNECT', { 'accept-version': '1.2' }),
+    stompFrame('SUBSCRIBE', { id: 's1', destination, receipt: 'sub' }),
+  ]);
   await session.until(() => session.frames.some((f) => f.command === 'RECEIPT'), 5_000, 'the SUBSCRIBE receipt');
   return {
     sessionId: session.frames.find((f) => f.command === 'CONNECTED')!.headers.session,
@@ -281,7 +300,16 @@ describe.each(['raw-websocket', 'xhr-streaming'] as const)('flow control: drop-o
   // streamBytesLimit out of the way: the stall must happen inside one streaming response. At the default a
   // response ends after 128 KiB, and a client that never reads that end never opens the next request, so
   // sockjs-node closes the session after disconnectDelay (transport-closed): SockJS's rule, not sendTimeLimit.
-  beforeAll(async () => (running = await startApp({ ...TEST_OPTIONS, overflowPolicy: 'drop-oldest', sendBufferSizeLimit: 64 * KIB, sendTimeLimit, streamBytesLimit: 256 * 1024 * KIB })));
+  beforeAll(
+    async () =>
+      (running = await startApp({
+        ...TEST_OPTIONS,
+        overflowPolicy: 'drop-oldest',
+        sendBufferSizeLimit: 64 * KIB,
+        sendTimeLimit,
+        streamBytesLimit: 256 * 1024 * KIB,
+      })),
+  );
   afterAll(async () => running.close());
 
   it('a client whose socket stays full while a trickle keeps coming for several sendTimeLimits loses old messages, not its session', async () => {

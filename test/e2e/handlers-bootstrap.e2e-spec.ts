@@ -79,7 +79,9 @@ describe('handler discovery at bootstrap', () => {
   });
 
   it('refuses @SendTo outside the broker prefixes and {var} the mapping does not capture', async () => {
-    await expect(startApp(TEST_OPTIONS, { controllers: [StrayController] })).rejects.toThrow(/StrayController\.stray: @SendTo\('\/elsewhere\/x'\)/);
+    await expect(startApp(TEST_OPTIONS, { controllers: [StrayController] })).rejects.toThrow(
+      /StrayController\.stray: @SendTo\('\/elsewhere\/x'\)/,
+    );
     await expect(startApp(TEST_OPTIONS, { controllers: [UnknownVariableController] })).rejects.toThrow(
       "UnknownVariableController.a: '/topic/{room}' uses {room}, which mapping '/a/{id}' does not capture",
     );

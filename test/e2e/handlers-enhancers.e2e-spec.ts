@@ -1,14 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  Catch, Controller, Injectable, Module, UseFilters, UseGuards, UseInterceptors, UsePipes, ValidationPipe,
-  type ArgumentsHost, type CanActivate, type ExceptionFilter, type ExecutionContext, type NestInterceptor, type PipeTransform,
+  Catch,
+  Controller,
+  Injectable,
+  Module,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  UsePipes,
+  ValidationPipe,
+  type ArgumentsHost,
+  type CanActivate,
+  type ExceptionFilter,
+  type ExecutionContext,
+  type NestInterceptor,
+  type PipeTransform,
   type CallHandler,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IsInt, IsString, Min, MinLength } from 'class-validator';
 import { map, of } from 'rxjs';
 import {
-  MessageMapping, Payload, SendTo, SimpMessagingTemplate, isStompContext, type StompMessage, type StompSession,
+  MessageMapping,
+  Payload,
+  SendTo,
+  SimpMessagingTemplate,
+  isStompContext,
+  type StompMessage,
+  type StompSession,
 } from '../../lib/index.js';
 import { startApp, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { sendWithReceipt, USER_OPTIONS, userClients } from '../fixtures/handlers.fixture.js';
@@ -125,7 +144,10 @@ describe('Nest enhancers on STOMP handlers', () => {
   const { connect, disconnectAll } = userClients(() => running.baseUrl);
 
   beforeAll(async () => {
-    running = await startApp(USER_OPTIONS, { controllers: [AdminController, ShoutController, ItemsController], imports: [GlobalGuardModule] });
+    running = await startApp(USER_OPTIONS, {
+      controllers: [AdminController, ShoutController, ItemsController],
+      imports: [GlobalGuardModule],
+    });
   });
   afterAll(async () => {
     await disconnectAll();
@@ -137,7 +159,11 @@ describe('Nest enhancers on STOMP handlers', () => {
     const errors = await bob.subscribeConfirmed('/user/queue/errors');
     const pongs = await admin.subscribeConfirmed('/topic/admin/ping');
     const receipt = await sendWithReceipt(bob, '/app/admin/ping', '');
-    expect(JSON.parse((await errors.waitFor(1))[0].body)).toEqual({ message: 'Forbidden resource', destination: '/app/admin/ping', receipt });
+    expect(JSON.parse((await errors.waitFor(1))[0].body)).toEqual({
+      message: 'Forbidden resource',
+      destination: '/app/admin/ping',
+      receipt,
+    });
     await admin.sendConfirmed('/app/admin/ping', '');
     expect((await pongs.waitFor(1))[0].body).toBe('pong');
     expect(pongs.messages).toHaveLength(1);
@@ -186,7 +212,9 @@ describe('Nest enhancers on STOMP handlers', () => {
     const errors = await ana.subscribeConfirmed('/user/queue/errors');
     const bobErrors = await bob.subscribeConfirmed('/user/queue/errors');
     const items = await bob.subscribeConfirmed('/topic/items');
-    const receipt = await sendWithReceipt(ana, '/app/items', JSON.stringify({ name: 'ab', qty: 0 }), { 'content-type': 'application/json' });
+    const receipt = await sendWithReceipt(ana, '/app/items', JSON.stringify({ name: 'ab', qty: 0 }), {
+      'content-type': 'application/json',
+    });
     const [error] = await errors.waitFor(1);
     expect(JSON.parse(error.body)).toEqual({
       message: 'name must be longer than or equal to 3 characters; qty must not be less than 1',

@@ -2,7 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { Catch, Controller, Logger, UseFilters } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import {
-  BaseStompExceptionFilter, MessageMapping, Payload, StompException, type StompErrorBody, type StompMessage,
+  BaseStompExceptionFilter,
+  MessageMapping,
+  Payload,
+  StompException,
+  type StompErrorBody,
+  type StompMessage,
 } from '../../lib/index.js';
 import { startApp, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { connectWebSocket } from '../fixtures/stomp-clients.fixture.js';
@@ -85,7 +90,12 @@ describe('handler errors (handlerErrors: report)', () => {
     const ana = await connect('ana');
     const errors = await ana.subscribeConfirmed('/user/queue/errors');
     const receipt = await sendWithReceipt(ana, '/app/coded', '');
-    expect(JSON.parse((await errors.waitFor(1))[0].body)).toEqual({ message: 'Room is full', destination: '/app/coded', receipt, code: 'ROOM_FULL' });
+    expect(JSON.parse((await errors.waitFor(1))[0].body)).toEqual({
+      message: 'Room is full',
+      destination: '/app/coded',
+      receipt,
+      code: 'ROOM_FULL',
+    });
     expect(errors.messages).toHaveLength(1);
   });
 

@@ -2,8 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
-  ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer, WsException,
-  type OnGatewayConnection, type OnGatewayDisconnect,
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  WsException,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import type { AddressInfo } from 'node:net';
 import { MessageMapping, SimpMessagingTemplate, StompAdapter, StompModule, type StompGatewayClient } from '../../lib/index.js';

@@ -38,7 +38,15 @@ describe('the original system: /dap application prefix, /block SockJS endpoint',
 
   beforeAll(async () => {
     running = await startApp(
-      { endpoint: '/block', appPrefix: '/dap', brokerPrefixes: '/topic/', allowedOrigins: ['*'], httpMessageCacheSize: 1000, streamBytesLimit: 512 * 1024, disconnectDelay: 1000 },
+      {
+        endpoint: '/block',
+        appPrefix: '/dap',
+        brokerPrefixes: '/topic/',
+        allowedOrigins: ['*'],
+        httpMessageCacheSize: 1000,
+        streamBytesLimit: 512 * 1024,
+        disconnectDelay: 1000,
+      },
       { controllers: [SocketController] },
     );
     clients.push(

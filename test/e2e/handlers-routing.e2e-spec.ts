@@ -2,14 +2,25 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, createParamDecorator, ParseIntPipe, type ExecutionContext } from '@nestjs/common';
 import { interval, map, take } from 'rxjs';
 import {
-  DestinationVariable, MessageHeader, MessageHeaders, MessageMapping, Payload, Principal, SendTo, SendToUser, StompSession,
-  SubscribeMapping, type StompPrincipal,
+  DestinationVariable,
+  MessageHeader,
+  MessageHeaders,
+  MessageMapping,
+  Payload,
+  Principal,
+  SendTo,
+  SendToUser,
+  StompSession,
+  SubscribeMapping,
+  type StompPrincipal,
 } from '../../lib/index.js';
 import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { connectWebSocket, type TestClient } from '../fixtures/stomp-clients.fixture.js';
 
 /** A user's own `createParamDecorator` works on STOMP handlers, with the session as the WS client. */
-const UserName = createParamDecorator((_data: unknown, context: ExecutionContext) => context.switchToWs().getClient<StompSession>().userName);
+const UserName = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) => context.switchToWs().getClient<StompSession>().userName,
+);
 
 @Controller()
 @MessageMapping('/chat')
@@ -67,7 +78,10 @@ class ChatController {
 
   @MessageMapping('/count')
   count(@Payload() n: number) {
-    return interval(5).pipe(take(n), map((i) => i + 1));
+    return interval(5).pipe(
+      take(n),
+      map((i) => i + 1),
+    );
   }
 
   @MessageMapping('/nothing')
@@ -222,7 +236,11 @@ describe('@MessageMapping routing and replies', () => {
     await ana.sendConfirmed('/app/chat/kind', '[1,2]');
     await ana.sendConfirmed('/app/chat/kind', '42');
     expect((await inbox.waitFor(5)).map((m) => m.body)).toEqual([
-      'object:{"a":1}', 'string:"{\\"a\\":1}"', 'buffer:3', 'object:[1,2]', 'string:"42"',
+      'object:{"a":1}',
+      'string:"{\\"a\\":1}"',
+      'buffer:3',
+      'object:[1,2]',
+      'string:"42"',
     ]);
   });
 

@@ -85,7 +85,11 @@ describe('history and resume', () => {
       await second.until(() => all().length >= total, 20_000, `${total} messages`);
       expect(second.framesOf('MESSAGE').every((f) => f.headers['x-stream-gap'] === undefined)).toBe(true);
       expect(new Set(all().map((f) => f.headers['x-stream-epoch'])).size).toBe(1);
-      expectExactly(all().map(offsetOf), all().map((f) => f.body), total);
+      expectExactly(
+        all().map(offsetOf),
+        all().map((f) => f.body),
+        total,
+      );
       expect(seen.length).toBeGreaterThan(0);
       await second.close();
     } finally {
@@ -108,12 +112,19 @@ describe('history and resume', () => {
       const last = seen[seen.length - 1];
       while (hose.sent - seen.length < 2_000) await new Promise((resolve) => setTimeout(resolve, 10));
       const second = await connectSockJs(running.baseUrl, 'xhr-streaming');
-      const resumed = second.subscribe(destination, { 'x-stream-offset': String(offsetOf(last) + 1), 'x-stream-epoch': last.headers['x-stream-epoch'] });
+      const resumed = second.subscribe(destination, {
+        'x-stream-offset': String(offsetOf(last) + 1),
+        'x-stream-epoch': last.headers['x-stream-epoch'],
+      });
       await resumed.waitFor(3_000, 20_000);
       const total = await hose.stop();
       await resumed.waitFor(total - seen.length, 20_000);
       const all = [...seen, ...resumed.messages];
-      expectExactly(all.map(offsetOf), all.map((m) => m.body), total);
+      expectExactly(
+        all.map(offsetOf),
+        all.map((m) => m.body),
+        total,
+      );
       await second.disconnect();
     } finally {
       await hose.stop();
@@ -176,14 +187,22 @@ describe('history and resume', () => {
     });
 
     it('a stale epoch: from the oldest kept, x-stream-gap:unknown', async () => {
-      const { offsets, gaps } = await subscribeWith({ 'x-stream-offset': '24', 'x-stream-epoch': 'an-epoch-of-a-restarted-server' }, 'live-stale');
+      const { offsets, gaps } = await subscribeWith(
+        { 'x-stream-offset': '24', 'x-stream-epoch': 'an-epoch-of-a-restarted-server' },
+        'live-stale',
+      );
       expect(offsets).toEqual([21, 22, 23, 24, 25, 26]);
       expect(gaps).toEqual(['unknown', undefined, undefined, undefined, undefined, undefined]);
     });
 
     it('a stale epoch on a destination with nothing kept: the next live message carries x-stream-gap:unknown', async () => {
       const client = await RawStompClient.connect(running.baseUrl);
-      await client.sendWithReceipt('SUBSCRIBE', { id: 's', destination: '/topic/feed/empty', 'x-stream-offset': '7', 'x-stream-epoch': 'gone' });
+      await client.sendWithReceipt('SUBSCRIBE', {
+        id: 's',
+        destination: '/topic/feed/empty',
+        'x-stream-offset': '7',
+        'x-stream-epoch': 'gone',
+      });
       await template.convertAndSend('/topic/feed/empty', 'a');
       await template.convertAndSend('/topic/feed/empty', 'b');
       const [a, b] = await client.waitForCount(isMessage, 2);
@@ -192,7 +211,10 @@ describe('history and resume', () => {
       await client.close();
     });
 
-    it.each([['x-stream-offset', 'yesterday'], ['x-stream-offset', '-2']])('%s:%s is an ERROR with code MALFORMED_HEADER', async (name, value) => {
+    it.each([
+      ['x-stream-offset', 'yesterday'],
+      ['x-stream-offset', '-2'],
+    ])('%s:%s is an ERROR with code MALFORMED_HEADER', async (name, value) => {
       const client = await RawStompClient.connect(running.baseUrl);
       client.sendFrame('SUBSCRIBE', { id: 's', destination, [name]: value });
       const error = await client.waitFor((f) => f.command === 'ERROR');
@@ -227,7 +249,12 @@ describe('history and resume: a slow client resuming 10,000 messages', () => {
   let running: RunningApp;
 
   beforeAll(async () => {
-    running = await startApp({ ...TEST_OPTIONS, sendBufferSizeLimit, overflowPolicy: 'terminate', history: [{ destination: '/topic/slow', size: 10_000 }] });
+    running = await startApp({
+      ...TEST_OPTIONS,
+      sendBufferSizeLimit,
+      overflowPolicy: 'terminate',
+      history: [{ destination: '/topic/slow', size: 10_000 }],
+    });
   });
   afterAll(async () => running.close());
 

@@ -42,7 +42,8 @@ describe('history and @SubscribeMapping snapshots on one session', () => {
     await client.close();
     // Runs of the same subscription, in arrival order.
     const runs: string[] = [];
-    for (const frame of client.framesOf('MESSAGE')) if (runs[runs.length - 1] !== frame.headers.subscription) runs.push(frame.headers.subscription);
+    for (const frame of client.framesOf('MESSAGE'))
+      if (runs[runs.length - 1] !== frame.headers.subscription) runs.push(frame.headers.subscription);
     return runs;
   }
 

@@ -70,25 +70,28 @@ describe('bodies that are not UTF-8, to SockJS subscribers', () => {
     return Buffer.from(body.toString('utf8'), 'utf8');
   }
 
-  it.each(TRANSPORTS)('a SEND cannot inject a frame (SockJS %s): one message, body replaced, content-length matching', async (transport) => {
-    const { client, unhandled } = await sockJsReceiver(transport);
-    const inbox = await client.subscribeConfirmed('/topic/hostile');
-    const body = forgingBody(inbox.id);
-    sendBytes(sender, '/topic/hostile', body, `send-${transport}`);
-    await sender.waitFor((f) => f.command === 'RECEIPT' && f.headers['receipt-id'] === `send-${transport}`);
-    await sender.sendWithReceipt('SEND', { destination: '/topic/hostile' }, 'after');
+  it.each(TRANSPORTS)(
+    'a SEND cannot inject a frame (SockJS %s): one message, body replaced, content-length matching',
+    async (transport) => {
+      const { client, unhandled } = await sockJsReceiver(transport);
+      const inbox = await client.subscribeConfirmed('/topic/hostile');
+      const body = forgingBody(inbox.id);
+      sendBytes(sender, '/topic/hostile', body, `send-${transport}`);
+      await sender.waitFor((f) => f.command === 'RECEIPT' && f.headers['receipt-id'] === `send-${transport}`);
+      await sender.sendWithReceipt('SEND', { destination: '/topic/hostile' }, 'after');
 
-    const [hostile, after] = await inbox.waitFor(2);
-    expect(Buffer.from(hostile.binaryBody).equals(replaced(body))).toBe(true);
-    expect(hostile.headers['content-length']).toBe(String(replaced(body).length));
-    expect(hostile.headers['x-body-replaced']).toBe('utf8');
-    expect(after.body).toBe('after');
-    expect(after.headers['x-body-replaced']).toBeUndefined();
-    expect(inbox.messages.map((m) => m.headers['message-id'])).not.toContain('forged');
-    expect(unhandled).toEqual([]);
-    expect(client.errors).toEqual([]);
-    await client.disconnect();
-  });
+      const [hostile, after] = await inbox.waitFor(2);
+      expect(Buffer.from(hostile.binaryBody).equals(replaced(body))).toBe(true);
+      expect(hostile.headers['content-length']).toBe(String(replaced(body).length));
+      expect(hostile.headers['x-body-replaced']).toBe('utf8');
+      expect(after.body).toBe('after');
+      expect(after.headers['x-body-replaced']).toBeUndefined();
+      expect(inbox.messages.map((m) => m.headers['message-id'])).not.toContain('forged');
+      expect(unhandled).toEqual([]);
+      expect(client.errors).toEqual([]);
+      await client.disconnect();
+    },
+  );
 
   it('a Buffer pushed by SimpMessagingTemplate cannot inject a frame either', async () => {
     const { client, unhandled } = await sockJsReceiver('xhr-streaming');
@@ -254,7 +257,11 @@ describe('headers only the server sets', () => {
     const subscriber = await RawStompClient.connect(running.baseUrl);
     await subscriber.sendWithReceipt('SUBSCRIBE', { id: 'own', destination: '/topic/owned', ack: 'client-individual' });
     const publisher = await RawStompClient.connect(running.baseUrl);
-    await publisher.sendWithReceipt('SEND', { destination: '/topic/owned', 'content-type': 'text/plain', 'x-custom': 'kept', ...SERVER_OWNED }, 'hi');
+    await publisher.sendWithReceipt(
+      'SEND',
+      { destination: '/topic/owned', 'content-type': 'text/plain', 'x-custom': 'kept', ...SERVER_OWNED },
+      'hi',
+    );
 
     const message = await subscriber.waitFor((f) => f.command === 'MESSAGE');
     expect(message.body).toBe('hi');
@@ -279,7 +286,11 @@ describe('control bytes and padded names in headers', () => {
   afterAll(async () => running.close());
 
   it.each([
-    ['a NUL in a header value', 'x-note:a\u0000MESSAGE\ndestination:/topic/ctl\nsubscription:watch\n\nforged', 'Header contains a NUL byte'],
+    [
+      'a NUL in a header value',
+      'x-note:a\u0000MESSAGE\ndestination:/topic/ctl\nsubscription:watch\n\nforged',
+      'Header contains a NUL byte',
+    ],
     ['an ESC in a header value', 'x-note:\u001b[2J', 'Header contains control byte 0x1b'],
     ['a header name with trailing whitespace', 'user-name :admin', "Header name 'user-name ' has leading or trailing whitespace"],
   ])('%s: ERROR and close for the offender, the other session goes on', async (_what, headerLine, message) => {

@@ -189,7 +189,10 @@ describe('limits and malformed frames: ERROR frame, then close', () => {
   });
 
   it('SEND to an unknown destination, with the receipt-id of the offending frame', async () => {
-    const error = await violate((c) => c.sendFrame('SEND', { destination: '/elsewhere/x', receipt: 'bad-send' }, 'x'), /unknown destination/i);
+    const error = await violate(
+      (c) => c.sendFrame('SEND', { destination: '/elsewhere/x', receipt: 'bad-send' }, 'x'),
+      /unknown destination/i,
+    );
     expect(error.headers['receipt-id']).toBe('bad-send');
   });
 

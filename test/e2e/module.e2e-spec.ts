@@ -1,12 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, Module } from '@nestjs/common';
-import {
-  StompBrokerRegistry,
-  StompModule,
-  StompOptionsError,
-  type StompModuleOptions,
-  type StompOptionsFactory,
-} from '../../lib/index.js';
+import { StompBrokerRegistry, StompModule, StompOptionsError, type StompModuleOptions, type StompOptionsFactory } from '../../lib/index.js';
 import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
 import { connectSockJs } from '../fixtures/stomp-clients.fixture.js';
 import { httpRequest, RawStompClient, SockJsHttpSession, stompFrame } from '../fixtures/raw-stomp.fixture.js';

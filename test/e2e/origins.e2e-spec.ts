@@ -38,7 +38,9 @@ describe('allowedOrigins: [good origin, wildcard pattern]', () => {
 
   it('wildcard origins match a subdomain only', async () => {
     expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: 'https://app.trusted.example' } })).status).toBe(200);
-    expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: 'https://trusted.example.evil.com' } })).status).toBe(403);
+    expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: 'https://trusted.example.evil.com' } })).status).toBe(
+      403,
+    );
     expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: 'http://app.trusted.example' } })).status).toBe(403);
   });
 
@@ -84,7 +86,12 @@ describe('allowedOrigins: [good origin, wildcard pattern]', () => {
       body: big,
     });
     expect(declared.status).toBe(413);
-    const chunked = await httpRequest(`${session.base}/xhr_send`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: big, chunked: true });
+    const chunked = await httpRequest(`${session.base}/xhr_send`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: big,
+      chunked: true,
+    });
     expect(chunked.status).toBe(413);
 
     expect((await session.send([stompFrame('CONNECT', { 'accept-version': '1.2' })])).status).toBe(204);
@@ -99,7 +106,7 @@ describe('allowedOrigins not set: same origin only', () => {
   beforeAll(async () => (running = await startApp(BASE)));
   afterAll(async () => running.close());
 
-  it('accepts the server\'s own origin and clients without Origin', async () => {
+  it("accepts the server's own origin and clients without Origin", async () => {
     const own = `http://127.0.0.1:${running.port}`;
     expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: own } })).status).toBe(200);
     expect((await httpRequest(`${running.baseUrl}/stomp/info`)).status).toBe(200);
@@ -115,7 +122,7 @@ describe('allowedOrigins not set: same origin only', () => {
     }
   });
 
-  it('refuses the page\'s host:port under another scheme (https page, http server), unless a proxy says it terminated TLS', async () => {
+  it("refuses the page's host:port under another scheme (https page, http server), unless a proxy says it terminated TLS", async () => {
     const host = `127.0.0.1:${running.port}`;
     expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: `https://${host}` } })).status).toBe(403);
     expect(await upgradeStatus(running.baseUrl, '/stomp/websocket', `https://${host}`)).toBe(403);
@@ -126,11 +133,13 @@ describe('allowedOrigins not set: same origin only', () => {
 
   it('refuses other origins, including another port on the same host', async () => {
     expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: EVIL } })).status).toBe(403);
-    expect((await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: `http://127.0.0.1:${running.port + 1}` } })).status).toBe(403);
+    expect(
+      (await httpRequest(`${running.baseUrl}/stomp/info`, { headers: { Origin: `http://127.0.0.1:${running.port + 1}` } })).status,
+    ).toBe(403);
     expect(await upgradeStatus(running.baseUrl, '/stomp/websocket', EVIL)).toBe(403);
   });
 
-  it('leaves the app\'s other routes alone', async () => {
+  it("leaves the app's other routes alone", async () => {
     expect((await httpRequest(`${running.baseUrl}/not-stomp`, { headers: { Origin: EVIL } })).status).toBe(404);
   });
 });

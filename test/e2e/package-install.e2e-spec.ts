@@ -4,7 +4,12 @@ import net from 'node:net';
 import { promisify } from 'node:util';
 import { connectSockJs, connectWebSocketUrl } from '../fixtures/stomp-clients.fixture.js';
 import {
-  installConsumerApp, packRepository, removePacked, startConsumer, type ConsumerProcess, type PackedPackage,
+  installConsumerApp,
+  packRepository,
+  removePacked,
+  startConsumer,
+  type ConsumerProcess,
+  type PackedPackage,
 } from '../fixtures/packed-app.fixture.js';
 
 const run = promisify(execFile);
@@ -83,9 +88,20 @@ describe('the packed package, installed into a fresh app with only its declared 
 
   it('holds the built library and the sockjs-client script, and no sources, tests or sample', () => {
     const files = packed!.files;
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts',
-      'dist/engine/transport/sockjs-client.min.js']));
-    expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f))).toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'CHANGELOG.md',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/engine/transport/sockjs-client.min.js',
+      ]),
+    );
+    expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f))).toEqual(
+      [],
+    );
     // The library alone: lib/ compiled flat into dist/, nothing of the sample app, the tests or the benches.
     expect(files.filter((f) => /^dist\/(lib|sample-app|test|bench)\//.test(f) || /\.(spec|e2e-spec)\.(js|d\.ts)$/.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
@@ -117,8 +133,14 @@ describe('the packed package, installed into a fresh app with only its declared 
   });
 
   it('survives WebSocket upgrades that the client resets, on every path of the endpoint', async () => {
-    const paths = ['/gs-guide-websocket', '/gs-guide-websocket/info', '/gs-guide-websocket/websocket',
-      '/gs-guide-websocket/000/abcdefgh/websocket', '/gs-guide-websocket/iframe.html', '/gs-guide-websocket/nope/x'];
+    const paths = [
+      '/gs-guide-websocket',
+      '/gs-guide-websocket/info',
+      '/gs-guide-websocket/websocket',
+      '/gs-guide-websocket/000/abcdefgh/websocket',
+      '/gs-guide-websocket/iframe.html',
+      '/gs-guide-websocket/nope/x',
+    ];
     const replies: string[] = [];
     for (const path of paths) {
       for (const origin of [undefined, 'http://evil.example']) {
@@ -138,8 +160,11 @@ describe('the packed package, installed into a fresh app with only its declared 
   it('works from CommonJS: require("nestjs-stomp")', async () => {
     const { stdout } = await run(process.execPath, ['check.cjs'], { cwd: app });
     expect(JSON.parse(stdout)).toEqual([
-      ['StompModule', 'function'], ['SimpMessagingTemplate', 'function'], ['MessageMapping', 'function'],
-      ['STOMP_MODULE_OPTIONS', 'symbol'], ['isStompContext', 'function'],
+      ['StompModule', 'function'],
+      ['SimpMessagingTemplate', 'function'],
+      ['MessageMapping', 'function'],
+      ['STOMP_MODULE_OPTIONS', 'symbol'],
+      ['isStompContext', 'function'],
     ]);
   });
 });

@@ -166,7 +166,12 @@ describe('maxPatternSubscriptions', () => {
     await roundTrip(running, '/topic/exact');
     // The broker has let go of the session's subscriptions once its disconnect event is out.
     const firstId = first.framesOf('CONNECTED')[0].headers.session;
-    const firstGone = firstValueFrom(running.app.get(StompEvents).on('disconnect').pipe(filter((e) => e.sessionId === firstId)));
+    const firstGone = firstValueFrom(
+      running.app
+        .get(StompEvents)
+        .on('disconnect')
+        .pipe(filter((e) => e.sessionId === firstId)),
+    );
     await first.close();
     await firstGone;
     const third = await RawStompClient.connect(running.baseUrl);

@@ -146,20 +146,23 @@ describe('STOMP protocol semantics', () => {
       expect(client.framesOf('MESSAGE').map((f) => f.body)).toEqual(['one', 'two', 'plain']);
     });
 
-    it.each(['client', 'client-individual'])('ACK and NACK are accepted for ack:%s subscriptions; MESSAGE has an ack header', async (ack) => {
-      const client = await connect();
-      const destination = `/topic/ack-${ack}`;
-      await client.sendWithReceipt('SUBSCRIBE', { id: 'a', destination, ack });
-      await client.sendWithReceipt('SEND', { destination }, 'm1');
-      await client.sendWithReceipt('SEND', { destination }, 'm2');
-      const [m1, m2] = await client.waitForCount((f) => f.command === 'MESSAGE', 2);
-      expect(m1.headers.ack).toBeTruthy();
-      expect(m2.headers.ack).toBeTruthy();
-      expect(m1.headers.ack).not.toBe(m2.headers.ack);
-      expect((await client.sendWithReceipt('ACK', { id: m1.headers.ack })).command).toBe('RECEIPT');
-      expect((await client.sendWithReceipt('NACK', { id: m2.headers.ack })).command).toBe('RECEIPT');
-      expect(client.isClosed).toBe(false);
-    });
+    it.each(['client', 'client-individual'])(
+      'ACK and NACK are accepted for ack:%s subscriptions; MESSAGE has an ack header',
+      async (ack) => {
+        const client = await connect();
+        const destination = `/topic/ack-${ack}`;
+        await client.sendWithReceipt('SUBSCRIBE', { id: 'a', destination, ack });
+        await client.sendWithReceipt('SEND', { destination }, 'm1');
+        await client.sendWithReceipt('SEND', { destination }, 'm2');
+        const [m1, m2] = await client.waitForCount((f) => f.command === 'MESSAGE', 2);
+        expect(m1.headers.ack).toBeTruthy();
+        expect(m2.headers.ack).toBeTruthy();
+        expect(m1.headers.ack).not.toBe(m2.headers.ack);
+        expect((await client.sendWithReceipt('ACK', { id: m1.headers.ack })).command).toBe('RECEIPT');
+        expect((await client.sendWithReceipt('NACK', { id: m2.headers.ack })).command).toBe('RECEIPT');
+        expect(client.isClosed).toBe(false);
+      },
+    );
 
     it('an auto subscription gets no ack header', async () => {
       const client = await connect();
@@ -220,7 +223,7 @@ describe('STOMP protocol semantics', () => {
       expect(client.framesOf('MESSAGE').map((f) => f.body)).toEqual(['windows']);
     });
 
-    it('MESSAGE carries subscription, message-id, destination, content-type, content-length and the sender\'s headers', async () => {
+    it("MESSAGE carries subscription, message-id, destination, content-type, content-length and the sender's headers", async () => {
       const subscriber = await connect();
       await subscriber.sendWithReceipt('SUBSCRIBE', { id: 'sub-7', destination: '/topic/headers' });
       const sender = await connect();

@@ -7,7 +7,9 @@ import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.f
 import { connectWebSocket } from '../fixtures/stomp-clients.fixture.js';
 
 /** A TCP server on loopback that records when each connection opened and closed, and answers with `answer` (or stays silent). */
-async function fakeBroker(answer?: (socket: Socket) => void): Promise<{ server: Server; port: number; connections: number[]; closes: number[]; sockets: Socket[] }> {
+async function fakeBroker(
+  answer?: (socket: Socket) => void,
+): Promise<{ server: Server; port: number; connections: number[]; closes: number[]; sockets: Socket[] }> {
   const connections: number[] = [];
   const closes: number[] = [];
   const sockets: Socket[] = [];
@@ -65,11 +67,14 @@ describe('broker relay: a broker that accepts TCP but never answers CONNECT', ()
   it('keeps a connection whose CONNECTED came in time, past the timeout', async () => {
     broker = await fakeBroker((socket) => socket.once('data', () => socket.write('CONNECTED\nversion:1.2\nheart-beat:0,0\n\n\0')));
     let disconnects = 0;
-    const client = new StompTcpClient({ ...RELAY_DEFAULTS, port: broker.port, heartbeat: [0, 0], reconnectDelay: RECONNECT_DELAY }, {
-      connected: () => undefined,
-      disconnected: () => disconnects++,
-      frame: () => undefined,
-    });
+    const client = new StompTcpClient(
+      { ...RELAY_DEFAULTS, port: broker.port, heartbeat: [0, 0], reconnectDelay: RECONNECT_DELAY },
+      {
+        connected: () => undefined,
+        disconnected: () => disconnects++,
+        frame: () => undefined,
+      },
+    );
     await client.start();
     expect(client.connected).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, RELAY_CONNECTED_TIMEOUT_MS + 500));

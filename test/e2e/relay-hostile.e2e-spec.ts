@@ -115,7 +115,7 @@ describe('broker relay against hostile clients (RabbitMQ)', () => {
     ['user-id', 'someone-else'],
     ['reply-to', '/temp-queue/mine'],
     ['x-max-length', 'many'],
-  ])('answers %s:%s with an ERROR to its sender only; the shared connection and the others\' stream go on', async (name, value) => {
+  ])("answers %s:%s with an ERROR to its sender only; the shared connection and the others' stream go on", async (name, value) => {
     const destination = `/topic/stream-${run}-${name}`;
     const listener = await RawStompClient.connect(nodeA.baseUrl, login(`listener-${run}`));
     const stream = await subscribed(listener, destination);

@@ -71,7 +71,8 @@ const options = (port: number): StompModuleOptions => ({
   authenticate: ({ headers }) => ({ name: headers.login ?? 'anonymous' }),
 });
 
-const as = (node: RunningApp, login: string): Promise<TestClient> => connectWebSocket(node.baseUrl, '/stomp', { connectHeaders: { login } });
+const as = (node: RunningApp, login: string): Promise<TestClient> =>
+  connectWebSocket(node.baseUrl, '/stomp', { connectHeaders: { login } });
 
 describe('broker relay: user messages travel only to the nodes of their user (RabbitMQ)', () => {
   let nodeA: RunningApp;
@@ -84,7 +85,10 @@ describe('broker relay: user messages travel only to the nodes of their user (Ra
     await requireRabbitMqStomp();
     const port = await proxy.listen();
     [nodeA, nodeB] = await Promise.all([startApp(options(port)), startApp(options(RABBIT_STOMP_PORT))]);
-    nodeA.app.get(StompEvents).on('broker').subscribe((event) => brokerEvents.push(event));
+    nodeA.app
+      .get(StompEvents)
+      .on('broker')
+      .subscribe((event) => brokerEvents.push(event));
   });
   afterAll(async () => {
     await Promise.all([nodeA?.close(), nodeB?.close()]);
@@ -147,7 +151,10 @@ describe('broker relay: user messages travel only to the nodes of their user (Ra
     proxy.cut();
     const deadline = Date.now() + 10_000;
     while (brokerEvents.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(brokerEvents).toEqual([{ type: 'broker', available: false }, { type: 'broker', available: true }]);
+    expect(brokerEvents).toEqual([
+      { type: 'broker', available: false },
+      { type: 'broker', available: true },
+    ]);
     // The old connection's exclusive queue went with it; the new one is bound anew.
     await waitForBindings(dee, 1);
     await nodeB.app.get(SimpMessagingTemplate).convertAndSendToUser(dee, '/queue/private', 'after reconnect');

@@ -64,7 +64,12 @@ describe('broker relay to RabbitMQ', () => {
     expect((await inboxSecond.waitFor(1))[0].body).toBe('after first left');
     expect(inboxFirst.messages).toHaveLength(0);
     await second.disconnect();
-    expect(nodeA.app.get(StompBrokerRegistry).subscriptions().filter((s) => s.destination === destination)).toEqual([]);
+    expect(
+      nodeA.app
+        .get(StompBrokerRegistry)
+        .subscriptions()
+        .filter((s) => s.destination === destination),
+    ).toEqual([]);
   });
 
   it('convertAndSendToUser on one process reaches that user on another, once per session, and nobody else', async () => {

@@ -43,12 +43,19 @@ describe('sample app: the operator page in Chromium', () => {
     // The page itself (SockJS websocket), ana and bob.
     await page.waitForFunction(() => document.getElementById('stat-sessions')?.textContent === '3');
     expect(Object.fromEntries((await cells(page, 'transports')).map(([name, count]) => [name, count]))).toEqual({
-      'raw-websocket': '1', 'xhr-streaming': '1', websocket: '1',
+      'raw-websocket': '1',
+      'xhr-streaming': '1',
+      websocket: '1',
     });
     // The page's own snapshot subscription is gone once answered: /topic/in and the page's feed remain.
     // A stats push may predate ana's and bob's subscriptions on a loaded machine: wait for one that has them.
-    await page.waitForFunction(() => [...document.querySelectorAll('#destinations tbody tr')].some((r) => r.textContent?.includes('/topic/in')));
-    expect(await cells(page, 'destinations')).toEqual([['/topic/in', '2'], ['/topic/admin/stats', '1']]);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#destinations tbody tr')].some((r) => r.textContent?.includes('/topic/in')),
+    );
+    expect(await cells(page, 'destinations')).toEqual([
+      ['/topic/in', '2'],
+      ['/topic/admin/stats', '1'],
+    ]);
     const closes = await cells(page, 'closes');
     expect(closes[0][0]).toContain('carol (raw-websocket)');
     expect(closes[0][1]).toBe('client-disconnect');

@@ -17,7 +17,11 @@ describe('sample app: /asyncapi.json', () => {
   });
   afterAll(() => sample?.close());
 
-  const operationOn = (address: string) => document.operations().all().find((op) => op.channels().all()[0]?.address() === address);
+  const operationOn = (address: string) =>
+    document
+      .operations()
+      .all()
+      .find((op) => op.channels().all()[0]?.address() === address);
 
   it('is AsyncAPI 3.0 that @asyncapi/parser accepts without errors or warnings', () => {
     expect(document.version()).toBe('3.0.0');
@@ -52,7 +56,10 @@ describe('sample app: /asyncapi.json', () => {
   });
 
   it('lists the STOMP endpoint as servers, on the host the document was fetched from', () => {
-    const servers = document.servers().all().map((s) => [s.id(), s.protocol(), s.host(), s.pathname()]);
+    const servers = document
+      .servers()
+      .all()
+      .map((s) => [s.id(), s.protocol(), s.host(), s.pathname()]);
     expect(servers).toEqual([
       ['websocket', 'stomp', `127.0.0.1:${sample.port}`, '/block/websocket'],
       ['sockjs', 'stomp', `127.0.0.1:${sample.port}`, '/block'],

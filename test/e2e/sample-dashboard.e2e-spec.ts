@@ -3,7 +3,14 @@ import type { Browser } from 'playwright-core';
 import { ChainSimulator } from '../../sample-app/src/chain/chain.simulator.js';
 import { launchChromium } from '../fixtures/browser.fixture.js';
 import {
-  FROZEN_CHAIN, openAs, pageCounter, pickName, screenshotPath, startSample, waitForCounter, type RunningSample,
+  FROZEN_CHAIN,
+  openAs,
+  pageCounter,
+  pickName,
+  screenshotPath,
+  startSample,
+  waitForCounter,
+  type RunningSample,
 } from '../fixtures/sample-app.fixture.js';
 
 const blockHeights = (page: import('playwright-core').Page) =>
@@ -29,7 +36,10 @@ describe('sample app: the live dashboard in Chromium', () => {
     expect(first.length).toBeGreaterThanOrEqual(10);
 
     // Two blocks mined since the snapshot, pushed on /topic/blockInfo, on top of the list.
-    await page.waitForFunction((min) => Number((document.querySelector('#blocks li') as HTMLElement | null)?.dataset.height) >= min, first[0] + 2);
+    await page.waitForFunction(
+      (min) => Number((document.querySelector('#blocks li') as HTMLElement | null)?.dataset.height) >= min,
+      first[0] + 2,
+    );
     await waitForCounter(page, 'supplyUpdates', 2);
     expect(await pageCounter(page, 'liveBlocks')).toBeGreaterThanOrEqual(2);
     const later = await blockHeights(page);

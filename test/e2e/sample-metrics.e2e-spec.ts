@@ -59,7 +59,7 @@ describe('sample app: /metrics', () => {
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await condition()); ) {
+  for (const deadline = Date.now() + timeoutMs; !(await condition());) {
     if (Date.now() > deadline) throw new Error('timeout');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

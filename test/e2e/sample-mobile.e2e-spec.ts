@@ -42,7 +42,9 @@ describe('sample app on a 390 px wide phone screen, in Chromium', () => {
     await pickNameInPlace(page, 'phone-user');
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
     // Every figure fits its card on a phone (the supply has nine digits and two decimals).
-    expect(await page.$$eval('.stat strong', (els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent))).toEqual([]);
+    expect(await page.$$eval('.stat strong', (els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent))).toEqual(
+      [],
+    );
     await page.screenshot({ path: screenshotPath('phone-390') });
     // A reload connects with the tab's name at once: the first attach opens the lobby with the composer shown.
     await page.reload();

@@ -21,15 +21,19 @@ function originalSnippet(url: string): Promise<{ block: LegacyFrame; close(): vo
     // eslint-disable-next-line no-var -- the original page declares it with var
     var client = Stomp.over(new SockJS(url));
     client.debug = null;
-    client.connect({}, function () {
-      client.subscribe('/topic/blockInfo', function (r) {
+    client.connect(
+      {},
+      function () {
+        client.subscribe('/topic/blockInfo', function (r) {
+          clearTimeout(timer);
+          resolve({ block: r, close: () => client.disconnect() });
+        });
+      },
+      (error) => {
         clearTimeout(timer);
-        resolve({ block: r, close: () => client.disconnect() });
-      });
-    }, (error) => {
-      clearTimeout(timer);
-      reject(new Error(`refused: ${typeof error === 'string' ? error : error.headers.message}`));
-    });
+        reject(new Error(`refused: ${typeof error === 'string' ? error : error.headers.message}`));
+      },
+    );
   });
 }
 
@@ -67,12 +71,14 @@ describe('sample app: the original page works unchanged; a name is needed to cha
     close();
   });
 
-  it('stompjs 2.3.3 in Chromium, served from the sample\'s origin: the verbatim snippet receives /topic/blockInfo', async () => {
+  it("stompjs 2.3.3 in Chromium, served from the sample's origin: the verbatim snippet receives /topic/blockInfo", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.route(`${running.baseUrl}/original/stomp.js`, (route) => route.fulfill({ path: require.resolve('stompjs/lib/stomp.js'), contentType: 'text/javascript' }));
+    await page.route(`${running.baseUrl}/original/stomp.js`, (route) =>
+      route.fulfill({ path: require.resolve('stompjs/lib/stomp.js'), contentType: 'text/javascript' }),
+    );
     await page.route(`${running.baseUrl}/original.html`, (route) => route.fulfill({ body: ORIGINAL_PAGE, contentType: 'text/html' }));
     await page.goto(`${running.baseUrl}/original.html`);
     await page.waitForFunction(() => (window as unknown as { blocks: unknown[] }).blocks.length >= 1);
@@ -88,13 +94,27 @@ describe('sample app: the original page works unchanged; a name is needed to cha
     const watcher = keep(await connectWebSocket(running.baseUrl, '/block', as('watcher')));
     const room = await watcher.subscribeConfirmed('/topic/rooms/lobby');
     const errors = await guest.subscribeConfirmed('/user/queue/errors');
-    const refused = ['/dap/rooms/lobby/join', '/dap/rooms/lobby/send', '/dap/hello', '/dap/in', '/dap/out', '/dap/private', '/topic/rooms/lobby'];
+    const refused = [
+      '/dap/rooms/lobby/join',
+      '/dap/rooms/lobby/send',
+      '/dap/hello',
+      '/dap/in',
+      '/dap/out',
+      '/dap/private',
+      '/topic/rooms/lobby',
+    ];
     // A refused SEND gets no RECEIPT: the report names the receipt it asked for instead.
     refused.forEach((destination, i) =>
-      guest.client.publish({ destination, body: JSON.stringify({ sendMessage: 'hi', sender: 'guest', to: 'watcher' }), headers: { ...json, receipt: `guest-${i}` } }),
+      guest.client.publish({
+        destination,
+        body: JSON.stringify({ sendMessage: 'hi', sender: 'guest', to: 'watcher' }),
+        headers: { ...json, receipt: `guest-${i}` },
+      }),
     );
     const reports = (await errors.waitFor(refused.length)).map((m) => JSON.parse(m.body));
-    expect(reports).toEqual(refused.map((destination, i) => ({ message: `Access denied: SEND to '${destination}'`, destination, receipt: `guest-${i}` })));
+    expect(reports).toEqual(
+      refused.map((destination, i) => ({ message: `Access denied: SEND to '${destination}'`, destination, receipt: `guest-${i}` })),
+    );
 
     // Reading is allowed: the room's snapshot, and the room's topic (the watcher's own join comes first there).
     const snapshot = await guest.subscribeConfirmed('/dap/rooms/lobby');

@@ -33,9 +33,13 @@ describe('sample app: the dashboard over HTTP polling and long polling', () => {
   });
 
   it('polling: the snapshot, then every numbered update after its seq, in order and without gaps', async () => {
-    const snapshot = await getJson<{ seq: number; blocks: unknown[]; transactions: unknown[]; supply: { blockHeight: number }; tpsHistory: unknown[] }>(
-      `${live.baseUrl}/api/dashboard`,
-    );
+    const snapshot = await getJson<{
+      seq: number;
+      blocks: unknown[];
+      transactions: unknown[];
+      supply: { blockHeight: number };
+      tpsHistory: unknown[];
+    }>(`${live.baseUrl}/api/dashboard`);
     expect(snapshot.blocks.length).toBeGreaterThanOrEqual(10);
     expect(snapshot.tpsHistory.length).toBeGreaterThan(0);
     await nextUpdate(live);
@@ -45,7 +49,9 @@ describe('sample app: the dashboard over HTTP polling and long polling', () => {
     expect(page.seq).toBe(page.updates[page.updates.length - 1].seq);
     for (const update of page.updates) expect(['blockInfo', 'tranInfo', 'supply']).toContain(update.topic);
     // Nothing new yet: an empty answer, at once.
-    expect((await getJson<UpdatesResponse>(`${frozen.baseUrl}/api/dashboard/updates?since=${frozen.app.get(DashboardFeed).lastSeq}`)).updates).toEqual([]);
+    expect(
+      (await getJson<UpdatesResponse>(`${frozen.baseUrl}/api/dashboard/updates?since=${frozen.app.get(DashboardFeed).lastSeq}`)).updates,
+    ).toEqual([]);
   });
 
   it('long polling: the request is held until the next update, then answered with it', async () => {
@@ -65,7 +71,8 @@ describe('sample app: the dashboard over HTTP polling and long polling', () => {
     const feedSubject = (feed as unknown as { subject: { observers: unknown[] } }).subject;
     const observersBefore = feedSubject.observers.length;
     const response = fetch(`${frozen.baseUrl}/api/dashboard/long-poll?since=${since}`);
-    for (let i = 0; i < 500 && feedSubject.observers.length === observersBefore; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+    for (let i = 0; i < 500 && feedSubject.observers.length === observersBefore; i++)
+      await new Promise((resolve) => setTimeout(resolve, 2));
     expect(feedSubject.observers.length).toBe(observersBefore + 1);
     // Then a whole tick is published at once.
     const supply = frozen.app.get(ChainSimulator).snapshot().supply;
@@ -73,7 +80,10 @@ describe('sample app: the dashboard over HTTP polling and long polling', () => {
     const first = (await (await response).json()) as UpdatesResponse;
     expect(first.updates[0].seq).toBe(since + 1);
     expect(first.seq).toBe(first.updates[first.updates.length - 1].seq);
-    const rest = first.seq === since + 3 ? [] : ((await (await fetch(`${frozen.baseUrl}/api/dashboard/long-poll?since=${first.seq}`)).json()) as UpdatesResponse).updates;
+    const rest =
+      first.seq === since + 3
+        ? []
+        : ((await (await fetch(`${frozen.baseUrl}/api/dashboard/long-poll?since=${first.seq}`)).json()) as UpdatesResponse).updates;
     expect([...first.updates, ...rest].map((u) => u.seq)).toEqual([since + 1, since + 2, since + 3]);
   });
 

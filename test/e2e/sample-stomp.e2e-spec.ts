@@ -36,11 +36,15 @@ describe('sample app over STOMP: the original handlers, rooms, private messages,
     expect((await outbox.waitFor(1))[0].body).toBe('kim left');
   });
 
-  it('/dap/hello ignores unknown MessageVO properties as Spring Boot\'s Jackson does, and still checks the known ones', async () => {
+  it("/dap/hello ignores unknown MessageVO properties as Spring Boot's Jackson does, and still checks the known ones", async () => {
     const [kim, lee] = [await connect('kim'), await connect('lee')];
     const errors = await kim.subscribeConfirmed('/user/queue/errors');
     const room = await lee.subscribeConfirmed('/topic/roomId');
-    await kim.sendConfirmed('/dap/hello', JSON.stringify({ sender: 'kim', sendMessage: 'from the 2018 page', regDate: '2018-07-01', extra: { a: 1 } }), json);
+    await kim.sendConfirmed(
+      '/dap/hello',
+      JSON.stringify({ sender: 'kim', sendMessage: 'from the 2018 page', regDate: '2018-07-01', extra: { a: 1 } }),
+      json,
+    );
     expect(JSON.parse((await room.waitFor(1))[0].body)).toEqual({ sender: 'kim', sendMessage: 'from the 2018 page' });
     await kim.sendConfirmed('/dap/hello', JSON.stringify({ sender: '', sendMessage: '   ', extra: 1 }), json);
     const [report] = await errors.waitFor(1);
@@ -73,7 +77,11 @@ describe('sample app over STOMP: the original handlers, rooms, private messages,
 
     const snapshot = await lee.subscribeConfirmed('/dap/rooms/dev');
     const [answer] = await snapshot.waitFor(1);
-    expect(JSON.parse(answer.body)).toMatchObject({ roomId: 'dev', members: ['kim'], history: [{ kind: 'join' }, { sendMessage: 'hello dev' }] });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      roomId: 'dev',
+      members: ['kim'],
+      history: [{ kind: 'join' }, { sendMessage: 'hello dev' }],
+    });
 
     await kim.sendConfirmed('/dap/rooms/Not_A_Room/join', '{}', json);
     expect(JSON.parse((await errors.waitFor(2))[1].body).message).toBe('roomId must be 1 to 24 lowercase letters, digits or dashes');
@@ -123,7 +131,7 @@ describe('sample app over STOMP: the original handlers, rooms, private messages,
     ]);
   });
 
-  it('a private message reaches the one session holding the recipient\'s name', async () => {
+  it("a private message reaches the one session holding the recipient's name", async () => {
     const [kim, lee] = [await connect('dm-kim'), await connect('dm-lee')];
     const inbox = await lee.subscribeConfirmed('/user/queue/messages');
     await expect(connectWebSocket(running.baseUrl, '/block', as('dm-lee'))).rejects.toThrow('ERROR: Name already in use');

@@ -33,38 +33,45 @@ describe('SockJS sessions cork their socket until the end of the tick', () => {
   beforeAll(async () => (running = await startApp(TEST_OPTIONS)));
   afterAll(async () => running.close());
 
-  it.each(['websocket', 'xhr-streaming', 'eventsource'] as const)('%s: a burst is held corked in its tick and all of it arrives, in order', async (transport) => {
-    const client = await connectSockJs(running.baseUrl, transport);
-    const inbox = await client.subscribeConfirmed('/topic/corked');
-    const session = running.app.get(StompBrokerRegistry).session(client.connected.headers.session)!;
-    const socket = currentSocket(running, session.id)!;
-    const frames = Array.from({ length: 20 }, (_, i) =>
-      stompFrame('MESSAGE', { destination: '/topic/corked', subscription: inbox.id, 'message-id': `m${i}` }, `n${i}`),
-    );
-    for (const frame of frames) session.connection.send(Buffer.from(frame), false);
-    expect(socket.writableCorked).toBeGreaterThan(0);
-    const received = await inbox.waitFor(20);
-    expect(received.map((m) => m.body)).toEqual(frames.map((_, i) => `n${i}`));
-    expect(socket.writableCorked).toBe(0);
-    await client.disconnect();
-  });
+  it.each(['websocket', 'xhr-streaming', 'eventsource'] as const)(
+    '%s: a burst is held corked in its tick and all of it arrives, in order',
+    async (transport) => {
+      const client = await connectSockJs(running.baseUrl, transport);
+      const inbox = await client.subscribeConfirmed('/topic/corked');
+      const session = running.app.get(StompBrokerRegistry).session(client.connected.headers.session)!;
+      const socket = currentSocket(running, session.id)!;
+      const frames = Array.from({ length: 20 }, (_, i) =>
+        stompFrame('MESSAGE', { destination: '/topic/corked', subscription: inbox.id, 'message-id': `m${i}` }, `n${i}`),
+      );
+      for (const frame of frames) session.connection.send(Buffer.from(frame), false);
+      expect(socket.writableCorked).toBeGreaterThan(0);
+      const received = await inbox.waitFor(20);
+      expect(received.map((m) => m.body)).toEqual(frames.map((_, i) => `n${i}`));
+      expect(socket.writableCorked).toBe(0);
+      await client.disconnect();
+    },
+  );
 
   // The dashboard's snapshot on a page (re)load: one frame far past the 16 KiB cork cap, then small ones in
   // the same tick. Held corked, the big one counted as a backlog the client never refused, and the next
   // frame overflowed the 512 KiB send budget (600 KiB here, the snapshot was 620): the session ended with 4500 and the page reconnected.
-  it.each(['websocket', 'xhr-streaming', 'raw websocket'] as const)('%s: a frame past the cork cap and the frames after it in one tick keep the session', async (transport) => {
-    const client: TestClient = transport === 'raw websocket' ? await connectWebSocket(running.baseUrl) : await connectSockJs(running.baseUrl, transport);
-    const inbox = await client.subscribeConfirmed('/topic/snapshot');
-    const session = running.app.get(StompBrokerRegistry).session(client.connected.headers.session)!;
-    const message = (i: number, body: string): Buffer =>
-      Buffer.from(stompFrame('MESSAGE', { destination: '/topic/snapshot', subscription: inbox.id, 'message-id': `s${i}` }, body));
-    session.connection.send(message(0, 'b'.repeat(600 * 1024)), false);
-    for (let i = 1; i <= 3; i++) session.connection.send(message(i, `small ${i}`), false);
-    const received = await inbox.waitFor(4, 5_000);
-    expect(received.map((m) => m.body.length)).toEqual([600 * 1024, 7, 7, 7]);
-    expect(running.app.get(StompBrokerRegistry).session(session.id)).toBeDefined();
-    await client.disconnect();
-  });
+  it.each(['websocket', 'xhr-streaming', 'raw websocket'] as const)(
+    '%s: a frame past the cork cap and the frames after it in one tick keep the session',
+    async (transport) => {
+      const client: TestClient =
+        transport === 'raw websocket' ? await connectWebSocket(running.baseUrl) : await connectSockJs(running.baseUrl, transport);
+      const inbox = await client.subscribeConfirmed('/topic/snapshot');
+      const session = running.app.get(StompBrokerRegistry).session(client.connected.headers.session)!;
+      const message = (i: number, body: string): Buffer =>
+        Buffer.from(stompFrame('MESSAGE', { destination: '/topic/snapshot', subscription: inbox.id, 'message-id': `s${i}` }, body));
+      session.connection.send(message(0, 'b'.repeat(600 * 1024)), false);
+      for (let i = 1; i <= 3; i++) session.connection.send(message(i, `small ${i}`), false);
+      const received = await inbox.waitFor(4, 5_000);
+      expect(received.map((m) => m.body.length)).toEqual([600 * 1024, 7, 7, 7]);
+      expect(running.app.get(StompBrokerRegistry).session(session.id)).toBeDefined();
+      await client.disconnect();
+    },
+  );
 
   // faye-websocket answers the close frame and destroys the socket in the read callback that also
   // carried the SEND: a RECEIPT still corked then was thrown away with the close reply (1006).

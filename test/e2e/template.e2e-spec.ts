@@ -83,7 +83,7 @@ describe('server push with SimpMessagingTemplate', () => {
     await expect(template.convertAndSend('/topic/nobody-here', 'x')).resolves.toBe(0);
   });
 
-  it('rejects a destination that is not the broker\'s', async () => {
+  it("rejects a destination that is not the broker's", async () => {
     await expect(template.convertAndSend('/app/orders', { id: 1 })).rejects.toThrow(/not a broker destination/);
     await expect(template.convertAndSend('/elsewhere/x', 'x')).rejects.toThrow(/not a broker destination/);
   });

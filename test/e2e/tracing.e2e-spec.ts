@@ -63,7 +63,11 @@ describe('tracing: traceparent from SEND through the handler span to every MESSA
     }
     await alice.sendWithReceipt('SUBSCRIBE', { id: 'me', destination: '/user/queue/me' });
 
-    alice.sendFrame('SEND', { destination: '/app/rooms/7/send', 'content-type': 'application/json', traceparent: TRACEPARENT }, '{"text":"hi"}');
+    alice.sendFrame(
+      'SEND',
+      { destination: '/app/rooms/7/send', 'content-type': 'application/json', traceparent: TRACEPARENT },
+      '{"text":"hi"}',
+    );
     for (const client of [alice, bob]) {
       const room = await client.waitFor((f) => f.command === 'MESSAGE' && f.headers.subscription === 'room');
       const audit = await client.waitFor((f) => f.command === 'MESSAGE' && f.headers.subscription === 'audit');
@@ -107,7 +111,11 @@ describe('tracing off (the default)', () => {
     const running = await startApp(TEST_OPTIONS, { controllers: [RoomController] });
     const client = await RawStompClient.connect(running.baseUrl);
     await client.sendWithReceipt('SUBSCRIBE', { id: 'room', destination: '/topic/rooms/9' });
-    client.sendFrame('SEND', { destination: '/app/rooms/9/send', 'content-type': 'application/json', traceparent: TRACEPARENT }, '{"text":"x"}');
+    client.sendFrame(
+      'SEND',
+      { destination: '/app/rooms/9/send', 'content-type': 'application/json', traceparent: TRACEPARENT },
+      '{"text":"x"}',
+    );
     const message = await client.waitFor((f) => f.command === 'MESSAGE');
     // A reply is built from the handler's return value, never copied from the SEND's headers.
     expect(message.headers.traceparent).toBeUndefined();

@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import type { ArgumentsHost } from '@nestjs/common';
 import * as api from '../../lib/index.js';
 import type {
-  OverflowPolicy, StompAuthorizationRule, StompConnectInfo, StompModuleOptions, StompPrincipal, StompRelayOptions, StompSession,
+  OverflowPolicy,
+  StompAuthorizationRule,
+  StompConnectInfo,
+  StompModuleOptions,
+  StompPrincipal,
+  StompRelayOptions,
+  StompSession,
 } from '../../lib/index.js';
 
 /** What an app imports from the package: every type its options use, the options token, and the context guard. */

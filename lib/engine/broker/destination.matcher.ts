@@ -69,9 +69,7 @@ export class CompiledPattern {
   ) {
     if (!isPattern) return;
     const segments = pattern.split(separator).filter((s) => s !== '');
-    this.segments = segments
-      .filter((s, i) => !(s === '**' && segments[i - 1] === '**'))
-      .map((s) => this.compileSegment(s));
+    this.segments = segments.filter((s, i) => !(s === '**' && segments[i - 1] === '**')).map((s) => this.compileSegment(s));
     this.hasDeep = this.segments.includes(DEEP);
     const firstWild = this.segments.findIndex((s) => s.kind !== 'literal');
     this.literalPrefix = segments.slice(0, firstWild < 0 ? segments.length : firstWild);

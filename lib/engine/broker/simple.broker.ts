@@ -5,7 +5,14 @@ import { SubscriptionRegistry } from './subscription.registry.js';
 import type { QueueStore } from './queue/queue.store.js';
 import type { StompQueueView } from '../../interfaces/stomp-queue.interface.js';
 import type { AckMode } from '../../interfaces/stomp-session.interface.js';
-import type { BrokerMessage, BrokerSubscriber, BrokerSubscriptionView, DeliveryFilter, MessageBroker, OutboundMessage } from '../../interfaces/message-broker.interface.js';
+import type {
+  BrokerMessage,
+  BrokerSubscriber,
+  BrokerSubscriptionView,
+  DeliveryFilter,
+  MessageBroker,
+  OutboundMessage,
+} from '../../interfaces/message-broker.interface.js';
 
 interface SubscriberEntry {
   subscriber: BrokerSubscriber;
@@ -21,12 +28,22 @@ interface SubscriberEntry {
 export class SimpleBroker implements MessageBroker {
   private readonly registry: SubscriptionRegistry<SubscriberEntry>;
 
-  constructor(matcher: DestinationMatcher, cacheLimit: number, maxPatternSubscriptions?: number, private readonly queueStore?: QueueStore) {
+  constructor(
+    matcher: DestinationMatcher,
+    cacheLimit: number,
+    maxPatternSubscriptions?: number,
+    private readonly queueStore?: QueueStore,
+  ) {
     this.registry = new SubscriptionRegistry<SubscriberEntry>(matcher, cacheLimit, maxPatternSubscriptions);
   }
 
   subscribe(
-    subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, _confirm?: boolean, filter?: DeliveryFilter,
+    subscriber: BrokerSubscriber,
+    subscriptionId: string,
+    destination: string,
+    ackMode: AckMode,
+    _confirm?: boolean,
+    filter?: DeliveryFilter,
     headers?: Readonly<StompHeaders>,
   ): void {
     if (this.queueStore?.claims(destination)) return this.queueStore.subscribe(subscriber, subscriptionId, destination, ackMode, headers);
@@ -65,12 +82,14 @@ export class SimpleBroker implements MessageBroker {
   }
 
   subscriptions(): BrokerSubscriptionView[] {
-    return [...this.registry.all()].map((s) => ({
-      sessionId: s.sessionId,
-      subscriptionId: s.id,
-      destination: s.destination,
-      ackMode: s.data.ackMode,
-    })).concat(this.queueStore?.subscriptions() ?? []);
+    return [...this.registry.all()]
+      .map((s) => ({
+        sessionId: s.sessionId,
+        subscriptionId: s.id,
+        destination: s.destination,
+        ackMode: s.data.ackMode,
+      }))
+      .concat(this.queueStore?.subscriptions() ?? []);
   }
 
   close(): void {

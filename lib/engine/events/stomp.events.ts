@@ -1,5 +1,11 @@
 import { Subject, filter, type Observable } from 'rxjs';
-import type { ConnectListener, StompBrokerEvent, StompEvent, StompEventType, StompSessionEvent } from '../../interfaces/stomp-events.interface.js';
+import type {
+  ConnectListener,
+  StompBrokerEvent,
+  StompEvent,
+  StompEventType,
+  StompSessionEvent,
+} from '../../interfaces/stomp-events.interface.js';
 
 /**
  * Session lifecycle events as an injectable stream: `events.on('disconnect').subscribe(...)`.

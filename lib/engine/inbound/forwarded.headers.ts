@@ -5,8 +5,20 @@ import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
  * server may set (who the user or session is, redelivery, receipts), which a publisher could forge.
  */
 const HOP_HEADERS: ReadonlySet<string> = new Set([
-  'destination', 'receipt', 'transaction', 'content-length', 'subscription', 'message-id', 'ack', 'id', 'login', 'passcode',
-  'user-name', 'session', 'redelivered', 'receipt-id',
+  'destination',
+  'receipt',
+  'transaction',
+  'content-length',
+  'subscription',
+  'message-id',
+  'ack',
+  'id',
+  'login',
+  'passcode',
+  'user-name',
+  'session',
+  'redelivered',
+  'receipt-id',
 ]);
 /** Stream positions (`x-stream-offset`, `-epoch`, `-gap`, ...) are the server's to set. */
 const SERVER_HEADER_PREFIX = 'x-stream-';

@@ -96,7 +96,13 @@ export class InboundRouter implements SessionRouter<StompSession> {
   refused(session: StompSession, frame: StompFrame, error: StompProtocolError): void {
     const receipt = frame.headers.receipt;
     const body = { message: error.message, destination: frame.headers.destination, ...(receipt !== undefined && { receipt }) };
-    const failure = { code: error.code, message: error.message, headers: error.headers, reason: 'protocol-error', receiptId: receipt } as const;
+    const failure = {
+      code: error.code,
+      message: error.message,
+      headers: error.headers,
+      reason: 'protocol-error',
+      receiptId: receipt,
+    } as const;
     this.c.outbound.errors.report(session, failure, body);
   }
 
@@ -118,12 +124,23 @@ export class InboundRouter implements SessionRouter<StompSession> {
     }
     prefixes.requireBrokerDestination(destination);
     // A RECEIPT waits for a broker that confirms (the relay): never RECEIPT what the broker did not take.
-    const message = { destination, headers: forwardedHeaders(frame.headers), body: frame.body, confirm: frame.headers.receipt !== undefined };
+    const message = {
+      destination,
+      headers: forwardedHeaders(frame.headers),
+      body: frame.body,
+      confirm: frame.headers.receipt !== undefined,
+    };
     const published = this.c.outbound.publish(message);
     if (published instanceof Promise) return published.then(() => undefined);
   }
 
-  private routeSubscribe(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, frame: StompFrame): void | Promise<void> {
+  private routeSubscribe(
+    session: StompSession,
+    subscriptionId: string,
+    destination: string,
+    ackMode: AckMode,
+    frame: StompFrame,
+  ): void | Promise<void> {
     const { prefixes, application, options } = this.c;
     const appDestination = prefixes.applicationDestination(destination);
     if (appDestination !== undefined) {
@@ -140,7 +157,15 @@ export class InboundRouter implements SessionRouter<StompSession> {
     rejectComplexPattern(destination, options);
     const filter = this.c.authorizer.deliveryFilter(destination, session.principal);
     const attached = this.c.outbound.attach(session, subscriptionId, destination, ackMode, frame.headers);
-    const subscribed = this.c.broker.subscribe(attached?.subscriber ?? session, subscriptionId, destination, ackMode, frame.headers.receipt !== undefined, filter, frame.headers);
+    const subscribed = this.c.broker.subscribe(
+      attached?.subscriber ?? session,
+      subscriptionId,
+      destination,
+      ackMode,
+      frame.headers.receipt !== undefined,
+      filter,
+      frame.headers,
+    );
     if (!attached) return subscribed;
     return subscribed instanceof Promise ? subscribed.then(() => attached.start()) : attached.start();
   }

@@ -13,7 +13,8 @@ export interface ConvertedPayload {
 export function convertPayload(payload: unknown): ConvertedPayload {
   if (typeof payload === 'string') return { body: Buffer.from(payload, 'utf8'), contentType: 'text/plain;charset=UTF-8' };
   if (Buffer.isBuffer(payload)) return { body: payload, contentType: 'application/octet-stream' };
-  if (payload instanceof Uint8Array) return { body: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), contentType: 'application/octet-stream' };
+  if (payload instanceof Uint8Array)
+    return { body: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), contentType: 'application/octet-stream' };
   const json = JSON.stringify(payload);
   if (json === undefined) throw new TypeError(`Cannot convert a ${typeof payload} payload to a STOMP body`);
   return { body: Buffer.from(json, 'utf8'), contentType: 'application/json' };

@@ -9,7 +9,12 @@ export function conflationRules(value: unknown): StompConflationRule[] {
   const rules = Array.isArray(value) ? value : [value];
   return rules.map((rule: unknown) => {
     const { destination, key } = (rule ?? {}) as Partial<StompConflationRule>;
-    if (typeof rule !== 'object' || typeof destination !== 'string' || destination === '' || (key !== undefined && (typeof key !== 'string' || key === ''))) {
+    if (
+      typeof rule !== 'object' ||
+      typeof destination !== 'string' ||
+      destination === '' ||
+      (key !== undefined && (typeof key !== 'string' || key === ''))
+    ) {
       throw new StompOptionsError(`StompModule option 'conflate' takes rules such as ${EXAMPLE}, got ${JSON.stringify(rule)}`);
     }
     return key === undefined ? { destination } : { destination, key };

@@ -1,6 +1,9 @@
 import { StompOptionsError } from '../errors/options.error.js';
 import type {
-  ResolvedAsyncApiOptions, ResolvedMetricsOptions, StompAsyncApiOptions, StompMetricsOptions,
+  ResolvedAsyncApiOptions,
+  ResolvedMetricsOptions,
+  StompAsyncApiOptions,
+  StompMetricsOptions,
 } from '../../interfaces/stomp-observability.interface.js';
 
 const text = (value: unknown, name: string): string | undefined => {
@@ -13,7 +16,9 @@ const text = (value: unknown, name: string): string | undefined => {
 
 export function resolveAsyncApiOptions(value: StompAsyncApiOptions | undefined): ResolvedAsyncApiOptions {
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
-    throw new StompOptionsError(`StompModule option 'asyncApi' takes an object such as { path: '/asyncapi.json' }, got ${JSON.stringify(value)}`);
+    throw new StompOptionsError(
+      `StompModule option 'asyncApi' takes an object such as { path: '/asyncapi.json' }, got ${JSON.stringify(value)}`,
+    );
   }
   const path = text(value?.path, 'path');
   if (path !== undefined && (!path.startsWith('/') || /[\s?#]/.test(path))) {

@@ -33,12 +33,18 @@ export function positiveInt<K extends keyof StompModuleOptions>(options: StompMo
   const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new StompOptionsError(`StompModule option '${name}' must be a positive whole number, got ${JSON.stringify(value)} (default ${fallback})`);
+    throw new StompOptionsError(
+      `StompModule option '${name}' must be a positive whole number, got ${JSON.stringify(value)} (default ${fallback})`,
+    );
   }
   return value;
 }
 
-export function bool(options: StompModuleOptions, name: 'sockJs' | 'webSocketEnabled' | 'sessionCookieNeeded' | 'tracing', fallback: boolean): boolean {
+export function bool(
+  options: StompModuleOptions,
+  name: 'sockJs' | 'webSocketEnabled' | 'sessionCookieNeeded' | 'tracing',
+  fallback: boolean,
+): boolean {
   const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new StompOptionsError(`StompModule option '${name}' must be true or false`);
@@ -54,7 +60,9 @@ export function oneOf<K extends keyof StompModuleOptions, V extends string>(
   const value: unknown = options[name];
   if (value === undefined) return fallback;
   if (!allowed.includes(value as V)) {
-    throw new StompOptionsError(`StompModule option '${name}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
+    throw new StompOptionsError(
+      `StompModule option '${name}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`,
+    );
   }
   return value as V;
 }
@@ -74,7 +82,9 @@ export function fn<K extends 'authenticate'>(options: StompModuleOptions, name: 
 export function heartbeat(value: unknown): [number, number] {
   const valid = Array.isArray(value) && value.length === 2 && value.every((n) => Number.isSafeInteger(n) && n >= 0);
   if (!valid) {
-    throw new StompOptionsError(`StompModule option 'heartbeat' must be [sendEveryMs, expectEveryMs], e.g. [10000, 10000] or [0, 0] to turn it off`);
+    throw new StompOptionsError(
+      `StompModule option 'heartbeat' must be [sendEveryMs, expectEveryMs], e.g. [10000, 10000] or [0, 0] to turn it off`,
+    );
   }
   return [value[0], value[1]];
 }
@@ -97,7 +107,8 @@ export function authorizationRules(value: unknown): StompAuthorizationRule[] {
       (rule: StompAuthorizationRule) =>
         rule !== null &&
         typeof rule === 'object' &&
-        (typeof rule.destination === 'string' || (Array.isArray(rule.destination) && rule.destination.every((d) => typeof d === 'string'))) &&
+        (typeof rule.destination === 'string' ||
+          (Array.isArray(rule.destination) && rule.destination.every((d) => typeof d === 'string'))) &&
         isDecision(rule.subscribe) &&
         isDecision(rule.send),
     );
@@ -118,15 +129,23 @@ export function historyRules(value: unknown, relay: boolean): StompHistoryRule[]
     Array.isArray(value) &&
     value.every(
       (rule: StompHistoryRule) =>
-        rule !== null && typeof rule === 'object' &&
-        typeof rule.destination === 'string' && rule.destination.startsWith('/') &&
-        count(rule.size) && (rule.maxAgeMs === undefined || count(rule.maxAgeMs)) &&
+        rule !== null &&
+        typeof rule === 'object' &&
+        typeof rule.destination === 'string' &&
+        rule.destination.startsWith('/') &&
+        count(rule.size) &&
+        (rule.maxAgeMs === undefined || count(rule.maxAgeMs)) &&
         Object.keys(rule).every((key) => key === 'destination' || key === 'size' || key === 'maxAgeMs'),
     );
-  if (!valid) throw new StompOptionsError(`StompModule option 'history' takes rules such as ${HISTORY_EXAMPLE} (size and maxAgeMs positive whole numbers)`);
+  if (!valid)
+    throw new StompOptionsError(
+      `StompModule option 'history' takes rules such as ${HISTORY_EXAMPLE} (size and maxAgeMs positive whole numbers)`,
+    );
   if (relay && value.length > 0) {
     // The relay's messages reach this process from every process: a history kept here would have holes.
-    throw new StompOptionsError("StompModule option 'history' is kept per process by the in-memory broker and cannot be used with 'relay' (RabbitMQ streams keep history across processes)");
+    throw new StompOptionsError(
+      "StompModule option 'history' is kept per process by the in-memory broker and cannot be used with 'relay' (RabbitMQ streams keep history across processes)",
+    );
   }
   return value.map((rule: StompHistoryRule) => ({ ...rule }));
 }
@@ -136,9 +155,14 @@ export function relayOptions(value: StompRelayOptions | undefined): ResolvedRela
   const relay = { ...RELAY_DEFAULTS, ...value };
   const valid =
     typeof relay.host === 'string' &&
-    Number.isInteger(relay.port) && relay.port > 0 && relay.port < 65536 &&
-    typeof relay.login === 'string' && typeof relay.passcode === 'string' && typeof relay.virtualHost === 'string' &&
-    Number.isInteger(relay.reconnectDelay) && relay.reconnectDelay > 0;
+    Number.isInteger(relay.port) &&
+    relay.port > 0 &&
+    relay.port < 65536 &&
+    typeof relay.login === 'string' &&
+    typeof relay.passcode === 'string' &&
+    typeof relay.virtualHost === 'string' &&
+    Number.isInteger(relay.reconnectDelay) &&
+    relay.reconnectDelay > 0;
   if (!valid) {
     throw new StompOptionsError(
       "StompModule option 'relay' takes { host: '127.0.0.1', port: 61613, login: 'guest', passcode: 'guest', virtualHost: '/', reconnectDelay: 5000 }",

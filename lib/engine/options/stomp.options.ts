@@ -4,7 +4,18 @@ import { rejectUnknownOptions } from './stomp-options.names.js';
 import { queuePatterns } from '../broker/queue/queue.options.js';
 import { conflationRules } from './conflation.options.js';
 import {
-  authorizationRules, bool, endpointPath, fn, heartbeat, historyRules, oneOf, optionalString, origins, positiveInt, prefixes, relayOptions,
+  authorizationRules,
+  bool,
+  endpointPath,
+  fn,
+  heartbeat,
+  historyRules,
+  oneOf,
+  optionalString,
+  origins,
+  positiveInt,
+  prefixes,
+  relayOptions,
 } from './stomp-options.validators.js';
 import type { ResolvedStompOptions } from '../../interfaces/resolved-stomp-options.interface.js';
 import { resolveAsyncApiOptions, resolveMetricsOptions } from './observability.options.js';

@@ -20,7 +20,13 @@ export interface DestinationStage {
    * subscription (its SUBSCRIBE headers say how), e.g. to replay what it kept before the live messages.
    * Asked for every broker subscription, claimed destination or not, so it can refuse bad headers.
    */
-  attach?(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, headers: StompHeaders): StageAttachment | undefined;
+  attach?(
+    session: StompSession,
+    subscriptionId: string,
+    destination: string,
+    ackMode: AckMode,
+    headers: StompHeaders,
+  ): StageAttachment | undefined;
 }
 
 /** What the broker subscribes instead of the session, and what runs once the broker subscription is live. */

@@ -20,7 +20,13 @@ export class ErrorPolicy {
   report(session: StompSession, error: ClientError, body: StompErrorBody): void {
     if (session.isClosed) return;
     const converted = convertPayload(body);
-    const delivered = this.users.deliver(session.userName, this.errorDestination, messageHeaders(converted, undefined), converted.body, session.id);
+    const delivered = this.users.deliver(
+      session.userName,
+      this.errorDestination,
+      messageHeaders(converted, undefined),
+      converted.body,
+      session.id,
+    );
     if (delivered === 0) endWithError(session, error);
   }
 

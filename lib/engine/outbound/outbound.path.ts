@@ -43,7 +43,13 @@ export class OutboundPath {
   }
 
   /** A new broker subscription, as the stages want it made (see DestinationStage.attach); undefined: the session itself, live. */
-  attach(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, headers: StompHeaders): StageAttachment | undefined {
+  attach(
+    session: StompSession,
+    subscriptionId: string,
+    destination: string,
+    ackMode: AckMode,
+    headers: StompHeaders,
+  ): StageAttachment | undefined {
     for (const stage of this.stages) {
       const attachment = stage.attach?.(session, subscriptionId, destination, ackMode, headers);
       if (attachment) return attachment;
@@ -80,7 +86,8 @@ export class OutboundPath {
   shutdown(sessions: Iterable<StompSession>): void {
     for (const session of [...sessions]) {
       const closing = { closeCode: CLOSE_CODES.goingAway, closeText: 'Server shutting down' } as const;
-      if (session.isConnected) endWithError(session, { code: 'SERVER_SHUTDOWN', message: 'Server shutting down', reason: 'shutdown', ...closing });
+      if (session.isConnected)
+        endWithError(session, { code: 'SERVER_SHUTDOWN', message: 'Server shutting down', reason: 'shutdown', ...closing });
       else session.close('shutdown', closing.closeCode, closing.closeText);
     }
   }

@@ -5,7 +5,6 @@ import type { StompPrincipal } from '../../interfaces/stomp-principal.interface.
 import type { AuthorizationDecision, DestinationAction, StompAuthorizationRule } from '../../interfaces/stomp-authorization.interface.js';
 import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
-
 /**
  * Per-destination authorization for SUBSCRIBE and SEND (Spring Security's message matchers),
  * checked before the frame has any effect. Destinations no rule names are allowed.
@@ -73,5 +72,3 @@ export class DestinationAuthorizer {
     return undefined;
   }
 }
-
-

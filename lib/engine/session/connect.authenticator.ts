@@ -21,9 +21,18 @@ export class ConnectAuthenticator {
     const principal = await this.principalOf(session, frame);
     const { transport } = session.connection;
     try {
-      await this.events.emitConnect({ type: 'connect', sessionId: session.id, user: principal?.name ?? session.id, principal, transport, headers: frame.headers });
+      await this.events.emitConnect({
+        type: 'connect',
+        sessionId: session.id,
+        user: principal?.name ?? session.id,
+        principal,
+        transport,
+        headers: frame.headers,
+      });
     } catch (error) {
-      throw error instanceof StompProtocolError ? error : new StompProtocolError('AUTHENTICATION_FAILED', CLIENT_MESSAGES.connectionRefused);
+      throw error instanceof StompProtocolError
+        ? error
+        : new StompProtocolError('AUTHENTICATION_FAILED', CLIENT_MESSAGES.connectionRefused);
     }
     return principal;
   }

@@ -10,7 +10,12 @@ const ACK_MODES: ReadonlySet<string> = new Set(['auto', 'client', 'client-indivi
 // The headers a session reads from client frames (as each STOMP version defines them) and those of its CONNECTED.
 
 /** CONNECTED's headers: the version, the heart-beat the server offers, the server, the session id and the user when known. */
-export function connectedHeaders(version: StompVersion, heartBeat: [number, number], sessionId: string, userName: string | undefined): StompHeaders {
+export function connectedHeaders(
+  version: StompVersion,
+  heartBeat: [number, number],
+  sessionId: string,
+  userName: string | undefined,
+): StompHeaders {
   const headers: StompHeaders = { version, 'heart-beat': `${heartBeat[0]},${heartBeat[1]}`, server: SERVER_NAME, session: sessionId };
   if (userName !== undefined) headers['user-name'] = userName;
   return headers;
@@ -36,7 +41,10 @@ export function subscriptionOf(frame: StompFrame, version: StompVersion | undefi
 
 /** A SUBSCRIBE's subscription, refused when its id is taken or the session holds `limit` already. */
 export function newSubscriptionOf(
-  frame: StompFrame, version: StompVersion | undefined, existing: ReadonlyMap<string, SessionSubscription>, limit: number,
+  frame: StompFrame,
+  version: StompVersion | undefined,
+  existing: ReadonlyMap<string, SessionSubscription>,
+  limit: number,
 ): SessionSubscription {
   const subscription = subscriptionOf(frame, version);
   const { id } = subscription;

@@ -47,6 +47,9 @@ function isSameOrigin(origin: string, host: string | undefined, scheme: string):
 }
 
 function wildcardToRegExp(pattern: string): RegExp {
-  const escaped = pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+  const escaped = pattern
+    .toLowerCase()
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*');
   return new RegExp(`^${escaped}$`);
 }

@@ -116,7 +116,8 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
   private leaveBehind(current: Writable | null | undefined): void {
     const previous = this.lastSocket;
     this.lastSocket = current;
-    if (previous && previous !== current && previous.writableLength > 0 && !previous.destroyed) this.unreadSockets.set(previous, Date.now());
+    if (previous && previous !== current && previous.writableLength > 0 && !previous.destroyed)
+      this.unreadSockets.set(previous, Date.now());
   }
 
   /** An earlier response unread for longer than sendTimeLimit is given up: its TCP connection is closed and its memory freed. */

@@ -148,7 +148,8 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
     this.queue.close();
     for (const listener of this.closeListeners.splice(0)) listener(reason);
     uncorkNow(this.raw);
-    if (this.socket.readyState === this.socket.OPEN) this.socket.close(CLOSE_CODES.sessionNotReliable, 'Session not reliable: client could not keep up');
+    if (this.socket.readyState === this.socket.OPEN)
+      this.socket.close(CLOSE_CODES.sessionNotReliable, 'Session not reliable: client could not keep up');
     setTimeout(() => this.socket.terminate(), OVERFLOW_CLOSE_GRACE_MS).unref();
   }
 }
@@ -158,4 +159,3 @@ function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
 }
-

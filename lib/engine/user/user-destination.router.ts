@@ -29,10 +29,7 @@ export class UserDestinationRouter implements UserMessageSink {
   subscribe(sessionId: string, subscriptionId: string, destination: string, ackMode: AckMode): void {
     const rest = destination.slice(this.prefix.length - 1);
     if (/[*?{]/.test(rest) || rest.length < 2) {
-      throw new StompProtocolError(
-        'FORBIDDEN_DESTINATION',
-        CLIENT_MESSAGES.invalidUserDestination(destination),
-      );
+      throw new StompProtocolError('FORBIDDEN_DESTINATION', CLIENT_MESSAGES.invalidUserDestination(destination));
     }
     this.subscriptions.add(sessionId, subscriptionId, destination, ackMode);
   }

@@ -47,7 +47,11 @@ export interface DocumentSpec {
 
 /** `/dap/rooms/{roomId}/send` → `dap_rooms_roomId_send`: AsyncAPI keys are `[A-Za-z0-9_-]+`. */
 export function keyOf(text: string): string {
-  const key = text.replace(/\{([^}:]+)[^}]*\}/g, '$1').replace(/\*\*/g, 'any').replace(/\*/g, 'one').replace(/[^A-Za-z0-9_-]+/g, '_');
+  const key = text
+    .replace(/\{([^}:]+)[^}]*\}/g, '$1')
+    .replace(/\*\*/g, 'any')
+    .replace(/\*/g, 'one')
+    .replace(/[^A-Za-z0-9_-]+/g, '_');
   return key.replace(/^_+|_+$/g, '') || 'root';
 }
 
@@ -114,7 +118,10 @@ export function buildAsyncApiDocument(spec: DocumentSpec): Record<string, unknow
   }
 
   const servers = Object.fromEntries(
-    spec.servers.map((s) => [s.id, { host: spec.host, protocol: 'stomp', protocolVersion: '1.2', pathname: s.pathname, description: s.description }]),
+    spec.servers.map((s) => [
+      s.id,
+      { host: spec.host, protocol: 'stomp', protocolVersion: '1.2', pathname: s.pathname, description: s.description },
+    ]),
   );
   return {
     asyncapi: '3.0.0',

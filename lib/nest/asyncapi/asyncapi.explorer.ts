@@ -50,20 +50,26 @@ export class StompAsyncApiExplorer {
           const address = this.appAddress(pattern);
           if (plan.direct) {
             operations.push({
-              id: name, action: 'send', summary: `${name}: answers a SUBSCRIBE to ${address}, once, on that subscription`,
+              id: name,
+              action: 'send',
+              summary: `${name}: answers a SUBSCRIBE to ${address}, once, on that subscription`,
               message: { address, name: `${name}.reply`, payload: outbound },
             });
             continue;
           }
           const { sendTo, user } = this.handlers.replies.targets(plan, pattern);
           const replies = [...sendTo, ...user.map((d) => joinDestination(this.server.options.userDestinationPrefix, d))];
-          const request: MessageSpec = mapping.kind === 'SEND'
-            ? { address, name: inbound?.component ?? `${name}.payload`, payload: inbound }
-            : { address, name: `${name}.subscribe`, description: 'a SUBSCRIBE frame; it carries no body' };
+          const request: MessageSpec =
+            mapping.kind === 'SEND'
+              ? { address, name: inbound?.component ?? `${name}.payload`, payload: inbound }
+              : { address, name: `${name}.subscribe`, description: 'a SUBSCRIBE frame; it carries no body' };
           const reply = (to: string): MessageSpec => ({ address: to, name: `${name}.reply`, payload: outbound });
           const verb = mapping.kind === 'SEND' ? 'SEND' : 'SUBSCRIBE';
           operations.push({
-            id: name, action: 'receive', message: request, ...(replies[0] && { reply: reply(replies[0]) }),
+            id: name,
+            action: 'receive',
+            message: request,
+            ...(replies[0] && { reply: reply(replies[0]) }),
             summary: `${verb} ${address} runs ${name}` + (replies.length > 0 ? `; its result goes to ${replies.join(', ')}` : ''),
           });
           // AsyncAPI gives an operation one reply: further @SendTo destinations are pushes of their own.
@@ -85,7 +91,9 @@ export class StompAsyncApiExplorer {
   /** The declared type of the `@Payload()` parameter (whole body, not one property of it). */
   private payloadType(type: Function, methodName: string): unknown {
     const params: Record<string, { index: number; data?: unknown }> = Reflect.getMetadata(STOMP_ARGS_METADATA, type, methodName) ?? {};
-    const entry = Object.entries(params).find(([key, value]) => key.split(':')[0] === String(StompParamtype.PAYLOAD) && value.data === undefined);
+    const entry = Object.entries(params).find(
+      ([key, value]) => key.split(':')[0] === String(StompParamtype.PAYLOAD) && value.data === undefined,
+    );
     if (!entry) return undefined;
     const types: unknown[] = Reflect.getMetadata('design:paramtypes', type.prototype, methodName) ?? [];
     return types[entry[1].index];
@@ -96,8 +104,15 @@ export class StompAsyncApiExplorer {
     return declared.map((p) => {
       const payload = payloads(p.payload);
       return {
-        id: `push ${p.destination}`, action: 'send' as const, summary: `${declaredBy} pushes to ${p.destination}`,
-        message: { address: p.destination, name: payload?.component ?? `${type.name}.${keyTail(p.destination)}`, payload, description: p.description },
+        id: `push ${p.destination}`,
+        action: 'send' as const,
+        summary: `${declaredBy} pushes to ${p.destination}`,
+        message: {
+          address: p.destination,
+          name: payload?.component ?? `${type.name}.${keyTail(p.destination)}`,
+          payload,
+          description: p.description,
+        },
       };
     });
   }

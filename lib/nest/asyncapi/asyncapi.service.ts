@@ -53,9 +53,14 @@ export class StompAsyncApi implements OnModuleInit, OnApplicationBootstrap {
   private servers(): ServerSpec[] {
     const { endpoint, sockJs, webSocketEnabled } = this.server.options;
     const servers: ServerSpec[] = [];
-    if (webSocketEnabled) servers.push({ id: 'websocket', pathname: `${endpoint}/websocket`, description: 'STOMP 1.0-1.2 over a raw WebSocket' });
+    if (webSocketEnabled)
+      servers.push({ id: 'websocket', pathname: `${endpoint}/websocket`, description: 'STOMP 1.0-1.2 over a raw WebSocket' });
     if (sockJs) {
-      servers.push({ id: 'sockjs', pathname: endpoint, description: 'STOMP over SockJS (websocket, xhr-streaming, eventsource, iframe, xhr-polling, jsonp)' });
+      servers.push({
+        id: 'sockjs',
+        pathname: endpoint,
+        description: 'STOMP over SockJS (websocket, xhr-streaming, eventsource, iframe, xhr-polling, jsonp)',
+      });
     }
     return servers;
   }

@@ -30,7 +30,10 @@ export function SendTo(destination?: string | string[]): ClassDecorator & Method
  * Sends the handler's return value to the sending user's sessions subscribed to `/user<destination>`
  * (default `/queue` + the incoming destination); `{ broadcast: false }` reaches only the sending session.
  */
-export function SendToUser(destination?: string | string[] | SendToUserOptions, options: SendToUserOptions = {}): ClassDecorator & MethodDecorator {
+export function SendToUser(
+  destination?: string | string[] | SendToUserOptions,
+  options: SendToUserOptions = {},
+): ClassDecorator & MethodDecorator {
   const optionsFirst = typeof destination === 'object' && !Array.isArray(destination);
   const metadata: SendToUserMetadata = {
     destinations: optionsFirst ? [] : list(destination),

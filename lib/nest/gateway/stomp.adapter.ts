@@ -116,7 +116,11 @@ export class StompAdapter implements WebSocketAdapter<SimpMessagingTemplate, Sto
   private connect(server: StompServer, sessionId: string): void {
     const session = server.registry.session(sessionId);
     if (!session) return;
-    this.clients.set(sessionId, { client: new StompGatewayClient(session, server.template, server.options.errorDestination), handlers: new Map(), disconnects: [] });
+    this.clients.set(sessionId, {
+      client: new StompGatewayClient(session, server.template, server.options.errorDestination),
+      handlers: new Map(),
+      disconnects: [],
+    });
     for (const callback of this.connectCallbacks) callback(this.clients.get(sessionId)!.client);
   }
 

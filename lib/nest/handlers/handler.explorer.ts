@@ -54,7 +54,9 @@ export class StompHandlerExplorer implements OnModuleInit {
         for (const pattern of mapping.patterns) {
           this.checkReplies(name, pattern, plan);
           registry.add(mapping.kind, pattern, definition, name);
-          this.logger.log(`${name}  ${mapping.kind} ${addressedPattern(this.core.options.appPrefixes, pattern)} -> ${this.describe(plan, pattern)}`);
+          this.logger.log(
+            `${name}  ${mapping.kind} ${addressedPattern(this.core.options.appPrefixes, pattern)} -> ${this.describe(plan, pattern)}`,
+          );
         }
       }
     }

@@ -26,7 +26,6 @@ export interface StompHandlerDefinition {
   plan: ReplyPlan;
 }
 
-
 /**
  * What the dispatcher calls for destinations under the application prefix: finds the handler,
  * converts the payload, runs it through Nest's enhancers, routes the result, reports errors.
@@ -99,7 +98,14 @@ export class StompMessageHandlers implements ApplicationDestinations {
       };
       const started = this.timings ? performance.now() : 0;
       if (!this.tracing) await work();
-      else await this.tracing.run(`${frame.command} ${this.addressed(match.pattern)}`, frame.headers.destination, session.id, frame.headers, work);
+      else
+        await this.tracing.run(
+          `${frame.command} ${this.addressed(match.pattern)}`,
+          frame.headers.destination,
+          session.id,
+          frame.headers,
+          work,
+        );
       this.timings?.record(this.addressed(match.pattern), (performance.now() - started) / 1000);
     } catch (error) {
       await report(error);

@@ -18,7 +18,8 @@ export class HandlerTimings {
 
   record(pattern: string, seconds: number): void {
     let buckets = this.byPattern.get(pattern);
-    if (!buckets) this.byPattern.set(pattern, (buckets = { counts: new Array<number>(HANDLER_DURATION_BUCKETS.length + 1).fill(0), sum: 0, count: 0 }));
+    if (!buckets)
+      this.byPattern.set(pattern, (buckets = { counts: new Array<number>(HANDLER_DURATION_BUCKETS.length + 1).fill(0), sum: 0, count: 0 }));
     let i = 0;
     while (i < HANDLER_DURATION_BUCKETS.length && seconds > HANDLER_DURATION_BUCKETS[i]) i++;
     buckets.counts[i]++;

@@ -5,7 +5,15 @@ import { HANDLER_DURATION_BUCKETS, type HandlerTimings } from './handler.timings
 
 const HANDLER_DURATION = 'stomp_handler_duration_seconds';
 
-const TRANSPORTS: TransportName[] = ['websocket', 'raw-websocket', 'xhr-streaming', 'xhr-polling', 'eventsource', 'htmlfile', 'jsonp-polling'];
+const TRANSPORTS: TransportName[] = [
+  'websocket',
+  'raw-websocket',
+  'xhr-streaming',
+  'xhr-polling',
+  'eventsource',
+  'htmlfile',
+  'jsonp-polling',
+];
 
 type Client = Pick<typeof PromClient, 'Gauge' | 'Counter'>;
 
@@ -23,7 +31,12 @@ interface Attached {
 const attached = new WeakMap<PromClient.Registry, Attached>();
 
 /** Adds a server's figures to the stomp_* series of `registry`; the returned function takes them away again. */
-export function attachStompMetrics(client: Client, registry: PromClient.Registry, source: StompBrokerRegistry, timings: HandlerTimings): () => void {
+export function attachStompMetrics(
+  client: Client,
+  registry: PromClient.Registry,
+  source: StompBrokerRegistry,
+  timings: HandlerTimings,
+): () => void {
   let entry = attached.get(registry);
   if (!entry) {
     const sources = new Map<StompBrokerRegistry, HandlerTimings>();
@@ -58,16 +71,26 @@ function registerStompMetrics(client: Client, registry: PromClient.Registry, ser
   // A counter that mirrors a running total: reset then add the total, so the exposition is the total itself.
   const mirrored = (name: string, help: string, read: (source: StompBrokerRegistry) => number): PromClient.Counter =>
     new client.Counter({
-      name, help, registers,
+      name,
+      help,
+      registers,
       collect() {
         this.reset();
         this.inc(sum(read));
       },
     });
   // A counter per label value, mirroring a running-totals table such as `{ SEND: 12, CONNECT: 3 }`.
-  const labelled = (name: string, help: string, label: string, read: (source: StompBrokerRegistry) => Partial<Record<string, number>>): PromClient.Counter =>
+  const labelled = (
+    name: string,
+    help: string,
+    label: string,
+    read: (source: StompBrokerRegistry) => Partial<Record<string, number>>,
+  ): PromClient.Counter =>
     new client.Counter({
-      name, help, labelNames: [label], registers,
+      name,
+      help,
+      labelNames: [label],
+      registers,
       collect() {
         this.reset();
         for (const source of sources) {
@@ -77,25 +100,39 @@ function registerStompMetrics(client: Client, registry: PromClient.Registry, ser
     });
   const metrics = [
     new client.Gauge({
-      name: 'stomp_sessions', help: 'Connected STOMP sessions', labelNames: ['transport'], registers,
+      name: 'stomp_sessions',
+      help: 'Connected STOMP sessions',
+      labelNames: ['transport'],
+      registers,
       collect() {
         const counts = Array.from(sources, (source) => source.sessionsByTransport());
-        for (const transport of TRANSPORTS) this.set({ transport }, counts.reduce((total, byTransport) => total + (byTransport[transport] ?? 0), 0));
+        for (const transport of TRANSPORTS)
+          this.set(
+            { transport },
+            counts.reduce((total, byTransport) => total + (byTransport[transport] ?? 0), 0),
+          );
       },
     }),
     new client.Gauge({
-      name: 'stomp_subscriptions', help: 'Subscriptions held by connected sessions', registers,
+      name: 'stomp_subscriptions',
+      help: 'Subscriptions held by connected sessions',
+      registers,
       collect() {
-        this.set(sum((source) => {
-          let count = 0;
-          for (const session of source.all()) count += session.subscriptions.size;
-          return count;
-        }));
+        this.set(
+          sum((source) => {
+            let count = 0;
+            for (const session of source.all()) count += session.subscriptions.size;
+            return count;
+          }),
+        );
       },
     }),
     labelled('stomp_frames_received_total', 'STOMP frames received from clients, by command', 'command', (s) => s.counters.framesReceived),
     new client.Counter({
-      name: 'stomp_frames_sent_total', help: 'STOMP frames sent to clients, by command (heart-beats not included)', labelNames: ['command'], registers,
+      name: 'stomp_frames_sent_total',
+      help: 'STOMP frames sent to clients, by command (heart-beats not included)',
+      labelNames: ['command'],
+      registers,
       collect() {
         this.reset();
         for (const source of sources) {
@@ -108,7 +145,12 @@ function registerStompMetrics(client: Client, registry: PromClient.Registry, ser
     mirrored('stomp_messages_delivered_total', 'MESSAGE frames delivered to subscribers', (s) => s.counters.messagesDelivered),
     mirrored('stomp_sessions_opened_total', 'STOMP sessions opened', (s) => s.counters.sessionsOpened),
     labelled('stomp_sessions_closed_total', 'STOMP sessions ended, by reason', 'reason', (s) => s.counters.sessionsClosed),
-    labelled('stomp_session_errors_total', 'Sessions ended with an ERROR frame, by its stable code', 'code', (s) => s.counters.sessionsClosedByCode),
+    labelled(
+      'stomp_session_errors_total',
+      'Sessions ended with an ERROR frame, by its stable code',
+      'code',
+      (s) => s.counters.sessionsClosedByCode,
+    ),
   ];
   return metrics.map((metric) => (metric as unknown as { name: string }).name);
 }
@@ -118,9 +160,12 @@ function registerStompMetrics(client: Client, registry: PromClient.Registry, ser
  * time from the timings' plain counts (prom-client's own Histogram can only be fed one observation at a time).
  */
 function handlerDurations(sources: ReadonlyMap<StompBrokerRegistry, HandlerTimings>) {
-  const help = 'STOMP handler invocations by mapping pattern: time from the frame to the handler\'s result';
+  const help = "STOMP handler invocations by mapping pattern: time from the frame to the handler's result";
   return {
-    name: HANDLER_DURATION, help, type: 'histogram', aggregator: 'sum',
+    name: HANDLER_DURATION,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
     reset: () => undefined,
     get: async () => {
       const merged = new Map<string, { counts: number[]; sum: number; count: number }>();

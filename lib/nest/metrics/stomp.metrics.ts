@@ -38,7 +38,10 @@ async function loadPromClient(): Promise<typeof PromClient> {
     // prom-client is CommonJS: under some loaders its exports sit on `default`.
     return ((loaded as { default?: unknown }).default ?? loaded) as typeof PromClient;
   } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' && (error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
-    throw new StompOptionsError("StompModule option 'metrics' is enabled but prom-client is not installed: npm install prom-client (or leave metrics off)");
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' && (error as { code?: string }).code !== 'MODULE_NOT_FOUND')
+      throw error;
+    throw new StompOptionsError(
+      "StompModule option 'metrics' is enabled but prom-client is not installed: npm install prom-client (or leave metrics off)",
+    );
   }
 }

@@ -17,7 +17,12 @@ export async function deliverResult(
   if (!isObservable(result)) return send(result);
   if (session.isClosed) return;
   const ended$ = events.on('disconnect').pipe(filter((event) => event.sessionId === session.id));
-  result.pipe(concatMap((value) => from(send(value))), takeUntil(ended$)).subscribe({
-    error: (error: unknown) => void onError(error),
-  });
+  result
+    .pipe(
+      concatMap((value) => from(send(value))),
+      takeUntil(ended$),
+    )
+    .subscribe({
+      error: (error: unknown) => void onError(error),
+    });
 }

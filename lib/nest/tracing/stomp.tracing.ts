@@ -31,7 +31,9 @@ export class StompTracing {
     try {
       return new StompTracing(await import('@opentelemetry/api'));
     } catch {
-      throw new StompOptionsError("StompModule option 'tracing' needs @opentelemetry/api: npm i @opentelemetry/api (and an OpenTelemetry SDK)");
+      throw new StompOptionsError(
+        "StompModule option 'tracing' needs @opentelemetry/api: npm i @opentelemetry/api (and an OpenTelemetry SDK)",
+      );
     }
   }
 

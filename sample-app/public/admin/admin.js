@@ -71,9 +71,21 @@ class AdminPage {
     setText('stat-dropped', `waiting behind handlers · ${number(stats.droppedMessages)} dropped (drop-oldest)`);
 
     const transports = Object.entries(stats.sessionsByTransport).sort((a, b) => b[1] - a[1]);
-    fillTable('transports', transports.map(([name, count]) => [code(name), number(count)]), 'No sessions');
-    fillTable('destinations', stats.topDestinations.map((d) => [code(d.destination), number(d.subscribers)]), 'No subscriptions');
-    fillTable('closes', stats.recentCloses.map((c) => [`${clock(c.time)} · ${c.user} (${c.transport})`, code(c.reason, 'reason')]), 'No session closed yet');
+    fillTable(
+      'transports',
+      transports.map(([name, count]) => [code(name), number(count)]),
+      'No sessions',
+    );
+    fillTable(
+      'destinations',
+      stats.topDestinations.map((d) => [code(d.destination), number(d.subscribers)]),
+      'No subscriptions',
+    );
+    fillTable(
+      'closes',
+      stats.recentCloses.map((c) => [`${clock(c.time)} · ${c.user} (${c.transport})`, code(c.reason, 'reason')]),
+      'No session closed yet',
+    );
     const totals = Object.entries(stats.closeReasons).map(([reason, count]) => `${reason} ${count}`);
     setText('close-totals', totals.join(' · '));
     document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);

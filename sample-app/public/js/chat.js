@@ -143,30 +143,62 @@ export class Chat {
     this.online = online;
     const { users } = online;
     document.getElementById('online-count').textContent = String(users.length);
-    this.people.replaceChildren(...users.map((user) => el('li', {},
-      el('button', {
-        type: 'button',
-        class: user === this.me ? 'person self' : 'person',
-        dataset: { user },
-        title: user === this.me ? 'You' : this.me ? `Send ${user} a private message` : 'Pick a name to send private messages',
-        disabled: !this.me,
-        onclick: () => user !== this.me && this.openPrivate(user),
-      }, avatar(user), user === this.me ? `${user} (you)` : user),
-    )));
+    this.people.replaceChildren(
+      ...users.map((user) =>
+        el(
+          'li',
+          {},
+          el(
+            'button',
+            {
+              type: 'button',
+              class: user === this.me ? 'person self' : 'person',
+              dataset: { user },
+              title: user === this.me ? 'You' : this.me ? `Send ${user} a private message` : 'Pick a name to send private messages',
+              disabled: !this.me,
+              onclick: () => user !== this.me && this.openPrivate(user),
+            },
+            avatar(user),
+            user === this.me ? `${user} (you)` : user,
+          ),
+        ),
+      ),
+    );
   }
 
   render() {
-    this.tabs.replaceChildren(...[...this.conversations.values()].map((c) => el('span', {
-      class: 'tab', role: 'tab', tabindex: 0, 'aria-selected': String(c.key === this.active), dataset: { key: c.key },
-      onclick: () => this.activate(c.key, { focus: true }),
-      onkeydown: (event) => (event.key === 'Enter' || event.key === ' ') && this.activate(c.key, { focus: true }),
-    },
-    c.kind === 'room' ? `# ${c.id}` : `@ ${c.id}`,
-    c.unread > 0 ? el('span', { class: 'unread' }, String(c.unread)) : undefined,
-    el('button', { type: 'button', class: 'close', title: 'Close', 'aria-label': `Close ${c.id}`, onclick: (event) => {
-      event.stopPropagation();
-      this.close(c.key);
-    } }, '×'))));
+    this.tabs.replaceChildren(
+      ...[...this.conversations.values()].map((c) =>
+        el(
+          'span',
+          {
+            class: 'tab',
+            role: 'tab',
+            tabindex: 0,
+            'aria-selected': String(c.key === this.active),
+            dataset: { key: c.key },
+            onclick: () => this.activate(c.key, { focus: true }),
+            onkeydown: (event) => (event.key === 'Enter' || event.key === ' ') && this.activate(c.key, { focus: true }),
+          },
+          c.kind === 'room' ? `# ${c.id}` : `@ ${c.id}`,
+          c.unread > 0 ? el('span', { class: 'unread' }, String(c.unread)) : undefined,
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'close',
+              title: 'Close',
+              'aria-label': `Close ${c.id}`,
+              onclick: (event) => {
+                event.stopPropagation();
+                this.close(c.key);
+              },
+            },
+            '×',
+          ),
+        ),
+      ),
+    );
 
     const conversation = this.conversations.get(this.active);
     if (!conversation) {
@@ -179,26 +211,38 @@ export class Chat {
       const count = conversation.members.length;
       this.meta.textContent = `${count} here${count ? `: ${conversation.members.join(', ')}` : ''}`;
       const events = [...conversation.events.values()].sort((a, b) => a.id - b.id);
-      this.list.replaceChildren(...(events.length ? events.map((e) => this.roomItem(e)) : [el('li', { class: 'empty' }, `Say hello in #${conversation.id}`)]));
+      this.list.replaceChildren(
+        ...(events.length ? events.map((e) => this.roomItem(e)) : [el('li', { class: 'empty' }, `Say hello in #${conversation.id}`)]),
+      );
     } else {
       this.meta.textContent = `Private conversation with ${conversation.id}: only the two of you see it`;
-      this.list.replaceChildren(...(conversation.messages.length
-        ? conversation.messages.map((m) => this.bubble(m.sender, m.sendMessage, m.time, 'private'))
-        : [el('li', { class: 'empty' }, `Messages to ${conversation.id} reach only their sessions`)]));
+      this.list.replaceChildren(
+        ...(conversation.messages.length
+          ? conversation.messages.map((m) => this.bubble(m.sender, m.sendMessage, m.time, 'private'))
+          : [el('li', { class: 'empty' }, `Messages to ${conversation.id} reach only their sessions`)]),
+      );
     }
     if (stick) this.list.scrollTop = this.list.scrollHeight;
   }
 
   roomItem(event) {
     if (event.kind === 'message') return this.bubble(event.sender, event.sendMessage, event.time, 'room');
-    return el('li', { class: 'notice', dataset: { kind: event.kind } }, `${event.sender} ${event.kind === 'join' ? 'joined' : 'left'} · ${clock(event.time)}`);
+    return el(
+      'li',
+      { class: 'notice', dataset: { kind: event.kind } },
+      `${event.sender} ${event.kind === 'join' ? 'joined' : 'left'} · ${clock(event.time)}`,
+    );
   }
 
   bubble(sender, text, time, kind) {
     const mine = sender === this.me;
-    return el('li', { class: mine ? 'msg mine' : 'msg', dataset: { kind, sender } },
+    return el(
+      'li',
+      { class: mine ? 'msg mine' : 'msg', dataset: { kind, sender } },
       mine ? undefined : avatar(sender),
-      el('div', { class: 'bubble' },
+      el(
+        'div',
+        { class: 'bubble' },
         el('div', { class: 'who' }, mine ? 'You' : sender, el('time', {}, clock(time))),
         el('div', { class: 'text' }, text),
       ),

@@ -68,9 +68,13 @@ export class Dashboard {
   addBlock(block, live) {
     if (this.seenBlocks.has(block.height)) return;
     this.seenBlocks.add(block.height);
-    const item = el('li', { class: live ? 'new' : undefined, dataset: { height: block.height } },
+    const item = el(
+      'li',
+      { class: live ? 'new' : undefined, dataset: { height: block.height } },
       el('span', { class: 'badge block' }, 'BLK'),
-      el('div', { class: 'main' },
+      el(
+        'div',
+        { class: 'main' },
         el('span', { class: 'title' }, `#${integer(block.height)}`),
         el('span', { class: 'sub' }, el('span', { class: 'hash', title: block.hash }, shortHash(block.hash, 10, 6)), ` · ${block.miner}`),
       ),
@@ -82,15 +86,26 @@ export class Dashboard {
   addTransaction(transaction, live) {
     if (this.seenTransactions.has(transaction.hash)) return;
     this.seenTransactions.add(transaction.hash);
-    const item = el('li', { class: live ? 'new' : undefined, dataset: { hash: transaction.hash, time: transaction.time } },
+    const item = el(
+      'li',
+      { class: live ? 'new' : undefined, dataset: { hash: transaction.hash, time: transaction.time } },
       el('span', { class: 'badge tx' }, 'TX'),
-      el('div', { class: 'main' },
+      el(
+        'div',
+        { class: 'main' },
         el('span', { class: 'title hash', title: transaction.hash }, shortHash(transaction.hash, 10, 6)),
         el('span', { class: 'sub' }, `${shortHash(transaction.from)} → ${shortHash(transaction.to)}`),
       ),
       el('div', { class: 'side' }, el('b', {}, `${decimal(transaction.amount, 2)} DAP`), relativeTime(transaction.time)),
     );
-    insertSorted(this.transactions, item, (node) => Number(node.dataset.time) <= transaction.time, SHOWN_TRANSACTIONS, this.seenTransactions, 'hash');
+    insertSorted(
+      this.transactions,
+      item,
+      (node) => Number(node.dataset.time) <= transaction.time,
+      SHOWN_TRANSACTIONS,
+      this.seenTransactions,
+      'hash',
+    );
   }
 
   showSupply(supply) {
@@ -120,9 +135,16 @@ export class Dashboard {
   }
 
   createChart(container) {
-    return createLineChart(container, {
-      label: 'TPS', stroke: '#4f46e5', fill: 'rgba(79, 70, 229, 0.10)', value: (_u, v) => (v == null ? '–' : decimal(v, 1)),
-    }, { cursor: { points: { size: 7 } } });
+    return createLineChart(
+      container,
+      {
+        label: 'TPS',
+        stroke: '#4f46e5',
+        fill: 'rgba(79, 70, 229, 0.10)',
+        value: (_u, v) => (v == null ? '–' : decimal(v, 1)),
+      },
+      { cursor: { points: { size: 7 } } },
+    );
   }
 }
 

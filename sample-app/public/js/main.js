@@ -118,7 +118,11 @@ function suggestName() {
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
-    const script = Object.assign(document.createElement('script'), { src, onload: resolve, onerror: () => reject(new Error(`Could not load ${src}`)) });
+    const script = Object.assign(document.createElement('script'), {
+      src,
+      onload: resolve,
+      onerror: () => reject(new Error(`Could not load ${src}`)),
+    });
     document.head.append(script);
   });
 }

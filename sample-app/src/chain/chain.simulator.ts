@@ -134,7 +134,8 @@ export class ChainSimulator {
       maxSupply: MAX_SUPPLY,
       totalTransactions: this.totalTransactions,
       tps,
-      averageBlockTimeMs: this.blocks.length > 1 ? Math.round((newest.time - oldest.time) / (this.blocks.length - 1)) : this.pace.blockIntervalMs,
+      averageBlockTimeMs:
+        this.blocks.length > 1 ? Math.round((newest.time - oldest.time) / (this.blocks.length - 1)) : this.pace.blockIntervalMs,
       pendingTransactions: this.pending.length,
     };
   }

@@ -6,7 +6,10 @@ import type { JsonSchema } from '../../../lib/index.js';
 const numbers = (...names: string[]): Record<string, JsonSchema> => Object.fromEntries(names.map((n) => [n, { type: 'number' }]));
 const strings = (...names: string[]): Record<string, JsonSchema> => Object.fromEntries(names.map((n) => [n, { type: 'string' }]));
 const object = (title: string, properties: Record<string, JsonSchema>): JsonSchema => ({
-  title, type: 'object', properties, required: Object.keys(properties),
+  title,
+  type: 'object',
+  properties,
+  required: Object.keys(properties),
 });
 
 export const BLOCK_SCHEMA = object('Block', {
@@ -17,6 +20,7 @@ export const BLOCK_SCHEMA = object('Block', {
 
 export const TRANSACTION_SCHEMA = object('Transaction', { ...strings('hash', 'from', 'to'), ...numbers('amount', 'fee', 'time') });
 
-export const SUPPLY_SCHEMA = object('SupplyStats', numbers(
-  'time', 'blockHeight', 'circulatingSupply', 'maxSupply', 'totalTransactions', 'tps', 'averageBlockTimeMs', 'pendingTransactions',
-));
+export const SUPPLY_SCHEMA = object(
+  'SupplyStats',
+  numbers('time', 'blockHeight', 'circulatingSupply', 'maxSupply', 'totalTransactions', 'tps', 'averageBlockTimeMs', 'pendingTransactions'),
+);

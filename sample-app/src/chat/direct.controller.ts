@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import {
-  MessageMapping, Payload, Principal, SendToUser, SimpMessagingTemplate, StompBrokerRegistry, StompException, SubscribeMapping,
+  MessageMapping,
+  Payload,
+  Principal,
+  SendToUser,
+  SimpMessagingTemplate,
+  StompBrokerRegistry,
+  StompException,
+  SubscribeMapping,
   type StompPrincipal,
 } from '../../../lib/index.js';
 import { PrivateMessageDto, validChat } from './chat.dto.js';
@@ -27,7 +34,13 @@ export class DirectController {
   @SendToUser('/queue/messages')
   async send(@Payload(validChat) message: PrivateMessageDto, @Principal() user: StompPrincipal): Promise<PrivateMessage> {
     if (this.registry.sessionsOf(message.to).size === 0) throw new StompException(`${message.to} is not online`);
-    const sent: PrivateMessage = { kind: 'private', sender: user.name, to: message.to, sendMessage: message.sendMessage.trim(), time: Date.now() };
+    const sent: PrivateMessage = {
+      kind: 'private',
+      sender: user.name,
+      to: message.to,
+      sendMessage: message.sendMessage.trim(),
+      time: Date.now(),
+    };
     if (message.to !== user.name) await this.template.convertAndSendToUser(message.to, '/queue/messages', sent);
     return sent;
   }

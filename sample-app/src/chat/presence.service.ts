@@ -48,7 +48,10 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.subscriptions.add(
       this.events.on('disconnect').subscribe(({ sessionId }) => {
         this.rooms.markClosed(sessionId);
-        this.pendingLeaves.set(sessionId, setTimeout(() => this.leaveRooms(sessionId), LEAVE_GRACE_MS));
+        this.pendingLeaves.set(
+          sessionId,
+          setTimeout(() => this.leaveRooms(sessionId), LEAVE_GRACE_MS),
+        );
         this.announceUsers();
       }),
     );

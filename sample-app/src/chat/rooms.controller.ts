@@ -1,5 +1,14 @@
 import { Controller } from '@nestjs/common';
-import { DestinationVariable, MessageMapping, Payload, Principal, SendTo, StompSession, SubscribeMapping, type StompPrincipal } from '../../../lib/index.js';
+import {
+  DestinationVariable,
+  MessageMapping,
+  Payload,
+  Principal,
+  SendTo,
+  StompSession,
+  SubscribeMapping,
+  type StompPrincipal,
+} from '../../../lib/index.js';
 import { RoomMessageDto, validChat } from './chat.dto.js';
 import type { RoomEvent, RoomSnapshot } from './chat.model.js';
 import { ChatRooms } from './chat.rooms.js';

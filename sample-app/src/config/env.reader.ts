@@ -21,5 +21,8 @@ export function envList(name: string, fallback?: string[]): string[] | undefined
 export function envList(name: string, fallback?: string[]): string[] | undefined {
   const value = process.env[name]?.trim();
   if (!value) return fallback;
-  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }

@@ -34,7 +34,9 @@ export const TOPIC_PREFIX = '/topic/';
  */
 export function stompOptionsFactory(config: StompConfig): StompModuleOptions {
   if (!config.brokerPrefixes.some((prefix) => TOPIC_PREFIX.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))) {
-    throw new Error(`STOMP_BROKER_PREFIXES must include ${TOPIC_PREFIX} (the sample publishes there), got '${config.brokerPrefixes.join(',')}'`);
+    throw new Error(
+      `STOMP_BROKER_PREFIXES must include ${TOPIC_PREFIX} (the sample publishes there), got '${config.brokerPrefixes.join(',')}'`,
+    );
   }
   return {
     ...config,

@@ -50,6 +50,8 @@ export class AdminPublisher implements OnModuleInit, OnModuleDestroy {
     const stats = this.reader.read(Date.now(), [...this.closes]);
     this.history.push(stats);
     if (this.history.length > HISTORY) this.history.shift();
-    this.template.convertAndSend(ADMIN_TOPIC, stats).catch((error: unknown) => this.logger.error(`Could not push to ${ADMIN_TOPIC}: ${String(error)}`));
+    this.template
+      .convertAndSend(ADMIN_TOPIC, stats)
+      .catch((error: unknown) => this.logger.error(`Could not push to ${ADMIN_TOPIC}: ${String(error)}`));
   }
 }

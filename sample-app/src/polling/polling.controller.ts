@@ -60,7 +60,8 @@ export class PollingController {
   }
 
   private kept(updates: DashboardUpdate[] | undefined): DashboardUpdate[] {
-    if (updates === undefined) throw new GoneException('Those updates are no longer kept: GET /api/dashboard again and continue from its seq');
+    if (updates === undefined)
+      throw new GoneException('Those updates are no longer kept: GET /api/dashboard again and continue from its seq');
     return updates;
   }
 }
@@ -74,6 +75,7 @@ function answer(updates: DashboardUpdate[], lastSeq: number): UpdatesResponse {
 }
 
 function parseSince(since: string | undefined): number {
-  if (since === undefined || !/^\d+$/.test(since)) throw new BadRequestException('since must be the seq of the last update seen (a non-negative integer)');
+  if (since === undefined || !/^\d+$/.test(since))
+    throw new BadRequestException('since must be the seq of the last update seen (a non-negative integer)');
   return Number(since);
 }

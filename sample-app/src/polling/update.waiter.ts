@@ -6,7 +6,12 @@ import type { DashboardFeed, DashboardUpdate } from '../chain/dashboard.feed.js'
  * `timeoutMs` passes, the client goes away (`signal`) or the feed ends; with `undefined` when
  * the updates after `since` are no longer kept.
  */
-export function waitForUpdates(feed: DashboardFeed, since: number, timeoutMs: number, signal: AbortSignal): Promise<DashboardUpdate[] | undefined> {
+export function waitForUpdates(
+  feed: DashboardFeed,
+  since: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<DashboardUpdate[] | undefined> {
   const now = feed.after(since);
   if (now === undefined || now.length > 0 || signal.aborted) return Promise.resolve(now);
   const news = feed.updates$.pipe(

@@ -20,7 +20,9 @@ function sources(dir: string): string[] {
 /** Every module specifier a file imports or re-exports, type-only ones included. */
 function specifiers(file: string): string[] {
   const text = readFileSync(join(LIB, file), 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'/gms), ...text.matchAll(/^\s*import\s+'([^']+)'/gm)].map((m) => m[1]);
+  return [...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'/gms), ...text.matchAll(/^\s*import\s+'([^']+)'/gm)].map(
+    (m) => m[1],
+  );
 }
 
 function localImports(file: string): string[] {
@@ -88,7 +90,11 @@ describe('lib/ layout', () => {
 
   it('resolves every local import to a file', () => {
     const known = new Set(files);
-    const broken = files.flatMap((f) => localImports(f).filter((i) => !known.has(i)).map((i) => `${f} -> ${i}`));
+    const broken = files.flatMap((f) =>
+      localImports(f)
+        .filter((i) => !known.has(i))
+        .map((i) => `${f} -> ${i}`),
+    );
     expect(broken).toEqual([]);
   });
 });

@@ -298,8 +298,10 @@ describe('SubscriptionRegistry', () => {
       const pick = <V>(list: readonly V[]): V => list[random(list.length)];
       const words = ['a', 'b', 'ab', 'news'];
       const segment = (): string => pick([...words, ...words, '*', '**', 'a*', '?b', '{x}', '*b*']);
-      const pattern = (): string => `${pick(['/topic', '/queue', ''])}/${Array.from({ length: 1 + random(4) }, segment).join('/')}${pick(['', '', '/'])}`;
-      const destination = (): string => `${pick(['/topic', '/queue', ''])}/${Array.from({ length: 1 + random(4) }, () => pick(words)).join('/')}${pick(['', '', '/'])}`;
+      const pattern = (): string =>
+        `${pick(['/topic', '/queue', ''])}/${Array.from({ length: 1 + random(4) }, segment).join('/')}${pick(['', '', '/'])}`;
+      const destination = (): string =>
+        `${pick(['/topic', '/queue', ''])}/${Array.from({ length: 1 + random(4) }, () => pick(words)).join('/')}${pick(['', '', '/'])}`;
       const matcher = new DestinationMatcher();
       const reg = new SubscriptionRegistry<string>(matcher, 16);
       const live = new Map<string, { sessionId: string; id: string; destination: string; seq: number }>();

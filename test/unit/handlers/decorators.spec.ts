@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { ParseIntPipe } from '@nestjs/common';
 import { DestinationVariable, MessageMapping, Payload, SendTo, SendToUser, SubscribeMapping } from '../../../lib/index.js';
 import {
-  MESSAGE_MAPPING_METADATA, SEND_TO_METADATA, SEND_TO_USER_METADATA, STOMP_ARGS_METADATA, SUBSCRIBE_MAPPING_METADATA, StompParamtype,
+  MESSAGE_MAPPING_METADATA,
+  SEND_TO_METADATA,
+  SEND_TO_USER_METADATA,
+  STOMP_ARGS_METADATA,
+  SUBSCRIBE_MAPPING_METADATA,
+  StompParamtype,
 } from '../../../lib/nest/handlers/handler.constants.js';
 
 @MessageMapping('/chat')

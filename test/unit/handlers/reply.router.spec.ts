@@ -4,7 +4,8 @@ import type { SimpMessagingTemplate } from '../../../lib/engine/messaging/simp-m
 import type { OutboundPath } from '../../../lib/engine/outbound/outbound.path.js';
 import { joinDestination, ReplyRouter } from '../../../lib/nest/replies/reply.router.js';
 
-const router = (prefix = '/topic/') => new ReplyRouter({} as SimpMessagingTemplate, {} as OutboundPath, new DestinationMatcher('/'), prefix);
+const router = (prefix = '/topic/') =>
+  new ReplyRouter({} as SimpMessagingTemplate, {} as OutboundPath, new DestinationMatcher('/'), prefix);
 
 describe('joinDestination', () => {
   it('joins with exactly one slash', () => {

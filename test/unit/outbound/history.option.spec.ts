@@ -11,7 +11,10 @@ describe("options 'history' and 'historyBytesLimit'", () => {
   });
 
   it('take rules with a destination pattern, a size and an optional maxAgeMs', () => {
-    const history = [{ destination: '/topic/prices.*', size: 1000, maxAgeMs: 60_000 }, { destination: '/topic/chat/**', size: 50 }];
+    const history = [
+      { destination: '/topic/prices.*', size: 1000, maxAgeMs: 60_000 },
+      { destination: '/topic/chat/**', size: 50 },
+    ];
     expect(resolve({ history, historyBytesLimit: 1024 }).history).toEqual(history);
   });
 

@@ -19,7 +19,12 @@ describe('HistoryStore', () => {
     const a1 = store.append('/topic/a', { size: 10 }, {}, body('a1'));
     const b0 = store.append('/topic/b', { size: 10 }, {}, body('b0'));
     expect([a0.entry.offset, a1.entry.offset, b0.entry.offset]).toEqual([0, 1, 0]);
-    expect(a0.entry.headers).toEqual({ destination: '/topic/a', 'content-type': 'text/plain', 'x-stream-offset': '0', 'x-stream-epoch': a0.epoch });
+    expect(a0.entry.headers).toEqual({
+      destination: '/topic/a',
+      'content-type': 'text/plain',
+      'x-stream-offset': '0',
+      'x-stream-epoch': a0.epoch,
+    });
     expect(a1.epoch).toBe(a0.epoch);
     expect(b0.epoch).not.toBe(a0.epoch);
   });
@@ -108,6 +113,8 @@ describe('resumeRequestOf (x-stream-offset on SUBSCRIBE)', () => {
   });
 
   it('refuses an empty epoch', () => {
-    expect(() => resumeRequestOf({ 'x-stream-offset': '3', 'x-stream-epoch': '' })).toThrow(expect.objectContaining({ code: 'MALFORMED_HEADER' }));
+    expect(() => resumeRequestOf({ 'x-stream-offset': '3', 'x-stream-epoch': '' })).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_HEADER' }),
+    );
   });
 });

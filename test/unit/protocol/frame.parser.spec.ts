@@ -132,7 +132,7 @@ describe('FrameParser: framing', () => {
       body[0] = 0; // always at least one NUL inside the body
       const wire = Buffer.concat([Buffer.from(`SEND\ndestination:/q\ncontent-length:${body.length}\n\n`), body, Buffer.from([0])]);
       const chunks: Buffer[] = [];
-      for (let at = 0; at < wire.length; ) {
+      for (let at = 0; at < wire.length;) {
         const size = 1 + Math.floor(Math.random() * 300);
         chunks.push(wire.subarray(at, at + size));
         at += size;
@@ -233,12 +233,15 @@ describe('FrameParser: errors', () => {
     expect(frame.headers.note).toBe('a\tb\r\n');
   });
 
-  it.each(['user-name ', ' user-name', 'user-name\t', '\\nuser-name'])('rejects the header name %j (leading or trailing whitespace) under 1.1+', (name) => {
-    const wire = `SEND\ndestination:/q\n${name}:admin\n\n\0`;
-    expect(errorCode(wire)).toBe('MALFORMED_HEADER');
-    expect(errorCode(wire, { version: '1.1' })).toBe('MALFORMED_HEADER');
-    expect(() => parse(wire)).toThrow(/leading or trailing whitespace/);
-  });
+  it.each(['user-name ', ' user-name', 'user-name\t', '\\nuser-name'])(
+    'rejects the header name %j (leading or trailing whitespace) under 1.1+',
+    (name) => {
+      const wire = `SEND\ndestination:/q\n${name}:admin\n\n\0`;
+      expect(errorCode(wire)).toBe('MALFORMED_HEADER');
+      expect(errorCode(wire, { version: '1.1' })).toBe('MALFORMED_HEADER');
+      expect(() => parse(wire)).toThrow(/leading or trailing whitespace/);
+    },
+  );
 
   it('rejects whitespace around a CONNECT header name too', () => {
     expect(errorCode('CONNECT\naccept-version :1.2\n\n\0')).toBe('MALFORMED_HEADER');
@@ -446,9 +449,7 @@ describe('FrameParser: limits', () => {
 
     it('rejects a declared content-length that cannot fit as soon as the header line is read', () => {
       const { parser } = newParser({ limits: { maxFrameBytes: 100 } });
-      expect(() => parser.push('SEND\ncontent-length:1000000\n')).toThrow(
-        expect.objectContaining({ code: 'FRAME_TOO_LARGE' }),
-      );
+      expect(() => parser.push('SEND\ncontent-length:1000000\n')).toThrow(expect.objectContaining({ code: 'FRAME_TOO_LARGE' }));
     });
 
     it('does not count heart-beats or the following frames of the same chunk', () => {

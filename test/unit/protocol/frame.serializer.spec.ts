@@ -8,11 +8,7 @@ const VERSIONS: StompVersion[] = ['1.0', '1.1', '1.2'];
 /** Parses server frames back as a client of `version` would. */
 function parseServer(wire: Buffer, version: StompVersion): StompFrame[] {
   const frames: StompFrame[] = [];
-  const parser = new FrameParser(
-    { maxFrameBytes: 1 << 20, maxHeaders: 64, maxHeaderLineBytes: 8192 },
-    (f) => frames.push(f),
-    'server',
-  );
+  const parser = new FrameParser({ maxFrameBytes: 1 << 20, maxHeaders: 64, maxHeaderLineBytes: 8192 }, (f) => frames.push(f), 'server');
   parser.version = version;
   parser.push(wire);
   expect(parser.bufferedBytes).toBe(0);
@@ -50,9 +46,7 @@ describe('serializeFrame', () => {
   it('escapes names and values by version', () => {
     const headers = { 'k:e\\y': 'v:a\nl\r' };
     expect(serializeFrame('MESSAGE', headers, undefined, '1.2').toString()).toBe('MESSAGE\nk\\ce\\\\y:v\\ca\\nl\\r\n\n\0');
-    expect(serializeFrame('MESSAGE', headers, undefined, '1.1').toString()).toBe(
-      'MESSAGE\nk\\ce\\\\y:v\\ca\\nl\r\n\n\0',
-    );
+    expect(serializeFrame('MESSAGE', headers, undefined, '1.1').toString()).toBe('MESSAGE\nk\\ce\\\\y:v\\ca\\nl\r\n\n\0');
   });
 
   it('does not escape CONNECTED or CONNECT headers, nor anything under 1.0', () => {
@@ -114,12 +108,7 @@ describe('MessageFrameTemplate', () => {
 
   it.each(VERSIONS)('is byte-identical to serializeFrame under %s', (version) => {
     const template = new MessageFrameTemplate(shared, body);
-    const expected = serializeFrame(
-      'MESSAGE',
-      { subscription: 's', 'message-id': 'm', ack: 'a:1', ...shared },
-      body,
-      version,
-    );
+    const expected = serializeFrame('MESSAGE', { subscription: 's', 'message-id': 'm', ack: 'a:1', ...shared }, body, version);
     expect(template.render('s', 'm', version, 'a:1').equals(expected)).toBe(true);
   });
 

@@ -1,11 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { StompProtocolError } from '../../../lib/engine/errors/protocol.error.js';
 import type { StompVersion } from '../../../lib/interfaces/stomp-frame.interface.js';
-import {
-  commandIsEscapeExempt,
-  escapeHeaderValue,
-  unescapeHeaderValue,
-} from '../../../lib/engine/protocol/header.codec.js';
+import { commandIsEscapeExempt, escapeHeaderValue, unescapeHeaderValue } from '../../../lib/engine/protocol/header.codec.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -106,13 +102,10 @@ describe('unescapeHeaderValue', () => {
     expect(codeOf(() => unescapeHeaderValue('a\\rb', '1.1'))).toBe('BAD_ESCAPE');
   });
 
-  it.each(['\\t', 'a\\qb', '\\x41', '\\ ', '\\C', '\\N', 'trailing\\', '\\', 'ok\\\\\\'])(
-    'rejects %j with BAD_ESCAPE',
-    (raw) => {
-      expect(codeOf(() => unescapeHeaderValue(raw, '1.2'))).toBe('BAD_ESCAPE');
-      expect(codeOf(() => unescapeHeaderValue(raw, '1.1'))).toBe('BAD_ESCAPE');
-    },
-  );
+  it.each(['\\t', 'a\\qb', '\\x41', '\\ ', '\\C', '\\N', 'trailing\\', '\\', 'ok\\\\\\'])('rejects %j with BAD_ESCAPE', (raw) => {
+    expect(codeOf(() => unescapeHeaderValue(raw, '1.2'))).toBe('BAD_ESCAPE');
+    expect(codeOf(() => unescapeHeaderValue(raw, '1.1'))).toBe('BAD_ESCAPE');
+  });
 
   it('caps the echoed value in the error message', () => {
     const raw = `${'x'.repeat(10_000)}\\q`;

@@ -17,7 +17,7 @@ describe('ChatRooms: a closed session until its leave is announced', () => {
     expect(rooms.leave('dev', 's3')).toMatchObject({ kind: 'leave', sender: 'ana', members: ['bob'] });
   });
 
-  it('announces the leave of a user who did not come back, and leaves another user\'s closed session alone', () => {
+  it("announces the leave of a user who did not come back, and leaves another user's closed session alone", () => {
     const rooms = new ChatRooms();
     rooms.join('dev', 's1', 'ana');
     rooms.join('ops', 's1', 'ana');

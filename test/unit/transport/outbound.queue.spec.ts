@@ -45,7 +45,11 @@ class StalledSink implements OutboundSink<Frame> {
 }
 
 const SEND_TIME_LIMIT = 1_000;
-const limits = (overflowPolicy: OutboundLimits['overflowPolicy']): OutboundLimits => ({ sendBufferSizeLimit: 64 * KIB, sendTimeLimit: SEND_TIME_LIMIT, overflowPolicy });
+const limits = (overflowPolicy: OutboundLimits['overflowPolicy']): OutboundLimits => ({
+  sendBufferSizeLimit: 64 * KIB,
+  sendTimeLimit: SEND_TIME_LIMIT,
+  overflowPolicy,
+});
 
 describe('OutboundQueue: sendTimeLimit', () => {
   let sink: StalledSink;

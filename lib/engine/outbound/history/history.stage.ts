@@ -54,7 +54,13 @@ export class HistoryStage implements DestinationStage {
     return next({ ...message, headers });
   }
 
-  attach(session: StompSession, subscriptionId: string, destination: string, ackMode: AckMode, headers: StompHeaders): StageAttachment | undefined {
+  attach(
+    session: StompSession,
+    subscriptionId: string,
+    destination: string,
+    ackMode: AckMode,
+    headers: StompHeaders,
+  ): StageAttachment | undefined {
     const request = resumeRequestOf(headers);
     if (request.from === 'next') return undefined;
     if (this.isPattern(destination)) {

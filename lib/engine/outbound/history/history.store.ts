@@ -120,7 +120,15 @@ export class HistoryStore {
     const offset = history.nextOffset;
     const full: StompHeaders = { destination, ...headers, 'x-stream-offset': String(offset), 'x-stream-epoch': history.epoch };
     const bytes = entryBytes(full, body);
-    const entry: HistoryEntry = { offset, at: this.clock(), headers: full, body, template: new MessageFrameTemplate(full, body), bytes, evicted: false };
+    const entry: HistoryEntry = {
+      offset,
+      at: this.clock(),
+      headers: full,
+      body,
+      template: new MessageFrameTemplate(full, body),
+      bytes,
+      evicted: false,
+    };
     history.append(entry);
     this.order.push({ history, entry });
     this.live++;

@@ -7,10 +7,7 @@ export const STREAM_HEADERS = { offset: 'x-stream-offset', epoch: 'x-stream-epoc
 
 /** Where a SUBSCRIBE asks its subscription to start. */
 export type ResumeRequest =
-  | { from: 'next' }
-  | { from: 'first' }
-  | { from: 'last' }
-  | { from: 'offset'; offset: number; epoch: string | undefined };
+  { from: 'next' } | { from: 'first' } | { from: 'last' } | { from: 'offset'; offset: number; epoch: string | undefined };
 
 const DIGITS = /^(0|[1-9][0-9]{0,15})$/;
 

@@ -7,7 +7,10 @@ const OPTIONS: StompModuleOptions = { appPrefix: '/app', brokerPrefixes: ['/topi
 let engine: EngineHarness;
 
 /** `application: null`: no `@MessageMapping` handlers at all. */
-function start(options: StompModuleOptions = OPTIONS, application: RecordingApplication | null = new RecordingApplication()): EngineHarness {
+function start(
+  options: StompModuleOptions = OPTIONS,
+  application: RecordingApplication | null = new RecordingApplication(),
+): EngineHarness {
   engine = new EngineHarness(options, application ?? undefined);
   return engine;
 }
@@ -48,7 +51,7 @@ describe('InboundRouter: SEND', () => {
     expect(connection.last('ERROR')!.headers.code).toBe('FORBIDDEN_DESTINATION');
   });
 
-  it('refuses a destination that is no one\'s: UNKNOWN_DESTINATION', async () => {
+  it("refuses a destination that is no one's: UNKNOWN_DESTINATION", async () => {
     const { connection } = await start().connect();
     connection.receiveFrame('SEND', { destination: '/elsewhere/x' }, 'x');
     await settle();
@@ -59,7 +62,10 @@ describe('InboundRouter: SEND', () => {
     const { connection } = await start(OPTIONS, null).connect();
     connection.receiveFrame('SEND', { destination: '/app/hello' }, 'x');
     await settle();
-    expect(connection.last('ERROR')!.headers).toMatchObject({ code: 'UNKNOWN_DESTINATION', message: "No handler for destination '/app/hello'" });
+    expect(connection.last('ERROR')!.headers).toMatchObject({
+      code: 'UNKNOWN_DESTINATION',
+      message: "No handler for destination '/app/hello'",
+    });
   });
 });
 

@@ -45,7 +45,11 @@ describe('ErrorPolicy.report', () => {
     engine.core.events.on('disconnect').subscribe((e) => events.push(e));
     const { connection, session } = await engine.connect();
     engine.core.outbound.errors.report(session, REFUSAL, { message: 'Access denied', destination: '/topic/secret' });
-    expect(connection.last('ERROR')!.headers).toMatchObject({ code: 'FORBIDDEN_DESTINATION', message: 'Access denied', 'receipt-id': 'r9' });
+    expect(connection.last('ERROR')!.headers).toMatchObject({
+      code: 'FORBIDDEN_DESTINATION',
+      message: 'Access denied',
+      'receipt-id': 'r9',
+    });
     expect(connection.closedWith?.code).toBe(1002);
     expect(session.isClosed).toBe(true);
     expect(events).toEqual([expect.objectContaining({ reason: 'protocol-error', code: 'FORBIDDEN_DESTINATION' })]);
@@ -58,7 +62,11 @@ describe('ErrorPolicy.report', () => {
     const deaf = await engine.connect();
     for (const { connection } of [listening, deaf]) connection.receiveFrame('SEND', { destination: '/topic/secret', receipt: 'r1' }, 'x');
     await settle();
-    expect(JSON.parse(listening.connection.last('MESSAGE')!.body)).toEqual({ message: "Access denied: SEND to '/topic/secret'", destination: '/topic/secret', receipt: 'r1' });
+    expect(JSON.parse(listening.connection.last('MESSAGE')!.body)).toEqual({
+      message: "Access denied: SEND to '/topic/secret'",
+      destination: '/topic/secret',
+      receipt: 'r1',
+    });
     expect(listening.session.isConnected).toBe(true);
     expect(deaf.connection.last('ERROR')!.headers).toMatchObject({ code: 'FORBIDDEN_DESTINATION', 'receipt-id': 'r1' });
     expect(deaf.session.isClosed).toBe(true);

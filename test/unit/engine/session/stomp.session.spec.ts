@@ -10,7 +10,6 @@ import type { SessionEnding } from '../../../../lib/interfaces/stomp-session.int
 import { FakeConnection } from '../../../fixtures/fake-connection.fixture.js';
 import { settle, TEST_SESSION_LIMITS as LIMITS } from '../../../fixtures/engine.fixture.js';
 
-
 /** The session's whole view of the server, recorded; `slowSends` makes each SEND wait for `release()`. */
 class RecordingRouter implements SessionRouter<StompSession> {
   readonly calls: string[] = [];
@@ -268,8 +267,18 @@ describe('StompSession: after CONNECT', () => {
 
     router.release();
     await settle();
-    expect(router.calls.slice(2)).toEqual(['send one started', 'send one done', 'send two started', 'send two done', 'subscribe s1 /topic/a']);
-    expect(connection.frames.slice(1).map((f) => `${f.command} ${f.headers['receipt-id']}`)).toEqual(['RECEIPT r1', 'RECEIPT r2', 'RECEIPT r3']);
+    expect(router.calls.slice(2)).toEqual([
+      'send one started',
+      'send one done',
+      'send two started',
+      'send two done',
+      'subscribe s1 /topic/a',
+    ]);
+    expect(connection.frames.slice(1).map((f) => `${f.command} ${f.headers['receipt-id']}`)).toEqual([
+      'RECEIPT r1',
+      'RECEIPT r2',
+      'RECEIPT r3',
+    ]);
   });
 
   it('forgets a subscription the router refused, so its id can be used again', () => {
