@@ -2,10 +2,19 @@ import { StompProtocolError, clipForError } from '../../errors/protocol.error.js
 import type { StompFrame, StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
 import type { DestinationMatcher } from '../destination.matcher.js';
 import type { AckMode } from '../../../interfaces/stomp-session.interface.js';
-import type { BrokerMessage, BrokerSubscriber, BrokerSubscriptionView, DeliveryFilter, MessageBroker, UserMessage, UserMessageSink } from '../../../interfaces/message-broker.interface.js';
+import type {
+  BrokerMessage,
+  BrokerSubscriber,
+  BrokerSubscriptionView,
+  DeliveryFilter,
+  MessageBroker,
+  UserMessage,
+  UserMessageSink,
+} from '../../../interfaces/message-broker.interface.js';
 import { toOutboundMessage } from '../simple.broker.js';
 import { RelayDestinationMapper } from './destination.mapper.js';
-import { relayedHeaders, RESERVED_HEADER_PREFIX } from './relay-headers.validator.js';
+import { relayedHeaders } from './relay-headers.validator.js';
+import { ORIGINAL_DESTINATION, USER_DESTINATION_HEADER, USER_HEADER, withoutBrokerHeaders } from './relay.headers.js';
 import type { ResolvedRelayOptions } from '../../../interfaces/stomp-relay-options.interface.js';
 import { brokerUnavailable, RelayReceipts } from './relay.receipts.js';
 import { StompTcpClient } from './stomp-tcp.client.js';
@@ -32,16 +41,6 @@ interface Pending {
   readonly promise: Promise<void>;
   settle(error?: StompProtocolError): void;
 }
-
-const USER_HEADER = `${RESERVED_HEADER_PREFIX}user`;
-const USER_DESTINATION_HEADER = `${RESERVED_HEADER_PREFIX}user-destination`;
-
-/** Header carrying our own destination through the broker, so a receiving node need not reverse the mapping. */
-const ORIGINAL_DESTINATION = `${RESERVED_HEADER_PREFIX}destination`;
-const BROKER_HOP_HEADERS: ReadonlySet<string> = new Set([
-  'subscription', 'message-id', 'destination', 'redelivered', 'ack', 'content-length', ORIGINAL_DESTINATION,
-  USER_HEADER, USER_DESTINATION_HEADER,
-]);
 
 /**
  * A relay to an external STOMP broker (RabbitMQ) for more than one process. Unlike Spring's relay
@@ -95,7 +94,14 @@ export class StompBrokerRelay implements MessageBroker {
    * means "live". While the broker is away, only a client that asked for a RECEIPT waits (`confirm`):
    * the others are subscribed on reconnection without holding their session's next frames.
    */
-  subscribe(subscriber: BrokerSubscriber, subscriptionId: string, destination: string, ackMode: AckMode, confirm = false, filter?: DeliveryFilter): void | Promise<void> {
+  subscribe(
+    subscriber: BrokerSubscriber,
+    subscriptionId: string,
+    destination: string,
+    ackMode: AckMode,
+    confirm = false,
+    filter?: DeliveryFilter,
+  ): void | Promise<void> {
     this.refuseReserved(destination);
     if (ackMode !== 'auto' && !this.ackWarned) {
       // Once per process: code written for Spring's relay (whose /queue/ are RabbitMQ queues) would otherwise never learn it.
@@ -139,7 +145,7 @@ export class StompBrokerRelay implements MessageBroker {
       [ORIGINAL_DESTINATION]: message.destination,
     };
     // Deliveries happen when the broker hands the message back, on this process and every other.
-    if (!message.confirm) return this.sendOrThrow(headers, message.body), 0;
+    if (!message.confirm) return (this.sendOrThrow(headers, message.body), 0);
     const { receipt, confirmed } = this.receipts.confirmation();
     try {
       this.sendOrThrow({ ...headers, receipt }, message.body);
@@ -232,7 +238,8 @@ export class StompBrokerRelay implements MessageBroker {
       waiting?.settle(error);
     };
     const receipt = this.receipts.expect(settle, true);
-    if (!this.client.send('SUBSCRIBE', { id: shared.brokerId, destination: brokerDestination, ack: 'auto', receipt })) this.receipts.forget(receipt);
+    if (!this.client.send('SUBSCRIBE', { id: shared.brokerId, destination: brokerDestination, ack: 'auto', receipt }))
+      this.receipts.forget(receipt);
   }
 
   private resubscribeAll(): void {
@@ -268,12 +275,6 @@ export class StompBrokerRelay implements MessageBroker {
     if (user !== routedUser || destination === undefined) return;
     this.userMessages.deliverUserMessage({ user, destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
   }
-}
-
-function withoutBrokerHeaders(headers: StompHeaders): StompHeaders {
-  const kept: StompHeaders = {};
-  for (const name in headers) if (!BROKER_HOP_HEADERS.has(name)) kept[name] = headers[name];
-  return kept;
 }
 
 function pending(): Pending {

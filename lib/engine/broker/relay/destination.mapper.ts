@@ -40,7 +40,8 @@ export class RelayDestinationMapper {
   private words(destination: string): string[] {
     const parts = destination.split('/').filter((p) => p !== '');
     // With '.' destinations ('/topic/price.dap') the prefix is '/'-separated and the rest '.'-separated.
-    const words = this.separator === '/' ? parts : [parts[0], ...parts.slice(1).join('/').split('.')].filter((p) => p !== undefined && p !== '');
+    const words =
+      this.separator === '/' ? parts : [parts[0], ...parts.slice(1).join('/').split('.')].filter((p) => p !== undefined && p !== '');
     // RabbitMQ answers '/topic/' with an ERROR: refuse it here, for the sender only.
     if (words.length === 0) throw new StompProtocolError('UNKNOWN_DESTINATION', CLIENT_MESSAGES.nothingToRelay(destination));
     return words;

@@ -7,7 +7,14 @@ export const RESERVED_HEADER_PREFIX = 'x-nestjs-stomp-';
 
 /** STOMP headers of one hop: the relay writes its own, and RabbitMQ refuses `message-id` and an unknown `transaction` on a SEND. */
 const HOP_HEADERS: ReadonlySet<string> = new Set([
-  'destination', 'receipt', 'transaction', 'content-length', 'subscription', 'message-id', 'ack', 'id',
+  'destination',
+  'receipt',
+  'transaction',
+  'content-length',
+  'subscription',
+  'message-id',
+  'ack',
+  'id',
 ]);
 
 const MAX_UINT32 = 4_294_967_295;
@@ -29,7 +36,10 @@ const RULES: ReadonlyMap<string, { test: (value: string) => boolean; expected: s
   ...['x-expires', 'x-max-length', 'x-max-length-bytes', 'x-max-priority', 'x-message-ttl'].map(
     (name) => [name, { test: nonNegativeInt(Number.MAX_SAFE_INTEGER), expected: 'a non-negative integer' }] as const,
   ),
-  ['reply-to', { test: (v: string) => REPLY_TO.test(v), expected: "a name, or '/queue/<name>', '/topic/<name>', '/exchange/<name>[/<key>]'" }],
+  [
+    'reply-to',
+    { test: (v: string) => REPLY_TO.test(v), expected: "a name, or '/queue/<name>', '/topic/<name>', '/exchange/<name>[/<key>]'" },
+  ],
   // RabbitMQ checks it against the relay's own login: any value from a client is a forgery or a connection killer.
   ['user-id', { test: () => false, expected: 'not set (the broker connection is shared)' }],
 ]);
@@ -45,12 +55,7 @@ export function relayedHeaders(headers: StompHeaders): StompHeaders {
     const value = headers[name];
     const rule = RULES.get(name);
     if (rule && !rule.test(value)) {
-      throw new StompProtocolError(
-        'INVALID_HEADER',
-        CLIENT_MESSAGES.invalidRelayHeader(name, value, rule.expected),
-        {},
-        false,
-      );
+      throw new StompProtocolError('INVALID_HEADER', CLIENT_MESSAGES.invalidRelayHeader(name, value, rule.expected), {}, false);
     }
     kept[name] = value;
   }

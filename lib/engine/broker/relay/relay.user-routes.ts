@@ -23,7 +23,9 @@ const LONGEST_PLAIN_KEY = 200;
  */
 export function userRouteDestination(user: string): string {
   const plain = Buffer.from(user, 'utf8').toString('base64url');
-  return USER_ROUTE_PREFIX + (plain.length <= LONGEST_PLAIN_KEY ? plain : `h.${createHash('sha256').update(user, 'utf8').digest('base64url')}`);
+  return (
+    USER_ROUTE_PREFIX + (plain.length <= LONGEST_PLAIN_KEY ? plain : `h.${createHash('sha256').update(user, 'utf8').digest('base64url')}`)
+  );
 }
 
 /**

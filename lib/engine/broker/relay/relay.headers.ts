@@ -1,0 +1,27 @@
+import type { StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
+import { RESERVED_HEADER_PREFIX } from './relay-headers.validator.js';
+
+/** Who a user message is for, and its user destination, carried through the broker in reserved headers. */
+export const USER_HEADER = `${RESERVED_HEADER_PREFIX}user`;
+export const USER_DESTINATION_HEADER = `${RESERVED_HEADER_PREFIX}user-destination`;
+
+/** Header carrying our own destination through the broker, so a receiving node need not reverse the mapping. */
+export const ORIGINAL_DESTINATION = `${RESERVED_HEADER_PREFIX}destination`;
+const BROKER_HOP_HEADERS: ReadonlySet<string> = new Set([
+  'subscription',
+  'message-id',
+  'destination',
+  'redelivered',
+  'ack',
+  'content-length',
+  ORIGINAL_DESTINATION,
+  USER_HEADER,
+  USER_DESTINATION_HEADER,
+]);
+
+/** What a MESSAGE from the broker keeps for our own subscribers: the broker's hop headers and ours go. */
+export function withoutBrokerHeaders(headers: StompHeaders): StompHeaders {
+  const kept: StompHeaders = {};
+  for (const name in headers) if (!BROKER_HOP_HEADERS.has(name)) kept[name] = headers[name];
+  return kept;
+}
