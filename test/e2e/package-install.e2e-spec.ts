@@ -107,6 +107,13 @@ describe('the packed package, installed into a fresh app with only its declared 
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
+  it("exports 'nestjs-stomp/client' (ESM, with types), which loads without Nest", async () => {
+    expect(packed!.files).toEqual(expect.arrayContaining(['dist/client/index.js', 'dist/client/index.d.ts']));
+    const probe = "import('nestjs-stomp/client').then((m) => console.log(typeof m.resumableSubscriptions))";
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], { cwd: app });
+    expect(stdout.trim()).toBe('function');
+  });
+
   it('serves <endpoint>/sockjs-client.min.js from the installed package (sockjs-client is not installed there)', async () => {
     await expect(run(process.execPath, ['-e', "import('sockjs-client')"], { cwd: app })).rejects.toThrow();
     const response = await fetch(`http://127.0.0.1:${consumer.port}/gs-guide-websocket/sockjs-client.min.js`);

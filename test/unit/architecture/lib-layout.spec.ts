@@ -77,6 +77,12 @@ describe('lib/ layout', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the client entry (nestjs-stomp/client, loaded by browsers) imports nothing outside lib/client/', () => {
+    const offenders = files.filter((f) => f.startsWith('client/') && specifiers(f).some((s) => !s.startsWith('./')));
+    expect(files.some((f) => f.startsWith('client/'))).toBe(true);
+    expect(offenders).toEqual([]);
+  });
+
   it('has no import cycle, type-only imports included', () => {
     const graph = new Map(files.map((f) => [f, localImports(f)]));
     expect(findCycle(graph)).toBeUndefined();

@@ -1,0 +1,137 @@
+/**
+ * Resume after reconnect for `@stomp/stompjs`'s `Client`, over a server with `history` (see the README's
+ * Delivery guarantees): each subscription made here remembers the `x-stream-offset` and `x-stream-epoch` of
+ * the last MESSAGE it handed on, and after every reconnect subscribes again from the next offset, so the
+ * callback sees every message once, in order, or hears of a gap through `onGap`.
+ *
+ * No import at all, not even of @stomp/stompjs: the page loads this file as an ES module beside the
+ * stompjs bundle it already has, and Node code passes its own Client. The types below are the parts of
+ * Client this file touches, so any stompjs 7 Client (and a look-alike) fits.
+ */
+
+export type StreamHeaders = Record<string, string>;
+
+/** The parts of a stompjs `IMessage` used here. */
+export interface ResumableMessage {
+  headers: StreamHeaders;
+  body: string;
+}
+
+/** The parts of a stompjs `Client` used here. */
+export interface ResumableClient {
+  readonly connected: boolean;
+  onConnect: (frame: never) => void;
+  subscribe(
+    destination: string,
+    callback: (message: ResumableMessage) => void,
+    headers?: StreamHeaders,
+  ): { id: string; unsubscribe(): void };
+}
+
+export interface StreamGap {
+  destination: string;
+  /** How many messages were lost, or 'unknown' (the server's history started anew: a restart, a new epoch). */
+  missed: number | 'unknown';
+  /** The MESSAGE that carried `x-stream-gap`; the subscription's callback gets it right after onGap returns. */
+  message: ResumableMessage;
+}
+
+export interface ResumableOptions {
+  /** Called before the callback with the first message after a gap: the place to reload state. */
+  onGap?: (gap: StreamGap) => void;
+}
+
+export interface ResumableSubscription {
+  readonly destination: string;
+  /** The offset and epoch of the last message handed to the callback, undefined before the first. */
+  readonly position: { offset: number; epoch: string } | undefined;
+  unsubscribe(): void;
+}
+
+export interface ResumableSubscriptions {
+  /**
+   * Subscribes now if connected, else on the next connect, and again after every reconnect. Call it once
+   * per subscription, not in `onConnect`: the re-subscribing is done here.
+   */
+  subscribe<M extends ResumableMessage>(
+    destination: string,
+    callback: (message: M) => void,
+    headers?: StreamHeaders,
+  ): ResumableSubscription;
+}
+
+const OFFSET = 'x-stream-offset';
+const EPOCH = 'x-stream-epoch';
+const GAP = 'x-stream-gap';
+
+interface Entry {
+  destination: string;
+  headers: StreamHeaders;
+  callback: (message: ResumableMessage) => void;
+  position: { offset: number; epoch: string } | undefined;
+  current: { unsubscribe(): void } | undefined;
+}
+
+/** Wraps `client` (one wrapper per Client); the user's own `onConnect` keeps working, set before or after. */
+export function resumableSubscriptions(client: ResumableClient, options: ResumableOptions = {}): ResumableSubscriptions {
+  const entries = new Set<Entry>();
+
+  const deliver = (entry: Entry, message: ResumableMessage): void => {
+    const offset = Number(message.headers[OFFSET]);
+    const epoch = message.headers[EPOCH];
+    // A pattern subscription mixes destinations with offsets of their own: it cannot resume, so it keeps no position.
+    if (Number.isInteger(offset) && epoch !== undefined && message.headers.destination === entry.destination) {
+      entry.position = { offset, epoch };
+    }
+    const gap = message.headers[GAP];
+    if (gap !== undefined)
+      options.onGap?.({ destination: entry.destination, missed: gap === 'unknown' ? 'unknown' : Number(gap), message });
+    entry.callback(message);
+  };
+
+  const open = (entry: Entry): void => {
+    const headers = { ...entry.headers };
+    if (entry.position) Object.assign(headers, { [OFFSET]: String(entry.position.offset + 1), [EPOCH]: entry.position.epoch });
+    entry.current = client.subscribe(entry.destination, (message) => deliver(entry, message), headers);
+  };
+
+  // stompjs calls `this.onConnect(frame)` on every CONNECTED: an accessor on the instance puts the
+  // re-subscribing in front of whatever handler the user sets, now or later (also through configure()).
+  let userOnConnect = client.onConnect;
+  Object.defineProperty(client, 'onConnect', {
+    configurable: true,
+    enumerable: true,
+    get: () => (frame: never) => {
+      for (const entry of entries) open(entry);
+      userOnConnect?.call(client, frame);
+    },
+    set: (handler: (frame: never) => void) => {
+      userOnConnect = handler;
+    },
+  });
+
+  return {
+    subscribe: (destination, callback, headers = {}) => {
+      const entry: Entry = {
+        destination,
+        headers: { ...headers },
+        callback: callback as (m: ResumableMessage) => void,
+        position: undefined,
+        current: undefined,
+      };
+      entries.add(entry);
+      if (client.connected) open(entry);
+      return {
+        destination,
+        get position() {
+          return entry.position;
+        },
+        unsubscribe: () => {
+          entries.delete(entry);
+          if (client.connected) entry.current?.unsubscribe();
+          entry.current = undefined;
+        },
+      };
+    },
+  };
+}
