@@ -1,10 +1,7 @@
 import type { StompHeaders } from '../../interfaces/stomp-frame.interface.js';
 
-/**
- * Never copied from a SEND onto a MESSAGE: headers of one hop of the protocol, and headers only the
- * server may set (who the user or session is, redelivery, receipts), which a publisher could forge.
- */
-const HOP_HEADERS: ReadonlySet<string> = new Set([
+/** STOMP headers of one hop of the protocol: each hop (a session, the relay's broker connection) writes its own. */
+export const PROTOCOL_HOP_HEADERS: ReadonlySet<string> = new Set([
   'destination',
   'receipt',
   'transaction',
@@ -13,6 +10,14 @@ const HOP_HEADERS: ReadonlySet<string> = new Set([
   'message-id',
   'ack',
   'id',
+]);
+
+/**
+ * Never copied from a SEND onto a MESSAGE: the hop headers, and headers only the server may set (who the
+ * user or session is, redelivery, receipts), which a publisher could forge.
+ */
+const HOP_HEADERS: ReadonlySet<string> = new Set([
+  ...PROTOCOL_HOP_HEADERS,
   'login',
   'passcode',
   'user-name',

@@ -1,21 +1,10 @@
 import { StompProtocolError } from '../../errors/protocol.error.js';
 import type { StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
 import { CLIENT_MESSAGES } from '../../stomp.messages.js';
+import { PROTOCOL_HOP_HEADERS } from '../../inbound/forwarded.headers.js';
 
 /** Our own headers through the broker; nothing from outside may set them. */
 export const RESERVED_HEADER_PREFIX = 'x-nestjs-stomp-';
-
-/** STOMP headers of one hop: the relay writes its own, and RabbitMQ refuses `message-id` and an unknown `transaction` on a SEND. */
-const HOP_HEADERS: ReadonlySet<string> = new Set([
-  'destination',
-  'receipt',
-  'transaction',
-  'content-length',
-  'subscription',
-  'message-id',
-  'ack',
-  'id',
-]);
 
 const MAX_UINT32 = 4_294_967_295;
 const nonNegativeInt = (max: number) => (value: string) => /^\d{1,16}$/.test(value) && Number(value) <= max;
@@ -51,7 +40,8 @@ const RULES: ReadonlyMap<string, { test: (value: string) => boolean; expected: s
 export function relayedHeaders(headers: StompHeaders): StompHeaders {
   const kept: StompHeaders = {};
   for (const name in headers) {
-    if (HOP_HEADERS.has(name) || name.startsWith(RESERVED_HEADER_PREFIX)) continue;
+    // The relay writes its own hop headers; RabbitMQ refuses `message-id` and an unknown `transaction` on a SEND.
+    if (PROTOCOL_HOP_HEADERS.has(name) || name.startsWith(RESERVED_HEADER_PREFIX)) continue;
     const value = headers[name];
     const rule = RULES.get(name);
     if (rule && !rule.test(value)) {
