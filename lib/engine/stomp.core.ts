@@ -58,8 +58,10 @@ export class StompCore {
     this.broker = options.relay
       ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability, (message) => log.warn(message))
       : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions, this.queueStore(options));
-    this.registry = new StompBrokerRegistry(options, this.directory, this.broker);
-    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination, stagesOf(options, this.matcher));
+    const stages = stagesOf(options, this.matcher);
+    const history = stages.find((stage): stage is HistoryStage => stage instanceof HistoryStage)?.store;
+    this.registry = new StompBrokerRegistry(options, this.directory, this.broker, this.matcher, history);
+    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination, stages);
     this.template = new SimpMessagingTemplate(this.prefixes, this.outbound, outboundHeaders);
     this.authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
   }

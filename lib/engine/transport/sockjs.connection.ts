@@ -6,6 +6,7 @@ import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outboun
 import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
 import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
+import type { HistogramCounts } from '../session/histogram.counts.js';
 
 /** The parts of sockjs-node 0.3.24's private session that flow control needs (the package is pinned). */
 interface SockJsSessionInternals {
@@ -33,6 +34,7 @@ export interface SockJsLimits extends OutboundLimits {
 export class SockJsConnection implements StompConnection, OutboundSink<string>, CorkOwner {
   readonly textOnly = true;
   corkedBytes = 0;
+  flushed: (() => void) | undefined = undefined;
   private readonly queue: OutboundQueue<string>;
   private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
   private drainTimer: NodeJS.Timeout | undefined;
@@ -171,6 +173,10 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
 
   bufferedBytes(): number {
     return this.queue.heldBytes + this.backlogBytes();
+  }
+
+  observeBacklog(histogram: HistogramCounts): void {
+    this.flushed = () => histogram.observe(this.bufferedBytes());
   }
 
   /**

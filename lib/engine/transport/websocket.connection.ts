@@ -5,6 +5,7 @@ import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outboun
 import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
 import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
+import type { HistogramCounts } from '../session/histogram.counts.js';
 
 /** Text frames travel as the Buffer itself; the rare binary one is wrapped. */
 type WebSocketFrame = Buffer | BinaryFrame;
@@ -34,6 +35,7 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
   private readonly raw: Socket;
   private writableWaiters: Array<() => void> | undefined;
   corkedBytes = 0;
+  flushed: (() => void) | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -89,6 +91,10 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
 
   bufferedBytes(): number {
     return this.queue.heldBytes + this.raw.writableLength;
+  }
+
+  observeBacklog(histogram: HistogramCounts): void {
+    this.flushed = () => histogram.observe(this.bufferedBytes());
   }
 
   canSend(maxBufferedBytes: number): boolean {
