@@ -14,6 +14,8 @@ export interface StompQueueView {
   refused: number;
   /** MESSAGE frames sent from this queue (redeliveries included). */
   delivered: number;
+  /** Messages taken out after `queueDeliveryLimit` deliveries without an ACK (sent to `queueDeadLetterDestination` when set). */
+  deadLettered: number;
 }
 
 /**

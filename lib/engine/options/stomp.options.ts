@@ -1,7 +1,7 @@
 import { STOMP_DEFAULTS } from './stomp.defaults.js';
 import type { StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
 import { rejectUnknownOptions } from './stomp-options.names.js';
-import { queuePatterns } from '../broker/queue/queue.options.js';
+import { deadLetterDestination, queuePatterns } from '../broker/queue/queue.options.js';
 import { conflationRules } from './conflation.options.js';
 import {
   authorizationRules,
@@ -79,6 +79,8 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     queueBytesLimit,
     // One fullest queue always fits.
     queueTotalBytesLimit: positiveInt(options, 'queueTotalBytesLimit', Math.max(d.queueTotalBytesLimit, queueBytesLimit)),
+    queueDeliveryLimit: positiveInt(options, 'queueDeliveryLimit', d.queueDeliveryLimit),
+    queueDeadLetterDestination: deadLetterDestination(options.queueDeadLetterDestination, brokerPrefixes),
     history: historyRules(options.history, relay !== undefined),
     historyBytesLimit: positiveInt(options, 'historyBytesLimit', d.historyBytesLimit),
   };

@@ -24,3 +24,19 @@ export function queuePatterns(value: unknown, brokerPrefixes: readonly string[],
   }
   return value as string[];
 }
+
+/** The `queueDeadLetterDestination` option: one exact broker destination (a pattern names no place to publish to). */
+export function deadLetterDestination(value: unknown, brokerPrefixes: readonly string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !value.startsWith('/') || /[*?{}]/.test(value)) {
+    throw new StompOptionsError(
+      `StompModule option 'queueDeadLetterDestination' takes one destination such as '/queue/dead-letters', got ${JSON.stringify(value)}`,
+    );
+  }
+  if (brokerPrefixes.length > 0 && !brokerPrefixes.some((prefix) => value.startsWith(prefix))) {
+    throw new StompOptionsError(
+      `StompModule option 'queueDeadLetterDestination': '${value}' is under none of brokerPrefixes (${brokerPrefixes.join(', ')})`,
+    );
+  }
+  return value;
+}
