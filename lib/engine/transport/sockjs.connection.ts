@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { OverflowPolicy } from '../../interfaces/stomp-options.interface.js';
 import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
 import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
-import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
+import type { ConnectionCloseListener, ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
 
 /** The parts of sockjs-node 0.3.24's private session that flow control needs (the package is pinned). */
@@ -34,7 +34,7 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
   readonly textOnly = true;
   corkedBytes = 0;
   private readonly queue: OutboundQueue<string>;
-  private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
+  private readonly closeListeners: ConnectionCloseListener[] = [];
   private drainTimer: NodeJS.Timeout | undefined;
   /** The socket of the request that last received for this session. */
   private lastSocket: Writable | null | undefined;
@@ -90,7 +90,7 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
     this.conn.on('data', listener);
   }
 
-  onClose(listener: (reason: ConnectionCloseReason) => void): void {
+  onClose(listener: ConnectionCloseListener): void {
     this.closeListeners.push(listener);
   }
 
@@ -208,7 +208,7 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
   private finish(reason: ConnectionCloseReason): void {
     this.queue.close();
     clearTimeout(this.drainTimer);
-    for (const listener of this.closeListeners.splice(0)) listener(reason);
+    for (const listener of this.closeListeners.splice(0)) listener(reason, this);
   }
 }
 
