@@ -27,7 +27,9 @@ export class StompServer {
   private readonly router: InboundRouter;
   private readonly registrar: EndpointRegistrar;
   /** Every open transport's session, connected or not, for shutdown. */
-  private readonly sessions = new Set<StompSession>();
+  private readonly sessions = new Map<StompConnection, StompSession>();
+  /** One close listener for every connection. */
+  private readonly forget = (_reason: unknown, connection: StompConnection): void => void this.sessions.delete(connection);
   private readonly heartbeats = new HeartbeatWheel();
   /** One object for every session: a copy per session cost a hidden class and ~1 KB each. */
   private readonly sessionLimits: SessionLimits;
@@ -74,7 +76,7 @@ export class StompServer {
 
   /** Tells every session the server is going away, closes every transport and releases every timer. */
   async close(): Promise<void> {
-    this.core.outbound.shutdown(this.sessions);
+    this.core.outbound.shutdown(this.sessions.values());
     this.registrar.detach();
     this.heartbeats.stop();
     await this.core.broker.close();
@@ -85,8 +87,8 @@ export class StompServer {
     const session = new StompSession(connection, this.router, this.sessionLimits, this.core.registry.counters, this.heartbeats);
     const backlog = this.core.registry.sendBacklog;
     if (backlog !== undefined) connection.observeBacklog?.(backlog);
-    this.sessions.add(session);
-    connection.onClose(() => this.sessions.delete(session));
+    this.sessions.set(connection, session);
+    connection.onClose(this.forget);
   }
 }
 

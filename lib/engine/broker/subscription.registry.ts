@@ -18,8 +18,8 @@ class Entry<T> implements Subscription<T> {
   readonly #seq: number;
   readonly #pattern: CompiledPattern | null;
   readonly #filter: DeliveryFilter | undefined;
-  /** The cached destinations whose result lists this pattern subscription, dropped when it goes. */
-  readonly #cachedIn = new Set<string>();
+  /** The cached destinations whose result lists this pattern subscription, dropped when it goes (made for patterns only, on first use). */
+  #cachedIn: Set<string> | undefined;
 
   constructor(
     readonly sessionId: string,
@@ -46,7 +46,7 @@ class Entry<T> implements Subscription<T> {
   }
 
   get cachedIn(): Set<string> {
-    return this.#cachedIn;
+    return (this.#cachedIn ??= new Set());
   }
 
   /** Whether this pattern subscription reaches `destination`: its pattern matches and its filter lets it through. */

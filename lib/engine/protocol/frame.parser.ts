@@ -239,8 +239,10 @@ export class FrameParser {
     const { chunks } = this;
     const first = chunks[0];
     if (n <= first.length) {
-      if (n === first.length) chunks.shift();
-      else chunks[0] = first.subarray(n);
+      // length = 0 lets the array's slots go (an optimised shift or splice keeps them): an idle session's parser holds none.
+      if (n < first.length) chunks[0] = first.subarray(n);
+      else if (chunks.length === 1) chunks.length = 0;
+      else chunks.shift();
       return first.subarray(0, n);
     }
     const out = Buffer.allocUnsafe(n);
@@ -254,7 +256,8 @@ export class FrameParser {
       if (take === chunk.length) used++;
       else chunks[used] = chunk.subarray(take);
     }
-    chunks.splice(0, used);
+    if (used === chunks.length) chunks.length = 0;
+    else chunks.splice(0, used);
     return out;
   }
 

@@ -5,6 +5,7 @@ import type { AckMode } from '../../interfaces/stomp-session.interface.js';
 import type { StompPrincipal } from '../../interfaces/stomp-principal.interface.js';
 import type { TransactionLimits } from './transaction.buffer.js';
 import type { InboundBacklogLimits } from './inbound.backlog.js';
+import type { FrameParserLimits } from '../protocol/frame.parser.js';
 
 /** Everything a session `S` hands on to the rest of the server, in the order frames arrive. */
 export interface SessionRouter<S> {
@@ -33,4 +34,16 @@ export interface SessionLimits extends TransactionLimits, InboundBacklogLimits {
   /** The shortest heart-beat period the server offers when a client asks for shorter. */
   heartbeatMinInterval: number;
   heartbeatGraceFactor: number;
+}
+
+/** One parser limits object per server's limits, not one per session. */
+const parserLimits = new WeakMap<SessionLimits, FrameParserLimits>();
+
+export function parserLimitsOf(limits: SessionLimits): FrameParserLimits {
+  let found = parserLimits.get(limits);
+  if (!found) {
+    found = { maxFrameBytes: limits.messageSizeLimit, maxHeaders: limits.maxHeaders, maxHeaderLineBytes: limits.maxHeaderLineLength };
+    parserLimits.set(limits, found);
+  }
+  return found;
 }

@@ -13,7 +13,7 @@ import { closeReasonOf, endWithError } from '../outbound/error.frame.js';
 import type { ProtocolErrorCode } from '../../interfaces/stomp-error.interface.js';
 import type { StompCounters } from './stomp.counters.js';
 import type { AckMode, SessionCloseReason, SessionSubscription } from '../../interfaces/stomp-session.interface.js';
-import type { SessionLimits, SessionRouter } from './session.types.js';
+import { parserLimitsOf, type SessionLimits, type SessionRouter } from './session.types.js';
 import { ackIdOf, connectedHeaders, newSubscriptionOf, required, unsubscribeIdOf } from './frame.headers.js';
 import { HeartbeatMonitor, type HeartbeatActions } from './heartbeat.monitor.js';
 import type { HeartbeatWheel } from './heartbeat.wheel.js';
@@ -52,10 +52,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     private readonly counters: StompCounters,
     private readonly wheel: HeartbeatWheel,
   ) {
-    this.parser = new FrameParser(
-      { maxFrameBytes: limits.messageSizeLimit, maxHeaders: limits.maxHeaders, maxHeaderLineBytes: limits.maxHeaderLineLength },
-      (frame) => this.receive(frame),
-    );
+    this.parser = new FrameParser(parserLimitsOf(limits), (frame) => this.receive(frame));
     this.inbound = new InboundBacklog(this, limits);
     connection.onData((chunk) => this.onData(chunk));
     connection.onClose((reason) => this.end(reason));
@@ -233,7 +230,9 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     this.principal = principal;
     this.state = 'connected';
     this.sendFrame('CONNECTED', connectedHeaders(this.version!, beat.offer, this.id, principal?.name));
-    this.heartbeat = new HeartbeatMonitor(beat.sendIntervalMs, beat.receiveTimeoutMs, this.limits.heartbeatGraceFactor, this, this.wheel);
+    // Without heart-beats in either direction there is nothing to watch (and an idle session stays smaller).
+    if (beat.sendIntervalMs > 0 || beat.receiveTimeoutMs > 0)
+      this.heartbeat = new HeartbeatMonitor(beat.sendIntervalMs, beat.receiveTimeoutMs, this.limits.heartbeatGraceFactor, this, this.wheel);
     this.router.connected(this);
   }
 

@@ -27,6 +27,18 @@ const SOCKET_HIGH_WATER = 64 * 1024;
 /** The socket may hold at most this share of the budget, so the rest stays in our queue, where drop-oldest can reach it. */
 const SOCKET_SHARE_OF_BUDGET = 4;
 
+function budgetOf(limits: OutboundLimits): number {
+  return Math.max(limits.sendBufferSizeLimit, (limits.messageSizeLimit ?? 0) + SOCKET_HIGH_WATER);
+}
+
+/**
+ * Below this socket backlog an empty queue writes a frame straight through: a connection may skip making
+ * its queue until a frame first has to wait, which most never do.
+ */
+export function directWriteLimit(limits: OutboundLimits): number {
+  return Math.min(SOCKET_HIGH_WATER, Math.floor(budgetOf(limits) / SOCKET_SHARE_OF_BUDGET));
+}
+
 /**
  * A byte-budgeted queue in front of a socket, so that a client that stops reading costs at most
  * `sendBufferSizeLimit` bytes. Frames go straight to the socket while it keeps up; once it backs up
@@ -60,8 +72,8 @@ export class OutboundQueue<T extends { length: number }> {
     private readonly sink: OutboundSink<T>,
     private readonly limits: OutboundLimits,
   ) {
-    this.budget = Math.max(limits.sendBufferSizeLimit, (limits.messageSizeLimit ?? 0) + SOCKET_HIGH_WATER);
-    this.highWater = Math.min(SOCKET_HIGH_WATER, Math.floor(this.budget / SOCKET_SHARE_OF_BUDGET));
+    this.budget = budgetOf(limits);
+    this.highWater = directWriteLimit(limits);
   }
 
   /** Bytes held here, not yet written to the sink. */

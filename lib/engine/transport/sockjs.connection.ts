@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { OverflowPolicy } from '../../interfaces/stomp-options.interface.js';
 import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
 import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
-import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
+import type { ConnectionCloseListener, ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
 import type { HistogramCounts } from '../session/histogram.counts.js';
 
@@ -36,7 +36,7 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
   corkedBytes = 0;
   flushed: (() => void) | undefined = undefined;
   private readonly queue: OutboundQueue<string>;
-  private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
+  private readonly closeListeners: ConnectionCloseListener[] = [];
   private drainTimer: NodeJS.Timeout | undefined;
   /** The socket of the request that last received for this session. */
   private lastSocket: Writable | null | undefined;
@@ -92,7 +92,7 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
     this.conn.on('data', listener);
   }
 
-  onClose(listener: (reason: ConnectionCloseReason) => void): void {
+  onClose(listener: ConnectionCloseListener): void {
     this.closeListeners.push(listener);
   }
 
@@ -214,7 +214,7 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
   private finish(reason: ConnectionCloseReason): void {
     this.queue.close();
     clearTimeout(this.drainTimer);
-    for (const listener of this.closeListeners.splice(0)) listener(reason);
+    for (const listener of this.closeListeners.splice(0)) listener(reason, this);
   }
 }
 

@@ -3,6 +3,9 @@ import type { HistogramCounts } from '../session/histogram.counts.js';
 /** Why a transport ended, as reported to the session. */
 export type ConnectionCloseReason = 'transport-closed' | 'send-buffer-overflow' | 'send-time-limit' | 'http-cache-overflow';
 
+/** Told once when a connection ends; given the connection, so one listener can serve every connection (no closure each). */
+export type ConnectionCloseListener = (reason: ConnectionCloseReason, connection: StompConnection) => void;
+
 /** What a transport knows of the HTTP request that opened it. */
 export interface ConnectionRequestInfo {
   url: string;
@@ -35,7 +38,7 @@ export interface StompConnection {
   /** Stops reading from the client until `resume` (transports that can: TCP backpressure then reaches the client). */
   pause?(): void;
   resume?(): void;
-  onClose(listener: (reason: ConnectionCloseReason) => void): void;
+  onClose(listener: ConnectionCloseListener): void;
   /** Bytes waiting for the client: held by the send queue or not yet handed to the kernel. */
   bufferedBytes?(): number;
   /**

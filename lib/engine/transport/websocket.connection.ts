@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../options/stomp.defaults.js';
-import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
+import { directWriteLimit, OutboundQueue, type OutboundLimits, type OutboundSink } from './outbound.queue.js';
 import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
-import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
+import type { ConnectionCloseListener, ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
 import type { HistogramCounts } from '../session/histogram.counts.js';
 
@@ -25,46 +25,112 @@ const AS_BINARY = { binary: true };
 const OVERFLOW_CLOSE_GRACE_MS = 5_000;
 const WRITABLE_RECHECK_MS = 10;
 
+/**
+ * An idle session should cost little more than its socket: listeners shared by every connection (they find
+ * theirs on the WebSocket) instead of a closure and its context per connection and event.
+ */
+const CONNECTION = Symbol('stompConnection');
+const connectionOf = (socket: WebSocket): WebSocketConnection => (socket as WebSocket & { [CONNECTION]: WebSocketConnection })[CONNECTION];
+
+function terminateOnError(this: WebSocket): void {
+  this.terminate();
+}
+
+function onSocketClose(this: WebSocket): void {
+  connectionOf(this).closed();
+}
+
+function onSocketMessage(this: WebSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
+  connectionOf(this).dataListener?.(toBuffer(data));
+}
+
+/** Node reads the peer address into an object and a string on first use: only the authenticate hook needs them. */
+class WebSocketRequest implements ConnectionRequestInfo {
+  constructor(
+    readonly url: string,
+    private readonly raw: Socket,
+    readonly headers: ConnectionRequestInfo['headers'],
+  ) {}
+
+  get remoteAddress(): string | undefined {
+    return this.raw.remoteAddress;
+  }
+}
+
 /** A raw WebSocket (npm `ws`) carrying STOMP frames one per WebSocket message. */
 export class WebSocketConnection implements StompConnection, OutboundSink<WebSocketFrame>, CorkOwner {
   readonly transport: TransportName = 'raw-websocket';
   readonly textOnly = false;
-  private readonly queue: OutboundQueue<WebSocketFrame>;
-  private readonly closeListeners: Array<(reason: ConnectionCloseReason) => void> = [];
+  /** Made when a frame first has to wait: most clients keep up, and an idle session need not carry one. */
+  private queue: OutboundQueue<WebSocketFrame> | undefined;
+  /** Socket backlog under which a frame goes straight out while there is no queue (the queue's own rule). */
+  private readonly directWriteLimit: number;
+  /** The first data listener, called by the shared 'message' listener (a connection has one reader: its session). */
+  dataListener: ((chunk: Buffer) => void) | undefined;
+  readonly request: ConnectionRequestInfo;
+  /**
+   * Three listen to every connection (registrar, server, session): room for them, not the 17 slots a push
+   * grows an empty array to. The count is -1 once they were told.
+   */
+  private readonly closeListeners: Array<ConnectionCloseListener | undefined> = new Array<undefined>(3);
+  private closeListenerCount = 0;
   private closeReason: ConnectionCloseReason = 'transport-closed';
   private readonly raw: Socket;
   private writableWaiters: Array<() => void> | undefined;
   corkedBytes = 0;
   flushed: (() => void) | undefined = undefined;
 
+  /** `headers` are the upgrade request's, kept only when the authenticate hook will read them. */
   constructor(
     readonly id: string,
     private readonly socket: WebSocket,
-    readonly request: ConnectionRequestInfo,
-    limits: OutboundLimits,
+    url: string,
+    headers: ConnectionRequestInfo['headers'],
+    private readonly limits: OutboundLimits,
   ) {
     this.raw = (socket as unknown as { _socket: Socket })._socket;
-    this.queue = new OutboundQueue<WebSocketFrame>(this, limits);
+    this.request = new WebSocketRequest(url, this.raw, headers);
+    this.directWriteLimit = directWriteLimit(limits);
+    (socket as WebSocket & { [CONNECTION]: WebSocketConnection })[CONNECTION] = this;
     // ws refuses oversized messages (close 1009) and invalid UTF-8 (1007) itself and then emits
     // 'error'; without a listener that error would take the whole process down.
-    socket.on('error', () => socket.terminate());
-    socket.once('close', () => {
-      this.queue.close();
-      for (const listener of this.closeListeners.splice(0)) listener(this.closeReason);
-    });
+    socket.on('error', terminateOnError);
+    // ws emits 'close' once.
+    socket.on('close', onSocketClose);
+  }
+
+  /** The socket closed (the shared 'close' listener). */
+  closed(): void {
+    this.queue?.close();
+    this.notifyClosed(this.closeReason);
+  }
+
+  private notifyClosed(reason: ConnectionCloseReason): void {
+    const count = this.closeListenerCount;
+    this.closeListenerCount = -1;
+    for (let i = 0; i < count; i++) {
+      const listener = this.closeListeners[i]!;
+      this.closeListeners[i] = undefined;
+      listener(reason, this);
+    }
   }
 
   get droppedMessages(): number {
-    return this.queue.dropped;
+    return this.queue?.dropped ?? 0;
   }
 
   get conflatedMessages(): number {
-    return this.queue.conflated;
+    return this.queue?.conflated ?? 0;
   }
 
   send(frame: Buffer, binary: boolean, conflationKey?: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.queue.push(binary ? new BinaryFrame(frame) : frame, conflationKey);
+    const item = binary ? new BinaryFrame(frame) : frame;
+    if (this.queue === undefined) {
+      if (this.raw.writableLength < this.directWriteLimit) return this.write(item);
+      this.queue = new OutboundQueue<WebSocketFrame>(this, this.limits);
+    }
+    this.queue.push(item, conflationKey);
   }
 
   backlogBytes(): number {
@@ -90,7 +156,7 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
   }
 
   bufferedBytes(): number {
-    return this.queue.heldBytes + this.raw.writableLength;
+    return (this.queue?.heldBytes ?? 0) + this.raw.writableLength;
   }
 
   observeBacklog(histogram: HistogramCounts): void {
@@ -118,7 +184,7 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
   }
 
   close(code: number, reason: string): void {
-    this.queue.close();
+    this.queue?.close();
     uncorkNow(this.raw);
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       this.socket.close(code, reason);
@@ -128,7 +194,9 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
   }
 
   onData(listener: (chunk: Buffer | string) => void): void {
-    this.socket.on('message', (data) => listener(toBuffer(data)));
+    if (this.dataListener) return void this.socket.on('message', (data) => listener(toBuffer(data)));
+    this.dataListener = listener;
+    this.socket.on('message', onSocketMessage);
   }
 
   /** `ws` stops reading its socket; messages it has already read are still delivered. */
@@ -140,8 +208,8 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
     this.socket.resume();
   }
 
-  onClose(listener: (reason: ConnectionCloseReason) => void): void {
-    this.closeListeners.push(listener);
+  onClose(listener: ConnectionCloseListener): void {
+    if (this.closeListenerCount >= 0) this.closeListeners[this.closeListenerCount++] = listener;
   }
 
   /**
@@ -151,8 +219,8 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
    */
   overflow(reason: ConnectionCloseReason): void {
     this.closeReason = reason;
-    this.queue.close();
-    for (const listener of this.closeListeners.splice(0)) listener(reason);
+    this.queue?.close();
+    this.notifyClosed(reason);
     uncorkNow(this.raw);
     if (this.socket.readyState === this.socket.OPEN)
       this.socket.close(CLOSE_CODES.sessionNotReliable, 'Session not reliable: client could not keep up');
