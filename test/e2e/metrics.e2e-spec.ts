@@ -67,7 +67,7 @@ describe('metrics option', () => {
     await clients[1].disconnect();
   });
 
-  it('stomp_send_buffer_bytes: one observation per session per flush; a client that stops reading is seen past the 64 KiB its socket holds', async () => {
+  it('stomp_send_buffer_bytes: once per session per flush; a reader that stops is seen past the 64 KiB its socket holds', async () => {
     const registry = new Registry();
     const options = { ...TEST_OPTIONS, overflowPolicy: 'drop-oldest' as const, sendBufferSizeLimit: 1024 * 1024 };
     running = await startApp({ ...options, metrics: { enabled: true, registry } });
