@@ -41,6 +41,8 @@ describe('metrics option', () => {
   it('registers nothing when off (the default), and unregisters on close so the next app can register again', async () => {
     running = await startApp(TEST_OPTIONS);
     expect(register.getSingleMetric('stomp_sessions')).toBeUndefined();
+    // Off, the send-backlog histogram does not exist, so no connection gets a flush hook.
+    expect(running.app.get(StompBrokerRegistry).sendBacklog).toBeUndefined();
     await running.close();
     for (let i = 0; i < 2; i++) {
       running = await startApp({ ...TEST_OPTIONS, metrics: { enabled: true } });
