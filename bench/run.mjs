@@ -4,7 +4,7 @@
 // a table, and writes JSON + an HTML report under bench/results/ (git-ignored).
 //
 //   node bench/run.mjs [--full] [--only=fanout,template,connections,original] [--profile] [--no-build] [--no-pin]
-//                      [--clients=500,2000 (original sizes)] [--ours-server=<file>]
+//                      [--clients=500,2000 (original sizes)] [--ours-server=<file>] [--baseline-server=<file>]
 //
 // npm run bench            quick set (< 3 min)
 // npm run bench -- --full  whole matrix
@@ -34,7 +34,8 @@ const IMPLS = [
   // --uncorked-baseline measures against the old baseline that writes every frame in its own syscall.
   {
     key: 'baseline',
-    file: 'baseline.server.mjs',
+    // --baseline-server=<file> pairs ours against another server script, e.g. ours with metrics off (stomp.server.mjs).
+    file: option('baseline-server') ? resolve(option('baseline-server')) : 'baseline.server.mjs',
     env: flag('uncorked-baseline') ? { ...process.env, BASELINE_UNCORKED: '1' } : process.env,
   },
   // --ours-server=<file> swaps in another server script (same IPC contract), to try an optimisation.

@@ -41,6 +41,8 @@ describe('metrics option', () => {
   it('registers nothing when off (the default), and unregisters on close so the next app can register again', async () => {
     running = await startApp(TEST_OPTIONS);
     expect(register.getSingleMetric('stomp_sessions')).toBeUndefined();
+    // Off, the send-backlog histogram does not exist, so no connection gets a flush hook.
+    expect(running.app.get(StompBrokerRegistry).sendBacklog).toBeUndefined();
     await running.close();
     for (let i = 0; i < 2; i++) {
       running = await startApp({ ...TEST_OPTIONS, metrics: { enabled: true } });
@@ -67,7 +69,7 @@ describe('metrics option', () => {
     await clients[1].disconnect();
   });
 
-  it('stomp_send_buffer_bytes: one observation per session per flush; a client that stops reading is seen past the 64 KiB its socket holds', async () => {
+  it('stomp_send_buffer_bytes: once per session per flush; a reader that stops is seen past the 64 KiB its socket holds', async () => {
     const registry = new Registry();
     const options = { ...TEST_OPTIONS, overflowPolicy: 'drop-oldest' as const, sendBufferSizeLimit: 1024 * 1024 };
     running = await startApp({ ...options, metrics: { enabled: true, registry } });

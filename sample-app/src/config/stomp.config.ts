@@ -20,6 +20,9 @@ export const stompConfig = registerAs('stomp', () => ({
   allowedOrigins: envList('STOMP_ALLOWED_ORIGINS'),
   heartbeat: [envInt('STOMP_HEARTBEAT_SEND_MS', 10_000), envInt('STOMP_HEARTBEAT_RECEIVE_MS', 10_000)] as [number, number],
   disconnectDelay: envInt('STOMP_DISCONNECT_DELAY_MS', 5000),
+  // None by default, as in the original; the operator page shows their depths.
+  // E.g. STOMP_BROKER_PREFIXES=/topic/,/queue/ STOMP_QUEUES=/queue/jobs/**
+  queues: envList('STOMP_QUEUES'),
 }));
 
 export type StompConfig = ConfigType<typeof stompConfig>;
