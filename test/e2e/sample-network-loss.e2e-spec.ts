@@ -32,6 +32,13 @@ function watchBlocks(page: Page): Promise<number> {
   });
 }
 
+/** Opens a room from the chat panel, as a user does, and waits until it is the open conversation. */
+async function openRoom(page: Page, roomId: string): Promise<void> {
+  await page.fill('#room-input', roomId);
+  await page.press('#room-input', 'Enter');
+  await page.waitForSelector(`.tab[data-key="room:${roomId}"][aria-selected="true"]`);
+}
+
 const chatLines = (page: Page) => page.$$eval('#messages li.msg .text', (items) => items.map((item) => item.textContent));
 
 // A Chromium page, a 4 s outage, and the reconnect's 2 s delay, on a machine whose two cores other work shares.
@@ -63,17 +70,23 @@ describe('sample app: the page across a network outage', () => {
     await running?.close();
   });
 
-  it('ends with every block and every chat line said meanwhile, in order, none twice', async () => {
+  // The page's own choice (websocket), and a streaming fallback whose one long response is what the outage cuts;
+  // a room each, so the second page's room holds only its own lines.
+  it.each([
+    ['auto (websocket)', undefined, 'lobby'],
+    ['xhr-streaming', 'xhr-streaming', 'trading'],
+  ])('%s: ends with every block and every chat line said meanwhile, in order, none twice', async (_name, transport, room) => {
     const say = (text: string) =>
       writer.client.publish({
-        destination: '/dap/rooms/lobby/send',
+        destination: `/dap/rooms/${room}/send`,
         body: JSON.stringify({ sendMessage: text }),
         headers: { 'content-type': 'application/json' },
       });
-    const { page, errors, close } = await openAs(browser, proxy.baseUrl, undefined);
+    const { page, errors, close } = await openAs(browser, proxy.baseUrl, undefined, transport);
+    if (room !== 'lobby') await openRoom(page, room);
     await waitForCounter(page, 'snapshots', 1);
     const firstHeight = await watchBlocks(page);
-    await writer.sendConfirmed('/dap/rooms/lobby/join', '{}', { 'content-type': 'application/json' });
+    await writer.sendConfirmed(`/dap/rooms/${room}/join`, '{}', { 'content-type': 'application/json' });
     for (let i = 1; i <= LINES_BEFORE; i++) say(`line ${i}`);
     await page.locator('#messages li.msg', { hasText: `line ${LINES_BEFORE}` }).waitFor();
     await page.waitForFunction((height) => window.insertedBlocks!.includes(height + 1), firstHeight);
@@ -104,7 +117,8 @@ describe('sample app: the page across a network outage', () => {
     const shown = await page.$$eval('#blocks li', (items) => items.map((item) => Number((item as HTMLElement).dataset.height)));
     expect(shown).toEqual(Array.from({ length: shown.length }, (_, i) => inserted.at(-1)! - i));
 
-    await page.screenshot({ path: screenshotPath('network-loss-desktop') });
+    expect(await page.textContent('#transport')).toBe(transport ?? 'websocket');
+    await page.screenshot({ path: screenshotPath(`network-loss-${transport ?? 'websocket'}`) });
     expect(errors).toEqual([]);
     await close();
   });
