@@ -153,3 +153,46 @@ describe('nestjs-stomp/client: a restarted server on the same port', () => {
     60_000,
   );
 });
+
+describe('nestjs-stomp/client: messages evicted while disconnected', () => {
+  // Eight kept per destination: what was published meanwhile pushes out what the client saw.
+  const SMALL = { ...TEST_OPTIONS, history: [{ destination: '/topic/small/*', size: 8 }] };
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp(SMALL);
+  });
+  afterAll(async () => running.close());
+
+  /** Sees 0..2, is away while `away` more are published, comes back; resolves to what it got and the gaps told. */
+  async function awayWhile(destination: string, away: number) {
+    const test = await connectWebSocket(running.baseUrl, '/stomp', RECONNECTING);
+    const gaps: StreamGap[] = [];
+    const resumable = resumableSubscriptions(test.client, { onGap: (gap) => gaps.push(gap) });
+    const { connects } = withReconnects(test);
+    const bodies: string[] = [];
+    resumable.subscribe<IMessage>(destination, (m) => bodies.push(m.body), { 'x-stream-offset': 'first' });
+    const template = running.app.get(SimpMessagingTemplate);
+    for (let i = 0; i < 3; i++) await template.convertAndSend(destination, String(i));
+    await until(() => bodies.length === 3, 10_000, 'three messages');
+    await test.client.deactivate();
+    for (let i = 3; i < 3 + away; i++) await template.convertAndSend(destination, String(i));
+    test.client.activate();
+    await until(() => connects() >= 1 && bodies.at(-1) === String(2 + away), 10_000, 'the newest message after the reconnect');
+    await test.disconnect();
+    return { bodies, gaps };
+  }
+
+  it('counts only the messages the callback never saw (the last one it saw, asked for again, is not among them)', async () => {
+    const { bodies, gaps } = await awayWhile('/topic/small/evicted', 10);
+    // Kept: 5..12; lost: 3 and 4.
+    expect(gaps).toEqual([expect.objectContaining({ destination: '/topic/small/evicted', missed: 2 })]);
+    expect(bodies).toEqual(['0', '1', '2', ...Array.from({ length: 8 }, (_, i) => String(5 + i))]);
+  });
+
+  it('tells no gap when only the message it saw last went (the next one is still kept)', async () => {
+    const { bodies, gaps } = await awayWhile('/topic/small/edge', 8);
+    // Kept: 3..10, all the client missed.
+    expect(gaps).toEqual([]);
+    expect(bodies).toEqual(Array.from({ length: 11 }, (_, i) => String(i)));
+  });
+});

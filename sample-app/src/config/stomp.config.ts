@@ -31,6 +31,19 @@ export type StompConfig = ConfigType<typeof stompConfig>;
 export const TOPIC_PREFIX = '/topic/';
 
 /**
+ * What a page that lost its connection resumes (public/js/connection.js, through `nestjs-stomp/client`):
+ * the dashboard topics and every room, each keeping more than a few minutes of the default chain's
+ * pace (a block every 5 s, 4 transactions and 1 supply update a second) and far more than a room's 50
+ * lines of @SubscribeMapping history. `/topic/users` is a whole list each time: the page fetches it again.
+ */
+export const SAMPLE_HISTORY = [
+  { destination: `${TOPIC_PREFIX}blockInfo`, size: 500 },
+  { destination: `${TOPIC_PREFIX}tranInfo`, size: 2000 },
+  { destination: `${TOPIC_PREFIX}supply`, size: 600 },
+  { destination: `${TOPIC_PREFIX}rooms/*`, size: 500 },
+];
+
+/**
  * `forRootAsync`'s factory: the configuration above, the login-by-name hook (no `login` header: a
  * guest), and the rule that guests may not SEND to the chat. A refused SEND is reported on the
  * sender's `/user/queue/errors` and the session goes on, so a guest's dashboard keeps running.
@@ -46,6 +59,7 @@ export function stompOptionsFactory(config: StompConfig): StompModuleOptions {
     authenticate: loginByName,
     authorization: chatAccessRules(config.appPrefix),
     authorizationFailure: 'report',
+    history: SAMPLE_HISTORY,
     asyncApi: {
       path: '/asyncapi.json',
       title: 'nestjs-stomp sample: blockchain dashboard and chat',
