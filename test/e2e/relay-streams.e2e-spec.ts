@@ -39,7 +39,7 @@ describe('broker relay: history destinations are RabbitMQ streams, resumable on 
     open.push(client);
     return client;
   };
-  const publish = (node: RunningApp, to: string, seq: number): Promise<void> =>
+  const publish = (node: RunningApp, to: string, seq: number): Promise<unknown> =>
     node.app.get(SimpMessagingTemplate).convertAndSend(to, { seq });
 
   it('keeps what is published before anyone subscribes, and replays it from first on another node', async () => {
