@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { IMessage } from '@stomp/stompjs';
 import type { StompModuleOptions } from '../../lib/index.js';
-import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
-import { connectSockJs, connectWebSocket, type MessageInbox, type TestClient } from '../fixtures/stomp-clients.fixture.js';
-import { deleteRabbitQueues, RABBIT_STOMP_PORT, rabbitQueues, requireRabbitMqStomp } from '../fixtures/rabbitmq.fixture.js';
+import { TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
+import { RelayNodes } from '../fixtures/relay-nodes.fixture.js';
+import type { MessageInbox, TestClient } from '../fixtures/stomp-clients.fixture.js';
+import { deleteRabbitQueues, RABBIT_STOMP_PORT, rabbitQueues } from '../fixtures/rabbitmq.fixture.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -17,37 +18,26 @@ const OPTIONS: StompModuleOptions = {
 
 /** `queues` through the relay are RabbitMQ queues: two in-process nodes, real @stomp/stompjs clients, the machine's RabbitMQ. */
 describe('broker relay: queues are RabbitMQ queues shared by every node', () => {
-  let nodeA: RunningApp;
-  let nodeB: RunningApp;
+  const nodes = new RelayNodes(OPTIONS);
   const run = randomUUID().slice(0, 8);
-  const open: TestClient[] = [];
   let n = 0;
   const queue = (): string => `/queue/relayq-${run}-${++n}`;
 
-  beforeAll(async () => {
-    await requireRabbitMqStomp();
-    [nodeA, nodeB] = await Promise.all([startApp(OPTIONS), startApp(OPTIONS)]);
-  });
+  beforeAll(() => nodes.start());
   afterAll(async () => {
-    for (const client of open) await client.disconnect();
-    await Promise.all([nodeA?.close(), nodeB?.close()]);
+    await nodes.stop();
     await deleteRabbitQueues(`queue.relayq-${run}`);
   });
-
-  const on = async (node: RunningApp, sockJs = false): Promise<TestClient> => {
-    const client = sockJs ? await connectSockJs(node.baseUrl, 'xhr-streaming') : await connectWebSocket(node.baseUrl);
-    open.push(client);
-    return client;
-  };
+  const on = (node: RunningApp, sockJs = false): Promise<TestClient> => nodes.on(node, sockJs);
   const produce = async (destination: string, bodies: string[]): Promise<void> => {
-    const producer = await on(nodeB);
+    const producer = await on(nodes.b);
     for (const body of bodies) await producer.sendConfirmed(destination, body);
   };
   const bodies = (inbox: MessageInbox): string[] => inbox.messages.map((m) => m.body);
 
   it('gives each message to one consumer, on whichever node, and each consumer some', async () => {
     const destination = queue();
-    const [onA, onB] = [await on(nodeA), await on(nodeB, true)];
+    const [onA, onB] = [await on(nodes.a), await on(nodes.b, true)];
     const inboxes = await Promise.all([onA, onB].map((c) => c.subscribeConfirmed(destination)));
     const sent = Array.from({ length: 20 }, (_, i) => `m${i}`);
     await produce(destination, sent);
@@ -66,13 +56,13 @@ describe('broker relay: queues are RabbitMQ queues shared by every node', () => 
   it('keeps messages sent while nobody consumes, for the first consumer on any node', async () => {
     const destination = queue();
     await produce(destination, ['early-1', 'early-2']);
-    const inbox = await (await on(nodeA)).subscribeConfirmed(destination);
+    const inbox = await (await on(nodes.a)).subscribeConfirmed(destination);
     expect((await inbox.waitFor(2)).map((m) => m.body)).toEqual(['early-1', 'early-2']);
   });
 
   it('redelivers a message NACKed on one node to a consumer on another, redelivered:true', async () => {
     const destination = queue();
-    const [onA, onB] = [await on(nodeA), await on(nodeB)];
+    const [onA, onB] = [await on(nodes.a), await on(nodes.b)];
     const headers = { ack: 'client-individual', 'prefetch-count': '1' };
     const inboxA = await onA.subscribeConfirmed(destination, headers);
     await produce(destination, ['job']);
@@ -95,7 +85,7 @@ describe('broker relay: queues are RabbitMQ queues shared by every node', () => 
 
   it('forwards prefetch-count: no more unacknowledged messages than it allows, the next one after an ACK', async () => {
     const destination = queue();
-    const inbox = await (await on(nodeA)).subscribeConfirmed(destination, { ack: 'client-individual', 'prefetch-count': '2' });
+    const inbox = await (await on(nodes.a)).subscribeConfirmed(destination, { ack: 'client-individual', 'prefetch-count': '2' });
     await produce(destination, ['p1', 'p2', 'p3', 'p4']);
     await inbox.waitFor(2);
     await pause(300);
@@ -108,11 +98,11 @@ describe('broker relay: queues are RabbitMQ queues shared by every node', () => 
 
   it('settles cumulatively for ack:client, and hands back what a closed session held, to another node', async () => {
     const destination = queue();
-    const onA = await on(nodeA);
+    const onA = await on(nodes.a);
     const inboxA = await onA.subscribeConfirmed(destination, { ack: 'client', 'prefetch-count': '10' });
     await produce(destination, ['c1', 'c2', 'c3', 'c4']);
     const received = await inboxA.waitFor(4);
-    const inboxB = await (await on(nodeB)).subscribeConfirmed(destination, { ack: 'client-individual' });
+    const inboxB = await (await on(nodes.b)).subscribeConfirmed(destination, { ack: 'client-individual' });
     // One ACK of the third settles the first three; the fourth is still held when the session ends.
     received[2].ack();
     await onA.sendConfirmed('/topic/relayq-barrier', 'x');
@@ -126,7 +116,7 @@ describe('broker relay: queues are RabbitMQ queues shared by every node', () => 
   });
 
   it('refuses a pattern subscription to queues', async () => {
-    const client = await on(nodeA);
+    const client = await on(nodes.a);
     client.client.subscribe(`/queue/relayq-${run}-*`, () => undefined);
     await client.closed;
     expect(client.errors[0].headers.message).toMatch(/is a queue: subscribe to one queue by its exact name/);
@@ -138,11 +128,10 @@ describe('broker relay: queues are RabbitMQ queues shared by every node', () => 
     const mine = async (): Promise<string[]> =>
       (await rabbitQueues()).map(([name]) => name).filter((q) => q.startsWith(`queue.relayq-${run}`));
     expect(await mine()).toContain(destination.slice(1).replace('/', '.'));
-    for (const client of open.splice(0)) await client.disconnect();
-    await Promise.all([nodeA.close(), nodeB.close()]);
+    await nodes.stop();
     const deadline = Date.now() + 15_000;
     while ((await mine()).length > 0 && Date.now() < deadline) await pause(250);
     expect(await mine()).toEqual([]);
-    [nodeA, nodeB] = await Promise.all([startApp(OPTIONS), startApp(OPTIONS)]);
+    await nodes.start();
   });
 });

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { IMessage } from '@stomp/stompjs';
 import { SimpMessagingTemplate, type StompModuleOptions } from '../../lib/index.js';
-import { startApp, TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
-import { connectWebSocket, type TestClient } from '../fixtures/stomp-clients.fixture.js';
-import { deleteRabbitQueues, RABBIT_STOMP_PORT, rabbitQueues, requireRabbitMqStomp } from '../fixtures/rabbitmq.fixture.js';
+import { TEST_OPTIONS, type RunningApp } from '../fixtures/stomp-app.fixture.js';
+import { RelayNodes } from '../fixtures/relay-nodes.fixture.js';
+import type { TestClient } from '../fixtures/stomp-clients.fixture.js';
+import { deleteRabbitQueues, RABBIT_STOMP_PORT, rabbitQueues } from '../fixtures/rabbitmq.fixture.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const seqOf = (m: IMessage): number => (JSON.parse(m.body) as { seq: number }).seq;
@@ -17,35 +18,24 @@ const OPTIONS: StompModuleOptions = {
 
 /** `history` through the relay is a RabbitMQ stream: two in-process nodes, real @stomp/stompjs clients, the machine's RabbitMQ. */
 describe('broker relay: history destinations are RabbitMQ streams, resumable on any node', () => {
-  let nodeA: RunningApp;
-  let nodeB: RunningApp;
+  const nodes = new RelayNodes(OPTIONS);
   const run = randomUUID().slice(0, 8);
-  const open: TestClient[] = [];
   let n = 0;
   const destination = (): string => `/topic/hist/${run}/d${++n}`;
 
-  beforeAll(async () => {
-    await requireRabbitMqStomp();
-    [nodeA, nodeB] = await Promise.all([startApp(OPTIONS), startApp(OPTIONS)]);
-  });
+  beforeAll(() => nodes.start());
   afterAll(async () => {
-    for (const client of open) await client.disconnect();
-    await Promise.all([nodeA?.close(), nodeB?.close()]);
+    await nodes.stop();
     await deleteRabbitQueues(`nestjs-stomp.stream.topic.hist.${run}`);
   });
-
-  const on = async (node: RunningApp): Promise<TestClient> => {
-    const client = await connectWebSocket(node.baseUrl);
-    open.push(client);
-    return client;
-  };
+  const on = (node: RunningApp, sockJs = false): Promise<TestClient> => nodes.on(node, sockJs);
   const publish = (node: RunningApp, to: string, seq: number): Promise<unknown> =>
     node.app.get(SimpMessagingTemplate).convertAndSend(to, { seq });
 
   it('keeps what is published before anyone subscribes, and replays it from first on another node', async () => {
     const to = destination();
-    for (let seq = 0; seq < 3; seq++) await publish(nodeA, to, seq);
-    const inbox = await (await on(nodeB)).subscribeConfirmed(to, { 'x-stream-offset': 'first' });
+    for (let seq = 0; seq < 3; seq++) await publish(nodes.a, to, seq);
+    const inbox = await (await on(nodes.b)).subscribeConfirmed(to, { 'x-stream-offset': 'first' });
     const replayed = await inbox.waitFor(3);
     expect(replayed.map(seqOf)).toEqual([0, 1, 2]);
     expect(replayed.map((m) => m.headers['x-stream-offset'])).toEqual(['0', '1', '2']);
@@ -59,20 +49,20 @@ describe('broker relay: history destinations are RabbitMQ streams, resumable on 
     let publishing = true;
     const publisher = (async () => {
       for (let seq = 0; seq < total; seq++) {
-        await publish(seq % 2 === 0 ? nodeA : nodeB, to, seq);
+        await publish(seq % 2 === 0 ? nodes.a : nodes.b, to, seq);
         if (seq % 2 === 0) await pause(5);
       }
       publishing = false;
     })();
     await pause(50);
-    const onA = await on(nodeA);
+    const onA = await on(nodes.a);
     const inboxA = await onA.subscribeConfirmed(to, { 'x-stream-offset': 'first' });
     await inboxA.waitFor(60);
     await onA.disconnect();
     const seenA = [...inboxA.messages];
     const last = seenA[seenA.length - 1];
     expect(publishing).toBe(true);
-    const onB = await on(nodeB);
+    const onB = await on(nodes.b);
     const resume = {
       'x-stream-offset': String(Number(last.headers['x-stream-offset']) + 1),
       'x-stream-epoch': last.headers['x-stream-epoch'],
@@ -91,8 +81,8 @@ describe('broker relay: history destinations are RabbitMQ streams, resumable on 
 
   it('tells a stale epoch as x-stream-gap:unknown and starts at the first message the stream has', async () => {
     const to = destination();
-    for (let seq = 0; seq < 3; seq++) await publish(nodeB, to, seq);
-    const inbox = await (await on(nodeA)).subscribeConfirmed(to, { 'x-stream-offset': '2', 'x-stream-epoch': 'another-epoch' });
+    for (let seq = 0; seq < 3; seq++) await publish(nodes.b, to, seq);
+    const inbox = await (await on(nodes.a)).subscribeConfirmed(to, { 'x-stream-offset': '2', 'x-stream-epoch': 'another-epoch' });
     const [first] = await inbox.waitFor(1);
     expect(seqOf(first)).toBe(0);
     expect(first.headers['x-stream-gap']).toBe('unknown');
@@ -102,11 +92,11 @@ describe('broker relay: history destinations are RabbitMQ streams, resumable on 
 
   it('delivers live only without x-stream-offset, and pattern subscriptions still see history destinations', async () => {
     const to = destination();
-    await publish(nodeA, to, 0);
-    const client = await on(nodeB);
+    await publish(nodes.a, to, 0);
+    const client = await on(nodes.b);
     const live = await client.subscribeConfirmed(to);
     const pattern = await client.subscribeConfirmed(`/topic/hist/${run}/*`);
-    await publish(nodeA, to, 1);
+    await publish(nodes.a, to, 1);
     expect((await live.waitFor(1)).map(seqOf)).toEqual([1]);
     expect((await pattern.waitFor(1)).map(seqOf)).toEqual([1]);
     await pause(200);
@@ -115,14 +105,13 @@ describe('broker relay: history destinations are RabbitMQ streams, resumable on 
 
   it('leaves the streams (which resume needs) and nothing else on RabbitMQ once the nodes stop', async () => {
     const to = destination();
-    await publish(nodeA, to, 0);
-    await (await on(nodeB)).subscribeConfirmed(to);
-    for (const client of open.splice(0)) await client.disconnect();
-    await Promise.all([nodeA.close(), nodeB.close()]);
+    await publish(nodes.a, to, 0);
+    await (await on(nodes.b)).subscribeConfirmed(to);
+    await nodes.stop();
     await pause(300);
     const mine = (await rabbitQueues(['name', 'type'])).filter(([name]) => name.includes(run));
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every(([name, type]) => name.startsWith(`nestjs-stomp.stream.topic.hist.${run}.`) && type === 'stream')).toBe(true);
-    [nodeA, nodeB] = await Promise.all([startApp(OPTIONS), startApp(OPTIONS)]);
+    await nodes.start();
   });
 });

@@ -111,9 +111,9 @@ export class StompBrokerRelay implements MessageBroker {
     headers?: Readonly<StompHeaders>,
   ): void | Promise<void> {
     this.refuseReserved(destination);
-    if (this.workQueues.claims(destination))
-      return this.workQueues.subscribe(subscriber, subscriptionId, destination, ackMode, confirm, headers);
-    if (this.streams.claims(destination)) return this.streams.subscribe(subscriber, subscriptionId, destination, ackMode, confirm, headers);
+    const request = { subscriber, subscriptionId, destination, ackMode, confirm, headers };
+    if (this.workQueues.claims(destination)) return this.workQueues.subscribe(request);
+    if (this.streams.claims(destination)) return this.streams.subscribe(request);
     if (ackMode !== 'auto' && !this.ackWarned) {
       // Once per process: code written for Spring's relay (whose /queue/ are RabbitMQ queues) would otherwise never learn it.
       this.ackWarned = true;

@@ -53,6 +53,23 @@ const QUIET_MS = 500;
 /** It stops returning messages after this many: RabbitMQ then keeps the last one unacknowledged until the connection ends. */
 const MAX_BOUNCES = 100;
 
+/** A client SUBSCRIBE the relay serves with a broker subscription of its own. */
+export interface ConsumerRequest {
+  readonly subscriber: BrokerSubscriber;
+  readonly subscriptionId: string;
+  readonly destination: string;
+  readonly ackMode: AckMode;
+  /** The client asked for a RECEIPT: wait for the broker's, even across an outage. */
+  readonly confirm: boolean;
+  readonly headers: Readonly<StompHeaders> | undefined;
+}
+
+/** The bookkeeping every consumer starts with. */
+export function consumerOf(request: ConsumerRequest, brokerId: string): RelayConsumer {
+  const { subscriber, subscriptionId, destination, ackMode } = request;
+  return { brokerId, subscriber, subscriptionId, destination, ackMode, unacked: new Map(), pending: undefined };
+}
+
 /** What differs between queue consumers and stream readers. */
 export interface ConsumerKind<C extends RelayConsumer> {
   /** The first letter of its broker subscription ids, unlike the relay's others (`s` topics, `u` user routes). */

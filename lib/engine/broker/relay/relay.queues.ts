@@ -1,13 +1,11 @@
 import { StompProtocolError } from '../../errors/protocol.error.js';
 import type { StompFrame, StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
-import type { AckMode } from '../../../interfaces/stomp-session.interface.js';
-import type { BrokerSubscriber } from '../../../interfaces/message-broker.interface.js';
 import type { CompiledPattern, DestinationMatcher } from '../destination.matcher.js';
 import { prefetchOf } from '../queue/queue.store.js';
 import { toOutboundMessage } from '../simple.broker.js';
 import { CLIENT_MESSAGES } from '../../stomp.messages.js';
 import type { RelayDestinationMapper } from './destination.mapper.js';
-import { RelayConsumers, type ConsumerKind, type RelayConsumer } from './relay.consumers.js';
+import { consumerOf, RelayConsumers, type ConsumerKind, type ConsumerRequest, type RelayConsumer } from './relay.consumers.js';
 import { withoutBrokerHeaders, withoutDeclarationHeaders } from './relay.headers.js';
 import type { RelayReceipts } from './relay.receipts.js';
 import type { StompTcpClient } from './stomp-tcp.client.js';
@@ -48,19 +46,11 @@ export class RelayQueues implements ConsumerKind<QueueConsumer> {
     return this.patterns.length > 0 && this.patterns.some((p) => p.test(destination));
   }
 
-  subscribe(
-    subscriber: BrokerSubscriber,
-    subscriptionId: string,
-    destination: string,
-    ackMode: AckMode,
-    confirm: boolean,
-    headers: Readonly<StompHeaders> | undefined,
-  ): void | Promise<void> {
+  subscribe(request: ConsumerRequest): void | Promise<void> {
+    const { destination, headers } = request;
     if (this.matcher.isPattern(destination)) throw new StompProtocolError('QUEUE_PATTERN', CLIENT_MESSAGES.queuePattern(destination));
     const prefetch = prefetchOf(headers?.['prefetch-count']);
-    const brokerId = `${this.prefix}${++this.nextId}`;
-    const consumer = { brokerId, subscriber, subscriptionId, destination, ackMode, prefetch, unacked: new Map(), pending: undefined };
-    return this.consumers.add(consumer, confirm);
+    return this.consumers.add({ ...consumerOf(request, `${this.prefix}${++this.nextId}`), prefetch }, request.confirm);
   }
 
   /** A SEND to the queue: the same declaration as the SUBSCRIBEs (RabbitMQ closes the connection on a mismatch), persistent messages. */

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { StompFrame, StompHeaders } from '../../../interfaces/stomp-frame.interface.js';
-import type { AckMode } from '../../../interfaces/stomp-session.interface.js';
-import type { BrokerSubscriber } from '../../../interfaces/message-broker.interface.js';
 import type { StompHistoryRule } from '../../../interfaces/stomp-options.interface.js';
 import type { CompiledPattern, DestinationMatcher } from '../destination.matcher.js';
 import { toOutboundMessage } from '../simple.broker.js';
 import { resumeRequestOf, STREAM_HEADERS } from '../../outbound/history/resume.request.js';
 import type { RelayDestinationMapper } from './destination.mapper.js';
-import { RelayConsumers, type ConsumerKind, type RelayConsumer } from './relay.consumers.js';
+import { consumerOf, RelayConsumers, type ConsumerKind, type ConsumerRequest, type RelayConsumer } from './relay.consumers.js';
 import { withoutBrokerHeaders, withoutDeclarationHeaders } from './relay.headers.js';
 import type { RelayReceipts } from './relay.receipts.js';
 import type { StompTcpClient } from './stomp-tcp.client.js';
@@ -58,18 +56,11 @@ export class RelayStreams implements ConsumerKind<StreamReader> {
     return this.rules.length > 0 && !this.matcher.isPattern(destination) && this.rules.some((r) => r.pattern.test(destination));
   }
 
-  subscribe(
-    subscriber: BrokerSubscriber,
-    subscriptionId: string,
-    destination: string,
-    ackMode: AckMode,
-    confirm: boolean,
-    headers: Readonly<StompHeaders> | undefined,
-  ): void | Promise<void> {
-    const request = resumeRequestOf(headers ?? {});
-    const brokerId = `${this.prefix}${++this.nextId}`;
+  subscribe(consumer: ConsumerRequest): void | Promise<void> {
+    const { destination } = consumer;
+    const request = resumeRequestOf(consumer.headers ?? {});
     const reader: StreamReader = {
-      ...{ brokerId, subscriber, subscriptionId, destination, ackMode, unacked: new Map(), pending: undefined },
+      ...consumerOf(consumer, `${this.prefix}${++this.nextId}`),
       ...{ start: request.from, expected: undefined, gap: undefined },
     };
     if (request.from === 'offset' && request.epoch !== undefined && request.epoch !== this.epochOf(destination)) {
@@ -78,7 +69,7 @@ export class RelayStreams implements ConsumerKind<StreamReader> {
     } else if (request.from === 'offset') {
       Object.assign(reader, { start: `offset=${request.offset}`, expected: request.offset });
     }
-    return this.consumers.add(reader, confirm);
+    return this.consumers.add(reader, consumer.confirm);
   }
 
   /**
