@@ -91,4 +91,6 @@ export const RELAY_DEFAULTS: ResolvedRelayOptions = {
   virtualHost: '/',
   heartbeat: [10_000, 10_000],
   reconnectDelay: 5_000,
+  maxReconnectDelay: 30_000,
+  queueExpiresMs: 3_600_000,
 };

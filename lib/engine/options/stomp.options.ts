@@ -74,14 +74,14 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     metrics: resolveMetricsOptions(options.metrics),
     tracing: bool(options, 'tracing', d.tracing),
     conflate: conflationRules(options.conflate),
-    queues: queuePatterns(options.queues, brokerPrefixes, options.relay !== undefined),
+    queues: queuePatterns(options.queues, brokerPrefixes),
     queueMessagesLimit: positiveInt(options, 'queueMessagesLimit', d.queueMessagesLimit),
     queueBytesLimit,
     // One fullest queue always fits.
     queueTotalBytesLimit: positiveInt(options, 'queueTotalBytesLimit', Math.max(d.queueTotalBytesLimit, queueBytesLimit)),
     queueDeliveryLimit: positiveInt(options, 'queueDeliveryLimit', d.queueDeliveryLimit),
     queueDeadLetterDestination: deadLetterDestination(options.queueDeadLetterDestination, brokerPrefixes),
-    history: historyRules(options.history, relay !== undefined),
+    history: historyRules(options.history),
     historyBytesLimit: positiveInt(options, 'historyBytesLimit', d.historyBytesLimit),
   };
 }

@@ -180,7 +180,7 @@ export class QueueStore {
   }
 }
 
-function prefetchOf(value: string | undefined): number {
+export function prefetchOf(value: string | undefined): number {
   if (value === undefined) return 0;
   if (!/^\d{1,9}$/.test(value)) throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.badPrefetch(value));
   return Number(value);
