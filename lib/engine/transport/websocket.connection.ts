@@ -5,6 +5,7 @@ import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outboun
 import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
 import type { ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
+import { BINARY_OPCODE, TEXT_OPCODE, writeMessage } from './websocket.framing.js';
 
 /** Text frames travel as the Buffer itself; the rare binary one is wrapped. */
 type WebSocketFrame = Buffer | BinaryFrame;
@@ -33,6 +34,11 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
   private closeReason: ConnectionCloseReason = 'transport-closed';
   private readonly raw: Socket;
   private writableWaiters: Array<() => void> | undefined;
+  /**
+   * No extension negotiated (the server offers none): a message goes out as it is, so it is framed here and
+   * written to the socket in the order of `ws`'s own writes (close, pong), without `ws.send`'s per-message work.
+   */
+  private readonly framesItself: boolean;
   corkedBytes = 0;
 
   constructor(
@@ -43,6 +49,7 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
   ) {
     this.raw = (socket as unknown as { _socket: Socket })._socket;
     this.queue = new OutboundQueue<WebSocketFrame>(this, limits);
+    this.framesItself = socket.extensions === '';
     // ws refuses oversized messages (close 1009) and invalid UTF-8 (1007) itself and then emits
     // 'error'; without a listener that error would take the whole process down.
     socket.on('error', () => socket.terminate());
@@ -71,8 +78,9 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
 
   write(frame: WebSocketFrame): void {
     corkUntilNextTick(this.raw, this, frame.length);
-    if (frame instanceof BinaryFrame) this.socket.send(frame.data, AS_BINARY);
-    else this.socket.send(frame, AS_TEXT);
+    const binary = frame instanceof BinaryFrame;
+    if (!this.framesItself) return this.socket.send(binary ? frame.data : frame, binary ? AS_BINARY : AS_TEXT);
+    writeMessage(this.raw, binary ? BINARY_OPCODE : TEXT_OPCODE, binary ? frame.data : frame);
   }
 
   /** `ws` has no drain event of its own; its socket has. A closed socket never drains, so close also ends the wait. */
