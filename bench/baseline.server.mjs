@@ -146,7 +146,8 @@ server.on('upgrade', (req, socket, head) => {
   });
 });
 
-const sockjsServer = sockjs.createServer({ prefix: SOCKJS_PREFIX, log: () => {}, disconnect_delay: 5000 });
+// response_limit as nestjs-stomp's bench server has it (streamBytesLimit): streaming sessions poll again as often.
+const sockjsServer = sockjs.createServer({ prefix: SOCKJS_PREFIX, log: () => {}, disconnect_delay: 5000, response_limit: 512 * 1024 });
 sockjsServer.on('connection', (sock) => {
   if (!sock) return;
   const owner = { corkedBytes: 0 };

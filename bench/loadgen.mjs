@@ -2,7 +2,7 @@
 // one server (whose URLs it is given), asks that server for its CPU time and memory through the
 // runner, and sends back one result object. Every wait is bounded.
 import { connectRealClient, REAL_KINDS } from './lib/real-clients.mjs';
-import { RawSockJsClient, RawStompClient, sendFrame } from './lib/raw-stomp.mjs';
+import { RawSockJsClient, RawSockJsWebSocketClient, RawStompClient, sendFrame } from './lib/raw-stomp.mjs';
 import { Histogram, filler, now, pool, processStats, sleep, waitFor } from './lib/util.mjs';
 import { resume } from './lib/resume.mjs';
 
@@ -78,11 +78,18 @@ function firstErrors(results, max = 3) {
   return [...messages].slice(0, max).map(([m, n]) => `${n}x ${m}`);
 }
 
+/** The raw clients by transport: raw WebSocket, SockJS xhr-streaming, SockJS websocket. */
+const RAW_CLIENTS = {
+  ws: (target) => new RawStompClient(target.urls.ws),
+  sockjs: (target) => new RawSockJsClient(target.urls.sockjs),
+  'sockjs-ws': (target) => new RawSockJsWebSocketClient(target.urls.sockjs),
+};
+
 /** Opens `count` raw STOMP sessions, each subscribed to `destinations` (receipts awaited). */
 async function openRawSessions(count, target, { transport = 'ws', destinations, onMessage, concurrency = 64, onUnexpectedClose }) {
   const clients = [];
   const results = await pool(count, concurrency, async () => {
-    const client = transport === 'ws' ? new RawStompClient(target.urls.ws) : new RawSockJsClient(target.urls.sockjs);
+    const client = RAW_CLIENTS[transport](target);
     client.onClose = (expected) => {
       if (!expected) onUnexpectedClose?.();
     };
@@ -235,8 +242,10 @@ async function fanoutSetup(p, target, call) {
     if (run) pump();
   };
   const subs = await openRawSessions(p.subscribers, target, {
+    transport: p.transport,
     destinations: [destination],
     onMessage,
+    concurrency: p.concurrency,
     onUnexpectedClose: () => unexpectedCloses++,
   });
   S = subs.clients.length;
@@ -303,7 +312,7 @@ async function fanoutSetup(p, target, call) {
       });
     },
     result() {
-      return result({ failed: subs.failed, errors: subs.errors, unexpectedCloses, check: this.check });
+      return result({ transport: p.transport ?? 'ws', failed: subs.failed, errors: subs.errors, unexpectedCloses, check: this.check });
     },
     close() {
       publisher.close();

@@ -5,6 +5,7 @@
 //
 //   node bench/run.mjs [--full] [--only=fanout,template,connections,original,resume] [--profile] [--no-build] [--no-pin]
 //                      [--clients=500,2000 (original sizes)] [--ours-server=<file>] [--baseline-server=<file>]
+//                      [--variants=S=100,S=10000 (by label)]
 //
 // npm run bench            quick set (< 3 min)
 // npm run bench -- --full  whole matrix
@@ -13,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import os from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { htmlReport, metricsOf, summaryLine, textTable } from './lib/report.mjs';
+import { htmlReport, metricsOf, scaleLimits, summaryLine, textTable } from './lib/report.mjs';
 import { REAL_KINDS } from './lib/real-clients.mjs';
 import { fileLimit, sleep, withTimeout } from './lib/util.mjs';
 import { children, killAll } from './lib/children.mjs';
@@ -28,6 +29,11 @@ const FULL = flag('full');
 const PROFILE = flag('profile');
 const PIN = !flag('no-pin') && os.cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 const ONLY = option('only')?.split(',');
+/** --variants=S=100,S=10000: only the variants with these labels (labels hold '=', so not through option()). */
+const VARIANTS = args
+  .find((a) => a.startsWith('--variants='))
+  ?.slice('--variants='.length)
+  .split(',');
 /** Scenarios whose measured windows alternate between the two servers in one run. */
 const PAIRED = new Set(['fanout', 'template']);
 const IMPLS = [
@@ -207,10 +213,21 @@ const limits = fileLimit();
 const wsCap = Number.isFinite(limits.soft) ? limits.soft - 600 : 19_000;
 const fanoutBase = { window: 16, bodySize: 100, checkCount: 200, checkMs: 10_000, warmupMs: 1000, real: REAL_KINDS };
 const resumeBase = { concurrency: 100, bodySize: 100, warmupMs: 500, liveMs: 2000, serverEnv: { BENCH_HISTORY: '1' } };
+/** Fan-out to S subscribers over a SockJS transport (the publisher stays on raw WebSocket); compared with the raw row of the same S. */
+const sockJsFanout = (S, timing) =>
+  [
+    ['sockjs-ws', 'sockjs-ws'],
+    ['sockjs', 'xhr-streaming'],
+  ].map(([transport, name]) => ({
+    label: `S=${S} ${name}`,
+    params: { ...fanoutBase, subscribers: S, transport, concurrency: 50, ...timing },
+  }));
+const originalBase = { roomSize: 10, chatPeriodMs: 1000, dashboardPeriodMs: 1000, chatSize: 60, dashboardSize: 200, real: REAL_KINDS };
 const quick = {
   fanout: [
     { label: 'S=100', params: { ...fanoutBase, subscribers: 100, windowMs: 4000, rounds: 8 } },
     { label: 'S=1000', params: { ...fanoutBase, subscribers: 1000, windowMs: 4000, rounds: 8 } },
+    // S=10 and the SockJS rows are --full only: with them the quick set took 3.5 min, over its 3.
   ],
   template: [{ label: 'S=100', params: { ...fanoutBase, window: 32, subscribers: 100, windowMs: 4000, rounds: 8 } }],
   connections: [
@@ -222,24 +239,23 @@ const quick = {
   ],
   original: (option('clients')?.split(',').map(Number) ?? [500]).map((clients) => ({
     label: `C=${clients}`,
-    params: {
-      clients,
-      joinMs: 10_000,
-      steadyMs: 15_000,
-      roomSize: 10,
-      chatPeriodMs: 1000,
-      dashboardPeriodMs: 1000,
-      chatSize: 60,
-      dashboardSize: 200,
-      real: REAL_KINDS,
-    },
+    params: { ...originalBase, clients, joinMs: 10_000, steadyMs: 15_000 },
   })),
   resume: [{ label: 'N=1000 100/s drop 2s', params: { ...resumeBase, subscribers: 1000, periodMs: 10, dropMs: 2000 } }],
 };
 const full = {
   fanout: [
+    { label: 'S=10', params: { ...fanoutBase, subscribers: 10, windowMs: 10_000, rounds: 20 } },
     { label: 'S=100', params: { ...fanoutBase, subscribers: 100, windowMs: 10_000, rounds: 20 } },
     { label: 'S=1000', params: { ...fanoutBase, subscribers: 1000, windowMs: 10_000, rounds: 20 } },
+    // 2 x 10,000 client sockets would pass the load generator's open-file limit: one server at a time.
+    {
+      label: 'S=10000',
+      sequential: true,
+      params: { ...fanoutBase, subscribers: Math.min(10_000, wsCap), concurrency: 200, windowMs: 10_000, rounds: 10 },
+    },
+    ...sockJsFanout(100, { windowMs: 10_000, rounds: 20 }),
+    ...sockJsFanout(1000, { windowMs: 10_000, rounds: 20 }),
   ],
   template: [
     { label: 'S=100', params: { ...fanoutBase, window: 32, subscribers: 100, windowMs: 10_000, rounds: 20 } },
@@ -252,20 +268,13 @@ const full = {
     },
     { label: 'sockjs N=5000', params: { transport: 'sockjs', sessions: 5000, concurrency: 100, real: ['stompjs+sockjs/xhr-streaming'] } },
   ],
-  original: (option('clients')?.split(',').map(Number) ?? [500, 2000, 5000]).map((clients) => ({
-    label: `C=${clients}`,
-    params: {
-      clients,
-      joinMs: 20_000,
-      steadyMs: 30_000,
-      roomSize: 10,
-      chatPeriodMs: 1000,
-      dashboardPeriodMs: 1000,
-      chatSize: 60,
-      dashboardSize: 200,
-      real: REAL_KINDS,
-    },
-  })),
+  // Up to what one process may hold open (the open-file limit), to find where each server stops keeping up.
+  original: (option('clients')?.split(',').map(Number) ?? [...new Set([500, 2000, 5000, 10_000, wsCap])].filter((c) => c <= wsCap)).map(
+    (clients) => ({
+      label: `C=${clients}`,
+      params: { ...originalBase, clients, joinMs: 20_000, steadyMs: 30_000 },
+    }),
+  ),
   resume: [
     { label: 'N=1000 100/s drop 2s', params: { ...resumeBase, subscribers: 1000, periodMs: 10, dropMs: 2000 } },
     { label: 'N=1000 100/s drop 5s', params: { ...resumeBase, subscribers: 1000, periodMs: 10, dropMs: 5000 } },
@@ -277,7 +286,13 @@ function timeoutFor(scenario, params) {
   if (scenario === 'original') return params.joinMs + params.steadyMs + 90_000;
   if (scenario === 'connections') return 60_000 + params.sessions * 10;
   if (scenario === 'resume') return 120_000;
-  return 90_000 + params.windowMs * 2;
+  return 90_000 + params.windowMs * 2 + params.subscribers * 10;
+}
+
+/** A SockJS fan-out row's raw WebSocket row: same S, run earlier in this invocation. */
+function rawReference(entries, variant) {
+  if (!variant.params.transport || variant.params.transport === 'ws') return undefined;
+  return entries.find((e) => !e.params.transport && e.params.subscribers === variant.params.subscribers);
 }
 
 // ---------------------------------------------------------------- build
@@ -334,20 +349,29 @@ async function main() {
     if (ONLY && !ONLY.includes(scenario)) continue;
     run.scenarios[scenario] = [];
     for (const variant of variants) {
+      if (VARIANTS && !VARIANTS.includes(variant.label)) continue;
       const timeout = timeoutFor(scenario, variant.params);
-      const results = PAIRED.has(scenario)
-        ? await runScenario(IMPLS, scenario, variant, timeout * 2)
-        : scenario === 'resume'
-          ? await runScenario([IMPLS[1]], scenario, variant, timeout)
-          : {
-              ...(await runScenario([IMPLS[0]], scenario, variant, timeout)),
-              ...(await runScenario([IMPLS[1]], scenario, variant, timeout)),
-            };
+      const results =
+        PAIRED.has(scenario) && !variant.sequential
+          ? await runScenario(IMPLS, scenario, variant, timeout * 2)
+          : scenario === 'resume'
+            ? await runScenario([IMPLS[1]], scenario, variant, timeout)
+            : {
+                ...(await runScenario([IMPLS[0]], scenario, variant, timeout)),
+                ...(await runScenario([IMPLS[1]], scenario, variant, timeout)),
+              };
       const { baseline, ours } = results;
-      const entry = { label: variant.label, params: variant.params, baseline, ours, metrics: metricsOf(scenario, variant, baseline, ours) };
+      const reference = rawReference(run.scenarios[scenario], variant);
+      const entry = {
+        label: variant.label,
+        params: variant.params,
+        baseline,
+        ours,
+        metrics: metricsOf(scenario, variant, baseline, ours, reference),
+      };
       run.scenarios[scenario].push(entry);
       for (const metric of entry.metrics) run.rows.push({ label: `${scenario} ${variant.label}`, metric });
-      let line = summaryLine(scenario, variant, baseline, ours);
+      let line = summaryLine(scenario, variant, baseline, ours, reference);
       for (const [key, r] of Object.entries(results)) {
         if (!r.ok)
           line += `\n${' '.repeat(27)}${key} FAILED: ${r.error.split('\n')[0]}${r.serverLog?.length ? `\n${' '.repeat(29)}server: ${r.serverLog.join(`\n${' '.repeat(37)}`)}` : ''}`;
@@ -371,6 +395,10 @@ async function main() {
     }
   }
 
+  if (run.scenarios.original?.length > 1) {
+    run.limits = scaleLimits(run.scenarios.original);
+    console.log(`\n${run.limits.join('\n')}`);
+  }
   const table = textTable(run.rows);
   console.log(`\n${table}\n`);
   run.table = table;

@@ -5,9 +5,14 @@
 // dashboard update it sees to `onUpdate(key, publishedAt, receivedAt)`; the key identifies one
 // update whichever way it travelled (polling JSON or STOMP MESSAGE).
 import http from 'node:http';
-import WebSocket from 'ws';
 import { headerOf } from '../../test/fixtures/raw-stomp.codec.mjs';
-import { CONNECT_FRAME, connectFrame as stompConnect, RawSockJsClient, RawStompClient } from '../lib/raw-stomp.mjs';
+import {
+  CONNECT_FRAME,
+  connectFrame as stompConnect,
+  RawSockJsClient,
+  RawSockJsWebSocketClient,
+  RawStompClient,
+} from '../lib/raw-stomp.mjs';
 import { now, sleep } from '../lib/util.mjs';
 import { exclude } from './meter.mjs';
 
@@ -208,54 +213,19 @@ export class LoginSockJsClient extends RawSockJsClient {
     this.login = login;
   }
 
-  line(line, settle) {
-    if (line[0] === 'o') this.write(connectFrame(this.login));
-    else super.line(line, settle);
+  connectText() {
+    return connectFrame(this.login);
   }
 }
 
-let sockJsWsSeq = 0;
-
-/**
- * STOMP over SockJS's websocket transport (`/block/<server>/<session>/websocket`): SockJS framing
- * on a WebSocket (`o`, `h`, `a[...]`, `c[...]` from the server, JSON arrays of strings from the
- * client), as sockjs-client speaks it. Receipts, CONNECTED and ERROR are bench/lib's.
- */
-export class SockJsWebSocketClient extends RawStompClient {
+/** STOMP over SockJS's websocket transport: bench/lib's client, with a name in CONNECT. */
+export class SockJsWebSocketClient extends RawSockJsWebSocketClient {
   constructor(sockJsBase, login) {
-    const server = String(Math.floor(Math.random() * 1000)).padStart(3, '0');
-    const session = `${process.pid.toString(36)}w${(++sockJsWsSeq).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    super(`${sockJsBase.replace(/^http/, 'ws')}/${server}/${session}/websocket`, []);
+    super(sockJsBase);
     this.login = login;
   }
 
-  openSocket(timeoutMs) {
-    return new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
-  }
-
-  /** SockJS opens with an `o` frame; CONNECT goes after it. */
-  onSocketOpen() {}
-
-  onSocketData(data, settle) {
-    const text = data.toString('utf8');
-    const kind = text[0];
-    if (kind === 'a') {
-      for (const frame of JSON.parse(text.slice(1))) {
-        if (frame.charCodeAt(0) === 0x4d) this.onMessage?.(frame, frame.indexOf('\n\n') + 2);
-        else if (frame !== '\n') {
-          this.handleControl(frame);
-          if (frame.startsWith('ERROR')) settle(new Error(`ERROR frame: ${this.errors.at(-1)}`));
-        }
-      }
-    } else if (kind === 'o') {
-      this.write(connectFrame(this.login));
-    } else if (kind === 'c') {
-      this.errors.push(`sockjs close ${text.slice(1)}`);
-      settle(new Error(`sockjs closed: ${text.slice(1)}`));
-    }
-  }
-
-  write(text) {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify([text]));
+  connectText() {
+    return connectFrame(this.login);
   }
 }

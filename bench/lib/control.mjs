@@ -2,6 +2,7 @@
 // (baseline and nestjs-stomp) use it, so they are driven the same way; they differ only in
 // `publish`, which is SimpMessagingTemplate.convertAndSend for ours.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { filler, now, processStats, sleep } from './util.mjs';
 
 /**
@@ -68,6 +69,8 @@ export function serveControl(server) {
       }
       return { ...processStats(), gc: typeof global.gc === 'function' };
     },
+    // For memory work: a heap snapshot of the server as it is now (after a 'gc').
+    'heap-snapshot': async ({ file }) => ({ file: writeHeapSnapshot(file) }),
     publish: async ({ destination, payload }) => ({ deliveries: await server.publish(destination, payload) }),
     'template-start': async ({ destination, window, bodySize }) => {
       Object.assign(template, { running: true, published: 0, acked: 0, window, destination, pad: filler(bodySize) });

@@ -1,6 +1,6 @@
 // The load generator's own STOMP clients: just enough protocol, as cheap as possible per message.
 // RawStompClient speaks STOMP over a raw WebSocket (npm `ws`); RawSockJsClient over SockJS
-// xhr-streaming (plain `http`). Both hand MESSAGE frames over as (Buffer|string, bodyStart)
+// xhr-streaming (plain `http`); RawSockJsWebSocketClient over SockJS's websocket transport. Both hand MESSAGE frames over as (Buffer|string, bodyStart)
 // without parsing headers: the bench puts everything it needs in the body. Frames are built and
 // control frames (CONNECTED, RECEIPT, ERROR) parsed by the codec the tests' raw client uses.
 import http from 'node:http';
@@ -40,6 +40,9 @@ class ClientBase {
     this.closed = false;
     this.expectedClose = false;
     this.connectedResolve = null;
+    /** SockJS only: the session's `o` frame came; a `c` frame came. */
+    this.opened = false;
+    this.sockJsClosed = false;
   }
 
   /**
@@ -173,6 +176,69 @@ export class RawStompClient extends ClientBase {
   }
 }
 
+/** One SockJS frame from the server (`o`, `a[...]`, `c[...]`; `h` heart-beats and the 2 KiB prelude ignored) for either SockJS client. */
+function sockJsFrame(client, text, settle) {
+  const kind = text[0];
+  if (kind === 'a') {
+    for (const frame of JSON.parse(text.slice(1))) {
+      if (frame.charCodeAt(0) === M) client.onMessage?.(frame, frame.indexOf('\n\n') + 2);
+      else if (frame !== '\n') {
+        client.handleControl(frame);
+        if (frame.startsWith('ERROR')) settle(new Error(`ERROR frame: ${client.errors.at(-1)}`));
+      }
+    }
+  } else if (kind === 'o') {
+    if (client.opened) {
+      // A poll after the server forgot the session opens a new one: that is a lost session, not a resumed one.
+      client.errors.push('sockjs session reopened');
+      client.sockJsClosed = true;
+      client.request?.destroy();
+      return;
+    }
+    client.opened = true;
+    client.write(client.connectText());
+  } else if (kind === 'c') {
+    client.sockJsClosed = true;
+    client.errors.push(`sockjs close ${text.slice(1)}`);
+    settle(new Error(`sockjs closed: ${text.slice(1)}`));
+  }
+}
+
+let sockJsWsSeq = 0;
+
+/**
+ * STOMP over SockJS's websocket transport (`<endpoint>/<server>/<session>/websocket`): SockJS framing
+ * on a WebSocket (`o`, `h`, `a[...]`, `c[...]` from the server, JSON arrays of strings from the
+ * client), as sockjs-client speaks it.
+ */
+export class RawSockJsWebSocketClient extends RawStompClient {
+  constructor(sockJsBase) {
+    const server = String(Math.floor(Math.random() * 1000)).padStart(3, '0');
+    const session = `${process.pid.toString(36)}w${(++sockJsWsSeq).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    super(`${sockJsBase.replace(/^http/, 'ws')}/${server}/${session}/websocket`, []);
+  }
+
+  openSocket(timeoutMs) {
+    return new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+  }
+
+  /** SockJS opens with an `o` frame; CONNECT goes after it. */
+  onSocketOpen() {}
+
+  /** The CONNECT frame sent after `o` (comet's client adds a login). */
+  connectText() {
+    return CONNECT_FRAME;
+  }
+
+  onSocketData(data, settle) {
+    sockJsFrame(this, data.toString('utf8'), settle);
+  }
+
+  write(text) {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify([text]));
+  }
+}
+
 /** Keep-alive pool for xhr_send requests of every RawSockJsClient. */
 const sendAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 let sessionSeq = 0;
@@ -190,57 +256,54 @@ export class RawSockJsClient extends ClientBase {
   }
 
   connect(timeoutMs = 20_000) {
-    return new Promise((resolve, reject) => {
-      const settle = this.settler(timeoutMs, resolve, reject);
-      const req = http.request(`${this.base}/xhr_streaming`, { method: 'POST', agent: false, headers: { 'content-length': 0 } }, (res) => {
-        if (res.statusCode !== 200) {
-          settle(new Error(`xhr_streaming: HTTP ${res.statusCode}`));
-          res.resume();
-          return;
-        }
-        res.setEncoding('utf8');
-        let buffer = '';
-        res.on('data', (chunk) => {
-          buffer += chunk;
-          let nl;
-          while ((nl = buffer.indexOf('\n')) !== -1) {
-            const line = buffer.slice(0, nl);
-            buffer = buffer.slice(nl + 1);
-            this.line(line, settle);
-          }
-        });
-        res.on('close', () => {
-          settle(new Error('stream closed before CONNECTED'));
-          this.markClosed();
-        });
-      });
-      req.on('error', (error) => {
-        this.errors.push(error.message);
-        settle(error);
-        this.markClosed();
-      });
-      req.end();
-      this.request = req;
-    });
+    return new Promise((resolve, reject) => this.stream(this.settler(timeoutMs, resolve, reject)));
   }
 
-  line(line, settle) {
-    const kind = line[0];
-    if (kind === 'a') {
-      for (const frame of JSON.parse(line.slice(1))) {
-        if (frame.charCodeAt(0) === M) this.onMessage?.(frame, frame.indexOf('\n\n') + 2);
-        else if (frame !== '\n') {
-          this.handleControl(frame);
-          if (frame.startsWith('ERROR')) settle(new Error(`ERROR frame: ${this.errors.at(-1)}`));
-        }
+  /**
+   * One xhr_streaming request. sockjs-node ends it once it has carried `response_limit` bytes, without a
+   * close frame; the client then polls again for the same session, as sockjs-client does.
+   */
+  stream(settle) {
+    const req = http.request(`${this.base}/xhr_streaming`, { method: 'POST', agent: false, headers: { 'content-length': 0 } }, (res) => {
+      if (res.statusCode !== 200) {
+        this.sockJsClosed = true;
+        settle(new Error(`xhr_streaming: HTTP ${res.statusCode}`));
+        res.resume();
+        return;
       }
-    } else if (kind === 'o') {
-      this.write(CONNECT_FRAME);
-    } else if (kind === 'c') {
-      this.errors.push(`sockjs close ${line.slice(1)}`);
-      settle(new Error(`sockjs closed: ${line.slice(1)}`));
-    }
-    // 'h' lines: the 2 KiB prelude and heart-beats.
+      res.setEncoding('utf8');
+      let buffer = '';
+      res.on('data', (chunk) => {
+        buffer += chunk;
+        let nl;
+        while ((nl = buffer.indexOf('\n')) !== -1) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          this.line(line, settle);
+        }
+      });
+      res.on('close', () => {
+        if (this.opened && !this.sockJsClosed && !this.expectedClose && !this.closed) return this.stream(settle);
+        settle(new Error('stream closed before CONNECTED'));
+        this.markClosed();
+      });
+    });
+    req.on('error', (error) => {
+      this.errors.push(error.message);
+      settle(error);
+      this.markClosed();
+    });
+    req.end();
+    this.request = req;
+  }
+
+  /** One line of the stream: one SockJS frame. */
+  line(line, settle) {
+    sockJsFrame(this, line, settle);
+  }
+
+  connectText() {
+    return CONNECT_FRAME;
   }
 
   /** Frames are sent one xhr_send at a time per session, in order (as sockjs-client does). */

@@ -35,7 +35,7 @@ function checkText(check) {
  * `target.ratio`: the ratio ours/baseline must be at most (lower is better) or at least (higher is better);
  * `target.abs`: ours must be at most this absolute value.
  */
-export function metricsOf(scenario, variant, baseline, ours) {
+export function metricsOf(scenario, variant, baseline, ours, reference) {
   const b = baseline ?? {};
   const o = ours ?? {};
   const clamp = (v) => (Number.isFinite(v) ? Math.max(0, v) : v);
@@ -46,14 +46,32 @@ export function metricsOf(scenario, variant, baseline, ours) {
     better: 'info',
     noRatio: true,
   };
-  return [...scenarioMetrics(scenario, variant, b, o), external];
+  return [...scenarioMetrics(scenario, variant, b, o), ...transportMetrics(b, o, reference), external];
+}
+
+/**
+ * SockJS fan-out rows: CPU per delivered message over the raw WebSocket row of the same S and the same
+ * server (one run), the cost of the transport itself. The target is on ours alone.
+ */
+function transportMetrics(b, o, reference) {
+  if (!reference) return [];
+  return [
+    {
+      name: 'CPU/msg vs raw WebSocket (same server)',
+      baseline: b.cpuUsPerMsg / reference.baseline?.cpuUsPerMsg,
+      ours: o.cpuUsPerMsg / reference.ours?.cpuUsPerMsg,
+      better: 'lower',
+      target: { abs: 1.3, text: '<= 1.3 (ours)' },
+    },
+  ];
 }
 
 function scenarioMetrics(scenario, variant, b, o) {
   switch (scenario) {
     case 'fanout':
     case 'template': {
-      const targets = scenario === 'fanout';
+      // The ratio targets are the raw WebSocket rows'; SockJS rows have theirs against the raw row.
+      const targets = scenario === 'fanout' && !variant.params.transport;
       return [
         {
           name: 'delivered msg/s',
@@ -165,10 +183,11 @@ export function judge(metric) {
 }
 
 /** One line per variant, printed as soon as both servers ran it. */
-export function summaryLine(scenario, variant, baseline, ours) {
+export function summaryLine(scenario, variant, baseline, ours, reference) {
   const label = `${scenario} ${variant.label}`.padEnd(26);
-  const metrics = metricsOf(scenario, variant, baseline, ours).filter((m) => m.better !== 'info');
-  const parts = metrics.slice(0, 4).map((m) => `${m.name} ${fmt(m.baseline)} -> ${fmt(m.ours)} (x${fmt(m.ours / m.baseline, 2)})`);
+  const metrics = metricsOf(scenario, variant, baseline, ours, reference).filter((m) => m.better !== 'info');
+  const shown = reference ? [...metrics.slice(0, 2), metrics.find((m) => m.target?.abs === 1.3)] : metrics.slice(0, 4);
+  const parts = shown.map((m) => `${m.name} ${fmt(m.baseline)} -> ${fmt(m.ours)} (x${fmt(m.ours / m.baseline, 2)})`);
   const extra = [];
   if (ours?.check) extra.push(`ours ${checkText(ours.check)}`);
   if (baseline?.check && !checkOk(baseline.check)) extra.push(`baseline ${checkText(baseline.check)}`);
@@ -227,6 +246,74 @@ function bars(metric) {
   return `<svg width="${w}" height="38" xmlns="http://www.w3.org/2000/svg">${rects}</svg>`;
 }
 
+/**
+ * Server CPU per delivered message against subscribers (log scale), one line per server, from the raw
+ * WebSocket fan-out rows of this run; empty when fewer than two sizes ran.
+ */
+export function scaleChart(entries = []) {
+  const rows = entries.filter((e) => !e.params.transport).sort((a, b) => a.params.subscribers - b.params.subscribers);
+  const series = [
+    ['baseline', '#8a8f98'],
+    ['ours', '#2f6fdf'],
+  ].map(([key, color]) => ({
+    key,
+    color,
+    points: rows.map((e) => [e[key]?.subscribers ?? e.params.subscribers, e[key]?.cpuUsPerMsg]).filter(([, y]) => Number.isFinite(y)),
+  }));
+  const xs = rows.map((e) => e.params.subscribers);
+  if (new Set(xs).size < 2) return '';
+  const [w, h, left, bottom, top, right] = [560, 260, 50, 30, 14, 40];
+  const lx = (x) => Math.log10(x);
+  const [x0, x1] = [lx(Math.min(...xs)), lx(Math.max(...xs))];
+  const yMax = Math.max(...series.flatMap((s) => s.points.map(([, y]) => y)), 1e-9) * 1.15;
+  const px = (x) => left + ((lx(x) - x0) / (x1 - x0)) * (w - left - right);
+  const py = (y) => h - bottom - (y / yMax) * (h - bottom - top);
+  const axis = [
+    `<line x1="${left}" y1="${h - bottom}" x2="${w - right}" y2="${h - bottom}" stroke="#999"/>`,
+    `<line x1="${left}" y1="${top}" x2="${left}" y2="${h - bottom}" stroke="#999"/>`,
+    ...[...new Set(xs)].map((x) => `<text x="${px(x)}" y="${h - bottom + 16}" font-size="11" text-anchor="middle">${x}</text>`),
+    ...[0, 0.25, 0.5, 0.75, 1].map(
+      (f) => `<text x="${left - 6}" y="${py(f * yMax) + 4}" font-size="10" text-anchor="end">${fmt(f * yMax)}</text>`,
+    ),
+    `<text x="${(left + w - right) / 2}" y="${h - 2}" font-size="11" text-anchor="middle">subscribers (log scale)</text>`,
+  ];
+  const lines = series.map(({ key, color, points }, i) => {
+    const path = points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
+    const dots = points.map(
+      ([x, y]) =>
+        `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${color}"/><text x="${(px(x) + 5).toFixed(1)}" y="${(py(y) - 5).toFixed(1)}" font-size="10">${esc(fmt(y))}</text>`,
+    );
+    const name = key === 'ours' ? 'nestjs-stomp' : 'baseline';
+    return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${path}"/>${dots.join('')}<text x="${left + 10}" y="${top + 10 + i * 16}" font-size="11" fill="${color}">${name}</text>`;
+  });
+  return `<h2>Server CPU µs per delivered message against subscribers (fan-out, raw WebSocket)</h2>
+<svg width="${w}" height="${h}" xmlns="http://www.w3.org/2000/svg">${axis.join('')}${lines.join('')}</svg>`;
+}
+
+/** Keeping up with the original scenario: everything delivered, p99 under the 1 s period of the pushes, every client joined. */
+export function keepsUp(r) {
+  if (!r?.ok) return { ok: false, why: `failed: ${r?.error?.split('\n')[0] ?? 'no result'}` };
+  // Which side ran out: a load generator near 100 % of its core cannot tell whether the server kept up.
+  const load = `server CPU ${fmt(r.serverCpuPct)} %, load generator ${fmt(r.loadgenCpuPct)} %`;
+  if (r.failed > 0)
+    return { ok: false, why: `${r.failed} of ${r.clients} clients could not join (${(r.errors ?? []).join('; ')}); ${load}` };
+  if (!(r.deliveredRatio >= 0.999)) return { ok: false, why: `${(r.deliveredRatio * 100).toFixed(1)} % delivered; ${load}` };
+  if (!(r.latency?.p99 < 1000)) return { ok: false, why: `p99 latency ${fmt(r.latency?.p99)} ms; ${load}` };
+  return { ok: true, why: `p99 ${fmt(r.latency?.p99)} ms; ${load}` };
+}
+
+/** Where each server stops keeping up with the original scenario, over the sizes of this run. */
+export function scaleLimits(entries) {
+  return ['baseline', 'ours'].map((key) => {
+    const name = key === 'ours' ? 'nestjs-stomp' : 'baseline';
+    const runs = entries.map((e) => ({ C: e.params.clients, ...keepsUp(e[key]) }));
+    const last = runs.filter((r) => r.ok).at(-1);
+    const stop = runs.find((r) => !r.ok);
+    const upTo = last ? `keeps up to C=${last.C} (${last.why})` : 'keeps up at no size tried';
+    return `original, ${name}: ${upTo}; ${stop ? `stops at C=${stop.C}: ${stop.why}` : `did not stop up to C=${runs.at(-1)?.C}`}`;
+  });
+}
+
 export function htmlReport(run) {
   const sections = run.rows.map((r) => {
     const { ratio, ok } = judge(r.metric);
@@ -241,6 +328,8 @@ export function htmlReport(run) {
 <p>${esc(run.date)} &middot; ${esc(run.machine)} &middot; <code>${esc(run.command)}</code> &middot; ${run.full ? 'full matrix' : 'quick set'}</p>
 <p>Ratios are nestjs-stomp / baseline, measured in the same invocation. Server and load generator run in separate processes${run.pinned ? ', pinned to CPU 0 and CPU 1' : ''}.</p>
 <table><tr><th>scenario</th><th>metric</th><th>value</th><th>ratio</th><th>target</th></tr>${sections.join('\n')}</table>
+${scaleChart(run.scenarios?.fanout)}
+${run.limits ? `<h2>Original scenario: where each server stops</h2><pre>${esc(run.limits.join('\n'))}</pre>` : ''}
 <h2>Summary lines</h2><pre>${summaries}</pre>
 <h2>Notes</h2><ul>${notes}</ul>
 </body></html>`;

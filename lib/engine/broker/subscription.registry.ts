@@ -63,6 +63,19 @@ interface Resolved<T> {
 
 const NONE: readonly Entry<never>[] = Object.freeze([]);
 
+/** A session's subscriptions: most sessions hold one, kept as itself (a Map costs ~200 B); a Map from the second on. */
+type Own<T> = Entry<T> | Map<string, Entry<T>>;
+
+function find<T>(own: Own<T> | undefined, id: string): Entry<T> | undefined {
+  if (own instanceof Entry) return own.id === id ? own : undefined;
+  return own?.get(id);
+}
+
+function entriesOf<T>(own: Own<T> | undefined): Iterable<Entry<T>> {
+  if (own === undefined) return NONE;
+  return own instanceof Entry ? [own] : own.values();
+}
+
 /** Subscribers of one exact destination; the list is copied before a write only once it has been handed out. */
 class Bucket<T> {
   private list: Entry<T>[] = [];
@@ -115,7 +128,7 @@ function merge<T>(a: readonly Entry<T>[], b: readonly Entry<T>[]): Entry<T>[] {
  * one knows the results it is in, so closing a session costs O(its own subscriptions).
  */
 export class SubscriptionRegistry<T> {
-  private readonly bySession = new Map<string, Map<string, Entry<T>>>();
+  private readonly bySession = new Map<string, Own<T>>();
   private readonly exact = new Map<string, Bucket<T>>();
   private readonly patterns = new PatternIndex<Entry<T>>();
   private readonly cache = new Map<string, Resolved<T>>();
@@ -136,16 +149,24 @@ export class SubscriptionRegistry<T> {
    * cached with the match, so a refused destination costs nothing on later publishes.
    */
   add(sessionId: string, id: string, destination: string, data: T, filter?: DeliveryFilter): Subscription<T> {
-    let own = this.bySession.get(sessionId);
-    if (own?.has(id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', CLIENT_MESSAGES.duplicateSubscription(id));
+    const own = this.bySession.get(sessionId);
+    if (find(own, id)) throw new StompProtocolError('DUPLICATE_SUBSCRIPTION', CLIENT_MESSAGES.duplicateSubscription(id));
     const isPattern = this.matcher.isPattern(destination);
     if (isPattern && this.patterns.size >= this.maxPatternSubscriptions) {
       throw new StompProtocolError('TOO_MANY_PATTERN_SUBSCRIPTIONS', CLIENT_MESSAGES.tooManyPatternSubscriptions);
     }
     const pattern = isPattern ? this.matcher.compile(destination) : null;
     const entry = new Entry(sessionId, id, destination, data, this.seq++, pattern, pattern ? filter : undefined);
-    if (!own) this.bySession.set(sessionId, (own = new Map()));
-    own.set(id, entry);
+    if (own === undefined) this.bySession.set(sessionId, entry);
+    else if (own instanceof Entry)
+      this.bySession.set(
+        sessionId,
+        new Map([
+          [own.id, own],
+          [id, entry],
+        ]),
+      );
+    else own.set(id, entry);
     this.count++;
     if (pattern) {
       this.patterns.add(entry, pattern.literalPrefix);
@@ -162,10 +183,13 @@ export class SubscriptionRegistry<T> {
   /** Removes one subscription and returns it, or undefined when unknown. */
   remove(sessionId: string, id: string): Subscription<T> | undefined {
     const own = this.bySession.get(sessionId);
-    const entry = own?.get(id);
-    if (!own || !entry) return undefined;
-    own.delete(id);
-    if (own.size === 0) this.bySession.delete(sessionId);
+    const entry = find(own, id);
+    if (!entry) return undefined;
+    if (own instanceof Map && own.size > 2) own.delete(id);
+    else if (own instanceof Map) {
+      own.delete(id);
+      this.bySession.set(sessionId, own.values().next().value!);
+    } else this.bySession.delete(sessionId);
     this.count--;
     if (entry.pattern) {
       this.patterns.remove(entry);
@@ -187,12 +211,13 @@ export class SubscriptionRegistry<T> {
 
   /** The subscription `id` of a session, if any. */
   get(sessionId: string, id: string): Subscription<T> | undefined {
-    return this.bySession.get(sessionId)?.get(id);
+    return find(this.bySession.get(sessionId), id);
   }
 
   /** How many subscriptions a session holds. */
   countFor(sessionId: string): number {
-    return this.bySession.get(sessionId)?.size ?? 0;
+    const own = this.bySession.get(sessionId);
+    return own instanceof Entry ? 1 : (own?.size ?? 0);
   }
 
   /** Total number of subscriptions. */
@@ -207,13 +232,12 @@ export class SubscriptionRegistry<T> {
 
   /** Every subscription, session by session. */
   *all(): IterableIterator<Subscription<T>> {
-    for (const own of this.bySession.values()) yield* own.values();
+    for (const own of this.bySession.values()) yield* entriesOf(own);
   }
 
   /** A session's subscriptions, in subscription order. */
   forSession(sessionId: string): Subscription<T>[] {
-    const own = this.bySession.get(sessionId);
-    return own ? [...own.values()] : [];
+    return [...entriesOf(this.bySession.get(sessionId))];
   }
 
   /**

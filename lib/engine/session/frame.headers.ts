@@ -5,7 +5,8 @@ import type { SessionSubscription } from '../../interfaces/stomp-session.interfa
 import { CLIENT_MESSAGES } from '../stomp.messages.js';
 
 const SERVER_NAME = 'nestjs-stomp';
-const ACK_MODES: ReadonlySet<string> = new Set(['auto', 'client', 'client-individual']);
+/** To the program's own strings: a subscription then keeps no copy of its frame's header value. */
+const ACK_MODES: ReadonlyMap<string, AckMode> = new Map((['auto', 'client', 'client-individual'] as const).map((mode) => [mode, mode]));
 
 // The headers a session reads from client frames (as each STOMP version defines them) and those of its CONNECTED.
 
@@ -34,9 +35,9 @@ export function required(frame: StompFrame, header: string): string {
 export function subscriptionOf(frame: StompFrame, version: StompVersion | undefined): SessionSubscription {
   const destination = required(frame, 'destination');
   const id = version === '1.0' ? (frame.headers.id ?? destination) : required(frame, 'id');
-  const ackMode = frame.headers.ack ?? 'auto';
-  if (!ACK_MODES.has(ackMode)) throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.badAckMode(ackMode));
-  return { id, destination, ackMode: ackMode as AckMode };
+  const ackMode = ACK_MODES.get(frame.headers.ack ?? 'auto');
+  if (!ackMode) throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.badAckMode(frame.headers.ack!));
+  return { id, destination, ackMode };
 }
 
 /** A SUBSCRIBE's subscription, refused when its id is taken or the session holds `limit` already. */

@@ -84,6 +84,25 @@ describe('SubscriptionRegistry', () => {
       expect(reg.forSession('s3')).toEqual([]);
       expect(keys([...reg.all()])).toEqual(['s1:b', 's1:a', 's2:a']);
     });
+
+    it("keeps a session's subscriptions, in order, as they shrink to one and grow again", () => {
+      const reg = registry();
+      for (const id of ['a', 'b', 'c']) reg.add('s1', id, `/topic/${id}`, id);
+      reg.remove('s1', 'b');
+      expect(reg.forSession('s1').map((s) => s.id)).toEqual(['a', 'c']);
+      reg.remove('s1', 'a');
+      expect(reg.forSession('s1').map((s) => s.id)).toEqual(['c']);
+      expect(reg.get('s1', 'c')?.destination).toBe('/topic/c');
+      expect(reg.get('s1', 'a')).toBeUndefined();
+      expect(reg.countFor('s1')).toBe(1);
+      expect(() => reg.add('s1', 'c', '/topic/x', 'again')).toThrow(StompProtocolError);
+      reg.add('s1', 'd', '/topic/d', 'd');
+      expect(keys([...reg.all()])).toEqual(['s1:c', 's1:d']);
+      expect(reg.countFor('s1')).toBe(2);
+      expect(keys(reg.removeSession('s1'))).toEqual(['s1:c', 's1:d']);
+      expect(reg.sessionsCount).toBe(0);
+      expect(reg.size).toBe(0);
+    });
   });
 
   describe('removeSession', () => {
