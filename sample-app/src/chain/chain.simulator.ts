@@ -94,6 +94,38 @@ export class ChainSimulator {
     return this.latestStats;
   }
 
+  /**
+   * A block mined by the cluster's leader, taken as this node's own (standby nodes follow the chain, so the
+   * one that leads next continues it). False for a block this node has already got: its own, echoed back.
+   */
+  followBlock(block: Block): boolean {
+    if (block.height <= this.height) return false;
+    const included = new Set(block.transactionHashes);
+    this.pending = this.pending.filter((transaction) => !included.has(transaction.hash));
+    this.height = block.height;
+    this.circulatingSupply += block.reward;
+    keepNewest(this.blocks, block, KEPT_BLOCKS);
+    return true;
+  }
+
+  /** A transaction the leader saw; it waits in `pending` for the leader's next block. */
+  followTransaction(transaction: Transaction): void {
+    keepNewest(this.recentTransactions, transaction, KEPT_TRANSACTIONS);
+    this.pending.push(transaction);
+    this.totalTransactions++;
+  }
+
+  /** The leader's statistics: the exact supply and counts, which also repair what a late joiner has not seen. */
+  followSupply(stats: SupplyStats): void {
+    this.latestStats = stats;
+    this.circulatingSupply = stats.circulatingSupply;
+    this.totalTransactions = stats.totalTransactions;
+    this.lastStatsAt = stats.time;
+    this.countedSinceStats = 0;
+    this.tpsHistory.push({ time: stats.time, tps: stats.tps });
+    if (this.tpsHistory.length > TPS_POINTS) this.tpsHistory.shift();
+  }
+
   /** The latest state, for a page that just subscribed. */
   snapshot(): DashboardSnapshot {
     return {

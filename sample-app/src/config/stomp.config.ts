@@ -1,5 +1,5 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import type { StompModuleOptions } from '../../../lib/index.js';
+import type { StompModuleOptions, StompRelayOptions } from '../../../lib/index.js';
 import { chatAccessRules } from '../auth/chat-access.rules.js';
 import { loginByName } from '../auth/login.js';
 import { envInt, envList, envString } from './env.reader.js';
@@ -20,7 +20,24 @@ export const stompConfig = registerAs('stomp', () => ({
   allowedOrigins: envList('STOMP_ALLOWED_ORIGINS'),
   heartbeat: [envInt('STOMP_HEARTBEAT_SEND_MS', 10_000), envInt('STOMP_HEARTBEAT_RECEIVE_MS', 10_000)] as [number, number],
   disconnectDelay: envInt('STOMP_DISCONNECT_DELAY_MS', 5000),
+  relay: relayFromEnv(),
 }));
+
+/**
+ * `STOMP_RELAY_HOST` set: broker destinations go to RabbitMQ's STOMP plugin, so several processes of the
+ * sample share them (`npm run cluster`). Unset: the in-memory broker, one process, as the original.
+ */
+function relayFromEnv(): Required<Omit<StompRelayOptions, 'heartbeat'>> | undefined {
+  if (!process.env.STOMP_RELAY_HOST?.trim()) return undefined;
+  return {
+    host: envString('STOMP_RELAY_HOST', '127.0.0.1'),
+    port: envInt('STOMP_RELAY_PORT', 61613, 1),
+    login: envString('STOMP_RELAY_LOGIN', 'guest'),
+    passcode: envString('STOMP_RELAY_PASSCODE', 'guest'),
+    virtualHost: envString('STOMP_RELAY_VHOST', '/'),
+    reconnectDelay: envInt('STOMP_RELAY_RECONNECT_DELAY_MS', 2000, 1),
+  };
+}
 
 export type StompConfig = ConfigType<typeof stompConfig>;
 
