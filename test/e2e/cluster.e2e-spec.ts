@@ -178,6 +178,15 @@ describe('the sample as a cluster: 3 node processes behind nginx-cluster.conf on
     for (const block of common) expect(chains[0].find((other) => other.height === block.height)!.hash).toBe(block.hash);
     expect(common.length).toBeGreaterThanOrEqual(4);
 
+    // Every node's snapshot (what a page gets at once, and the polling API) is that chain too.
+    for (const node of standby) {
+      const snapshot = (await (await fetch(`http://127.0.0.1:${node.port}/api/dashboard`)).json()) as { blocks: Block[] };
+      const seen = snapshot.blocks.filter((block) => chains[0].some((other) => other.height === block.height));
+      expect(seen.length).toBeGreaterThanOrEqual(4);
+      for (const block of seen) expect(block.hash).toBe(chains[0].find((other) => other.height === block.height)!.hash);
+      expect(snapshot.blocks.slice(1).every((block, i) => block.hash === snapshot.blocks[i].previousHash)).toBe(true);
+    }
+
     // The page follows the same chain, newest first, whichever node it was on (its client reconnects through nginx).
     const pageHeights = await page!.page.$$eval('#blocks li', (items) => items.map((item) => Number((item as HTMLElement).dataset.height)));
     expect(pageHeights).toEqual([...new Set(pageHeights)].sort((a, b) => b - a));

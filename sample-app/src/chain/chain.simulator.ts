@@ -33,6 +33,8 @@ export class ChainSimulator {
   private countedSinceStats = 0;
   private lastStatsAt: number;
   private latestStats: SupplyStats;
+  /** The blocks are still the short history made up at startup, not yet followed by a mined or followed block. */
+  private madeUpHistory = false;
 
   constructor(
     private readonly pace: ChainPace,
@@ -51,6 +53,7 @@ export class ChainSimulator {
     this.lastStatsAt = now;
     this.countedSinceStats = 0;
     this.latestStats = this.statsAt(now, this.tpsHistory[this.tpsHistory.length - 1].tps);
+    this.madeUpHistory = true;
   }
 
   /** Draws the transactions that arrived during one transaction interval. */
@@ -61,6 +64,7 @@ export class ChainSimulator {
 
   /** Mines every pending transaction into a new block. */
   mineBlock(now = Date.now()): Block {
+    this.madeUpHistory = false;
     const included = this.pending;
     this.pending = [];
     const previous = this.blocks[0];
@@ -104,6 +108,9 @@ export class ChainSimulator {
     this.pending = this.pending.filter((transaction) => !included.has(transaction.hash));
     this.height = block.height;
     this.circulatingSupply += block.reward;
+    // The history this node made up at startup is not the leader's: drop it, so every node shows one chain.
+    if (this.madeUpHistory) this.blocks.length = 0;
+    this.madeUpHistory = false;
     keepNewest(this.blocks, block, KEPT_BLOCKS);
     return true;
   }

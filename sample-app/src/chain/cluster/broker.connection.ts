@@ -16,7 +16,11 @@ export interface BrokerFrame {
   body: string;
 }
 
-/** The broker heart-beats us this often; three silent periods and the connection counts as dead. */
+/**
+ * Heart-beats both ways this often. Three silent periods and we drop the connection (a leader that cannot
+ * hear the broker stops leading); RabbitMQ drops ours when it stops hearing us, which frees the leader queue
+ * for another node even when this process hangs or its network goes, not only when it dies.
+ */
 const BROKER_HEARTBEAT_MS = 2000;
 
 /**
@@ -29,6 +33,7 @@ export class BrokerConnection {
   private readonly socket: Socket;
   private pending: Buffer = Buffer.alloc(0);
   private silence: NodeJS.Timeout | undefined;
+  private beat: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -44,9 +49,10 @@ export class BrokerConnection {
         host: address.virtualHost,
         login: address.login,
         passcode: address.passcode,
-        'heart-beat': `0,${BROKER_HEARTBEAT_MS}`,
+        'heart-beat': `${BROKER_HEARTBEAT_MS},${BROKER_HEARTBEAT_MS}`,
       });
       this.watch();
+      this.beat = setInterval(() => this.socket.write('\n'), BROKER_HEARTBEAT_MS);
     });
     this.socket.on('data', (chunk: Buffer) => this.read(chunk));
     this.socket.on('error', (error) => this.close(error.message));
@@ -65,6 +71,7 @@ export class BrokerConnection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.silence);
+    clearInterval(this.beat);
     this.socket.destroy();
     this.onClose(reason);
   }
