@@ -39,7 +39,7 @@ const [ANA, BOB, CARL] = ['ana', 'bob', 'carl'].map((name) => `${name}${RUN}`);
 jest.setTimeout(60_000);
 
 describe('the sample as a cluster: 3 node processes behind nginx-cluster.conf on RabbitMQ', () => {
-  let nodes: ClusterNode[] = [];
+  const nodes: ClusterNode[] = [];
   let nginx: RunningNginx;
   let browser: Browser;
   const clients: TestClient[] = [];
@@ -62,7 +62,8 @@ describe('the sample as a cluster: 3 node processes behind nginx-cluster.conf on
     await requireRabbitMqStomp();
     // The nodes are the built sample, as `npm run cluster` runs them: build it from the sources under test.
     await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'sample-app/tsconfig.build.json']);
-    nodes = await Promise.all([0, 1, 2].map(() => startClusterNode(CHAIN_ENV)));
+    // Each node joins the list as soon as it runs, so afterAll stops it even if another fails to start.
+    await Promise.all([0, 1, 2].map(async () => nodes.push(await startClusterNode(CHAIN_ENV))));
     const ports = nodes.map((node) => node.port);
     // Which node answered, for the test to pin its clients; deploy/nginx-cluster.conf does not tell clients.
     nginx = await startNginx((port) =>
