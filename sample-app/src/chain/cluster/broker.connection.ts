@@ -16,6 +16,11 @@ export interface BrokerFrame {
   body: string;
 }
 
+const CLOSED_BY_US = 'closed by the sample';
+const CLOSED_BY_BROKER = 'connection closed';
+/** RabbitMQ's `message` header when another connection holds the exclusive queue. */
+const LOST_ELECTION = 'resource_locked';
+
 /**
  * Heart-beats both ways this often. Three silent periods and we drop the connection (a leader that cannot
  * hear the broker stops leading); RabbitMQ drops ours when it stops hearing us, which frees the leader queue
@@ -56,7 +61,7 @@ export class BrokerConnection {
     });
     this.socket.on('data', (chunk: Buffer) => this.read(chunk));
     this.socket.on('error', (error) => this.close(error.message));
-    this.socket.on('close', () => this.close('connection closed'));
+    this.socket.on('close', () => this.close(CLOSED_BY_BROKER));
   }
 
   /** A frame to the broker; header values are written as they are (the sample's never need escaping). */
@@ -67,7 +72,7 @@ export class BrokerConnection {
     this.socket.write(`${command}\n${lines.join('\n')}\n\n${body}\0`);
   }
 
-  close(reason = 'closed by the sample'): void {
+  close(reason = CLOSED_BY_US): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.silence);
@@ -115,6 +120,11 @@ export abstract class BrokerLink {
   private connection: BrokerConnection | undefined;
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
+  /**
+   * Told why an attempt failed (the broker unreachable, a refused login: the relay's own connection would
+   * say so too) and told `undefined` once an attempt connects; an election lost to another node is not a problem.
+   */
+  onProblem: (problem: string | undefined) => void = () => undefined;
 
   constructor(
     private readonly address: BrokerAddress,
@@ -144,8 +154,13 @@ export abstract class BrokerLink {
     let onFrame: (frame: BrokerFrame) => void = () => undefined;
     const connection = new BrokerConnection(
       this.address,
-      (frame) => onFrame(frame),
-      () => {
+      (frame) => {
+        if (frame.command === 'CONNECTED') this.onProblem(undefined);
+        if (frame.command === 'ERROR' && frame.headers.message !== LOST_ELECTION) this.onProblem(frame.headers.message ?? 'ERROR');
+        onFrame(frame);
+      },
+      (reason) => {
+        if (reason !== CLOSED_BY_BROKER && reason !== CLOSED_BY_US) this.onProblem(reason);
         this.closed();
         if (!this.stopped) this.retry = setTimeout(() => this.open(), this.retryMs);
       },

@@ -42,6 +42,11 @@ export class ChainLeadership implements OnApplicationBootstrap, OnModuleDestroy 
     );
     this.election = election;
     this.follower = new ChainFollower(address, (update) => this.follow(update));
+    let reported: string | undefined;
+    election.onProblem = this.follower.onProblem = (problem) => {
+      if (problem !== undefined && problem !== reported) this.logger.warn(`Chain election and following: ${problem}; retrying`);
+      reported = problem;
+    };
     this.follower.start();
     // A node that joins a running cluster hears the leader's statistics within one supply interval; it
     // stands for election only then (or, with nobody publishing, after a few intervals), so it never
