@@ -88,12 +88,12 @@ async function main() {
     if (stopping) return;
     stopping = true;
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    nginx.cleanup();
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
   nginx.child.on('exit', (code) => {
     if (!stopping) console.error(`nginx exited (${code}); stopping the nodes`);
     stop();
+    nginx.cleanup(); // once nginx is gone: it writes its pid file and temp files there until then
   });
 }
 
