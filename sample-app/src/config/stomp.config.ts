@@ -1,5 +1,5 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import type { StompModuleOptions } from '../../../lib/index.js';
+import type { StompModuleOptions, StompRelayOptions } from '../../../lib/index.js';
 import { chatAccessRules } from '../auth/chat-access.rules.js';
 import { loginByName } from '../auth/login.js';
 import { envInt, envList, envString } from './env.reader.js';
@@ -23,7 +23,25 @@ export const stompConfig = registerAs('stomp', () => ({
   // None by default, as in the original; the operator page shows their depths.
   // E.g. STOMP_BROKER_PREFIXES=/topic/,/queue/ STOMP_QUEUES=/queue/jobs/**
   queues: envList('STOMP_QUEUES'),
+  relay: relayFromEnv(),
 }));
+
+/**
+ * `STOMP_RELAY_HOST` set: broker destinations go to RabbitMQ's STOMP plugin, so several processes of the
+ * sample share them (`npm run cluster`). Unset: the in-memory broker, one process, as the original.
+ */
+function relayFromEnv():
+  Required<Pick<StompRelayOptions, 'host' | 'port' | 'login' | 'passcode' | 'virtualHost' | 'reconnectDelay'>> | undefined {
+  if (!process.env.STOMP_RELAY_HOST?.trim()) return undefined;
+  return {
+    host: envString('STOMP_RELAY_HOST', '127.0.0.1'),
+    port: envInt('STOMP_RELAY_PORT', 61613, 1),
+    login: envString('STOMP_RELAY_LOGIN', 'guest'),
+    passcode: envString('STOMP_RELAY_PASSCODE', 'guest'),
+    virtualHost: envString('STOMP_RELAY_VHOST', '/'),
+    reconnectDelay: envInt('STOMP_RELAY_RECONNECT_DELAY_MS', 2000, 1),
+  };
+}
 
 export type StompConfig = ConfigType<typeof stompConfig>;
 
