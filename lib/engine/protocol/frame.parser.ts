@@ -239,15 +239,12 @@ export class FrameParser {
 
   /** Removes `n` bytes from the front; copies only when they span several chunks. */
   private consume(n: number): Buffer {
-    if (n === 0) {
-      this.skip(0);
-      return EMPTY;
-    }
+    // The frame's NUL (or the line's LF) is still buffered, so there is always a first chunk.
     const first = this.chunks[0];
     const head = this.head;
     if (n <= first.length - head) {
       this.skip(n);
-      return first.subarray(head, head + n);
+      return n === 0 ? EMPTY : first.subarray(head, head + n);
     }
     const out = Buffer.allocUnsafe(n);
     let copied = 0;
