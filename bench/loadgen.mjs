@@ -4,6 +4,7 @@
 import { connectRealClient, REAL_KINDS } from './lib/real-clients.mjs';
 import { RawSockJsClient, RawSockJsWebSocketClient, RawStompClient, sendFrame } from './lib/raw-stomp.mjs';
 import { Histogram, filler, now, pool, processStats, sleep, waitFor } from './lib/util.mjs';
+import { resume } from './lib/resume.mjs';
 
 // ---- IPC: calls to the server under test, relayed by the runner ----
 let callSeq = 0;
@@ -649,5 +650,5 @@ const single = (run) => async (p, targets) => {
   return out;
 };
 
-const SCENARIOS = { fanout, template, connections: single(connections), original: single(original) };
+const SCENARIOS = { fanout, template, connections: single(connections), original: single(original), resume: single(resume) };
 process.send({ type: 'ready', kinds: REAL_KINDS });

@@ -3,8 +3,9 @@
 // process with a fresh load-generator process next to it; prints one summary line per variant, then
 // a table, and writes JSON + an HTML report under bench/results/ (git-ignored).
 //
-//   node bench/run.mjs [--full] [--only=fanout,template,connections,original] [--profile] [--no-build] [--no-pin]
-//                      [--clients=500,2000 (original sizes)] [--ours-server=<file>] [--variants=S=100,S=10000 (by label)]
+//   node bench/run.mjs [--full] [--only=fanout,template,connections,original,resume] [--profile] [--no-build] [--no-pin]
+//                      [--clients=500,2000 (original sizes)] [--ours-server=<file>] [--baseline-server=<file>]
+//                      [--variants=S=100,S=10000 (by label)]
 //
 // npm run bench            quick set (< 3 min)
 // npm run bench -- --full  whole matrix
@@ -39,7 +40,8 @@ const IMPLS = [
   // --uncorked-baseline measures against the old baseline that writes every frame in its own syscall.
   {
     key: 'baseline',
-    file: 'baseline.server.mjs',
+    // --baseline-server=<file> pairs ours against another server script, e.g. ours with metrics off (stomp.server.mjs).
+    file: option('baseline-server') ? resolve(option('baseline-server')) : 'baseline.server.mjs',
     env: flag('uncorked-baseline') ? { ...process.env, BASELINE_UNCORKED: '1' } : process.env,
   },
   // --ours-server=<file> swaps in another server script (same IPC contract), to try an optimisation.
@@ -146,7 +148,8 @@ async function runScenario(impls, scenario, variant, timeoutMs) {
           `--cpu-prof-name=${scenario}-${variant.label.replace(/[^\w.-]+/g, '_')}.cpuprofile`,
         );
       }
-      servers[impl.key] = spawnNode(impl.file, execArgv, impl.env);
+      const env = variant.params.serverEnv ? { ...(impl.env ?? process.env), ...variant.params.serverEnv } : impl.env;
+      servers[impl.key] = spawnNode(impl.file, execArgv, env);
       const info = await withTimeout(servers[impl.key].ready, 60_000, `${impl.file} ready`);
       pin(info.pid, 0);
       targets[impl.key] = info;
@@ -201,6 +204,7 @@ const METRIC_NOTES = [
   'template: the server publishes in a loop (nestjs-stomp: await SimpMessagingTemplate.convertAndSend; baseline: its own publish with the same JSON conversion), paced by progress reports from the load generator.',
   'connections: idle sessions, each CONNECTed (heart-beat 0,0) with one SUBSCRIBE; KiB/session = (server RSS after - before) / sessions, after a forced GC (--expose-gc). JS heap is the same for heapUsed.',
   "original: clients join at a fixed rate, subscribe to /topic/blockInfo, /topic/tranInfo, /topic/supply (pushed by the server once a second each) and /topic/rooms/<room> (rooms of 10), and SEND one chat message a second to /dap/rooms/<room>/send (@MessageMapping + @SendTo in nestjs-stomp, a fixed route in the baseline). delivered/expected counts every message published after the receiver's SUBSCRIBE receipt; server CPU % is over the steady phase after the last join.",
+  'resume: nestjs-stomp only (the baseline server keeps no history, so it has nothing to resume from); its baseline column is the same server in the same run, subscribers reconnecting with a plain SUBSCRIBE (live only). N raw ws subscribers on /topic/resume/<round> (history on) are dropped at once (socket terminated) while the server publishes at a fixed rate, then reconnect (concurrency 100): lost = seqs never received; reconnect + catch-up = from the first new CONNECT (all sessions CONNECT, then all SUBSCRIBE) until the last RECEIPT (a resuming SUBSCRIBE is done once its replay is handed to the connection); live CPU us/msg = server CPU / messages delivered before the drop; replay CPU us/msg = (server CPU of the resuming SUBSCRIBE phase - its live messages x live us/msg) minus the same for the plain round, per replayed message.',
   'check: a few @stomp/stompjs sessions (over sockjs-client, forced xhr-streaming, and ws) subscribed next to the raw clients must receive the same messages, in order.',
 ];
 
@@ -208,6 +212,7 @@ const METRIC_NOTES = [
 const limits = fileLimit();
 const wsCap = Number.isFinite(limits.soft) ? limits.soft - 600 : 19_000;
 const fanoutBase = { window: 16, bodySize: 100, checkCount: 200, checkMs: 10_000, warmupMs: 1000, real: REAL_KINDS };
+const resumeBase = { concurrency: 100, bodySize: 100, warmupMs: 500, liveMs: 2000, serverEnv: { BENCH_HISTORY: '1' } };
 /** Fan-out to S subscribers over a SockJS transport (the publisher stays on raw WebSocket); compared with the raw row of the same S. */
 const sockJsFanout = (S, timing) =>
   [
@@ -236,6 +241,7 @@ const quick = {
     label: `C=${clients}`,
     params: { ...originalBase, clients, joinMs: 10_000, steadyMs: 15_000 },
   })),
+  resume: [{ label: 'N=1000 100/s drop 2s', params: { ...resumeBase, subscribers: 1000, periodMs: 10, dropMs: 2000 } }],
 };
 const full = {
   fanout: [
@@ -270,12 +276,17 @@ const full = {
       params: { ...originalBase, clients, joinMs: Math.max(20_000, clients * 2), steadyMs: 30_000 },
     }),
   ),
+  resume: [
+    { label: 'N=1000 100/s drop 2s', params: { ...resumeBase, subscribers: 1000, periodMs: 10, dropMs: 2000 } },
+    { label: 'N=1000 100/s drop 5s', params: { ...resumeBase, subscribers: 1000, periodMs: 10, dropMs: 5000 } },
+  ],
 };
 const matrix = FULL ? full : quick;
 
 function timeoutFor(scenario, params) {
   if (scenario === 'original') return params.joinMs + params.steadyMs + 90_000;
   if (scenario === 'connections') return 60_000 + params.sessions * 10;
+  if (scenario === 'resume') return 120_000;
   return 90_000 + params.windowMs * 2 + params.subscribers * 10;
 }
 
@@ -344,10 +355,12 @@ async function main() {
       const results =
         PAIRED.has(scenario) && !variant.sequential
           ? await runScenario(IMPLS, scenario, variant, timeout * 2)
-          : {
-              ...(await runScenario([IMPLS[0]], scenario, variant, timeout)),
-              ...(await runScenario([IMPLS[1]], scenario, variant, timeout)),
-            };
+          : scenario === 'resume'
+            ? await runScenario([IMPLS[1]], scenario, variant, timeout)
+            : {
+                ...(await runScenario([IMPLS[0]], scenario, variant, timeout)),
+                ...(await runScenario([IMPLS[1]], scenario, variant, timeout)),
+              };
       const { baseline, ours } = results;
       const reference = rawReference(run.scenarios[scenario], variant);
       const entry = {

@@ -47,6 +47,8 @@ Module({
       allowedOrigins: ['*'],
       // BENCH_METRICS=1: the stomp_* Prometheus series on, scraped once a second below, to measure what they cost.
       ...(process.env.BENCH_METRICS === '1' && { metrics: { enabled: true } }),
+      // BENCH_HISTORY=1 (the resume scenario): history on its destinations only, so other scenarios pay nothing for it.
+      ...(process.env.BENCH_HISTORY === '1' && { history: [{ destination: '/topic/resume/*', size: 100_000 }] }),
     }),
   ],
   providers,

@@ -44,7 +44,7 @@ export {
 export { isStompContext, type StompMessage, type StompContextHost } from './nest/handlers/stomp-message.js';
 export { BaseStompExceptionFilter } from './nest/errors/stomp-exception.filter.js';
 export type { StompErrorBody, HandlerErrorMode } from './interfaces/stomp-error.interface.js';
-export type { StompQueueView } from './interfaces/stomp-queue.interface.js';
+export type { StompQueueView, StompQueueTotals, StompHistoryTotals } from './interfaces/stomp-queue.interface.js';
 export { StompAdapter } from './nest/gateway/stomp.adapter.js';
 export { StompGatewayClient } from './nest/gateway/stomp-gateway.client.js';
 export { StompException } from './engine/errors/stomp.exception.js';

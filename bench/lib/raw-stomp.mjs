@@ -25,8 +25,8 @@ export function sendFrame(destination, body, contentType = 'text/plain') {
   return stompFrame('SEND', { destination, 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) }, body);
 }
 
-export function subscribeFrame(destination, id, receipt) {
-  return stompFrame('SUBSCRIBE', { id, destination, ack: 'auto', ...(receipt && { receipt }) });
+export function subscribeFrame(destination, id, receipt, headers = {}) {
+  return stompFrame('SUBSCRIBE', { id, destination, ack: 'auto', ...headers, ...(receipt && { receipt }) });
 }
 
 /** Shared by both clients: receipts, CONNECTED, ERROR. */
@@ -65,8 +65,8 @@ class ClientBase {
     return settle;
   }
 
-  /** SUBSCRIBE with a receipt; resolves to the time the RECEIPT arrived. */
-  subscribe(destination, id, timeoutMs = 15_000) {
+  /** SUBSCRIBE with a receipt (and `headers`: the resume bench's x-stream-offset); resolves to the time the RECEIPT arrived. */
+  subscribe(destination, id, timeoutMs = 15_000, headers = {}) {
     const receipt = `r${++this.receiptSeq}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -74,7 +74,7 @@ class ClientBase {
         reject(new Error(`no RECEIPT for SUBSCRIBE ${destination} in ${timeoutMs} ms`));
       }, timeoutMs);
       this.receipts.set(receipt, { resolve, reject, timer });
-      this.write(subscribeFrame(destination, id, receipt));
+      this.write(subscribeFrame(destination, id, receipt, headers));
     });
   }
 

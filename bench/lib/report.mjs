@@ -145,6 +145,28 @@ function scenarioMetrics(scenario, variant, b, o) {
         { name: 'server write syscalls/s', baseline: b.serverWritesPerSec, ours: o.serverWritesPerSec, better: 'info' },
         { name: 'server loop delay p99 ms', baseline: b.serverLoopDelayMs?.p99, ours: o.serverLoopDelayMs?.p99, better: 'info' },
       ];
+    case 'resume': {
+      // Baseline column: the same server, the subscribers reconnecting without x-stream-offset (see the notes).
+      const plain = o.plain ?? {};
+      const resumed = o.resumed ?? {};
+      return [
+        { name: 'messages lost', baseline: plain.lost, ours: resumed.lost, better: 'lower', target: { abs: 0, text: '= 0' } },
+        { name: 'duplicates', baseline: plain.duplicates, ours: resumed.duplicates, better: 'lower', target: { abs: 0, text: '= 0' } },
+        { name: 'reconnect + catch-up ms (all)', baseline: plain.catchUpMs, ours: resumed.catchUpMs, better: 'lower' },
+        { name: 'SUBSCRIBE phase ms (all)', baseline: plain.subscribeMs, ours: resumed.subscribeMs, better: 'info' },
+        { name: 'messages replayed', baseline: plain.replayed, ours: resumed.replayed, better: 'info', noRatio: true },
+        { name: 'server CPU us/msg live', baseline: plain.liveCpuUsPerMsg, ours: resumed.liveCpuUsPerMsg, better: 'info' },
+        // Against live delivery: what a replayed message costs next to a live one.
+        { name: 'server CPU us/replayed msg', baseline: o.liveCpuUsPerMsg, ours: o.replayCpuUsPerMsg, better: 'lower' },
+        {
+          name: 'server CPU ms of SUBSCRIBEs beyond live',
+          baseline: plain.subscribeExtraCpuUs / 1000,
+          ours: resumed.subscribeExtraCpuUs / 1000,
+          better: 'info',
+        },
+        { name: 'server RSS MB', baseline: plain.serverRssMB, ours: resumed.serverRssMB, better: 'info' },
+      ];
+    }
     default:
       return [];
   }

@@ -1,8 +1,13 @@
 /**
  * Resume after reconnect for `@stomp/stompjs`'s `Client`, over a server with `history` (see the README's
  * Delivery guarantees): each subscription made here remembers the `x-stream-offset` and `x-stream-epoch` of
- * the last MESSAGE it handed on, and after every reconnect subscribes again from the next offset, so the
- * callback sees every message once, in order, or hears of a gap through `onGap`.
+ * the last MESSAGE it handed on, and after every reconnect subscribes again from there, so the callback
+ * sees every message once, in order, or hears of a gap through `onGap`.
+ *
+ * With a Client that watches receipts (stompjs does), the resume asks again for the last message handed
+ * on, with a `receipt`: that message coming back confirms the epoch (it is not handed on twice), and a
+ * RECEIPT with nothing before it means the history it belonged to is gone (a restarted server that has
+ * published nothing yet), which is reported at once instead of with the next message, however late.
  *
  * No import at all, not even of @stomp/stompjs: the page loads this file as an ES module beside the
  * stompjs bundle it already has, and Node code passes its own Client. The types below are the parts of
@@ -26,14 +31,20 @@ export interface ResumableClient {
     callback: (message: ResumableMessage) => void,
     headers?: StreamHeaders,
   ): { id: string; unsubscribe(): void };
+  /** Optional: without it, a gap on a restarted server is heard of with its next message only. */
+  watchForReceipt?(receiptId: string, callback: (frame: never) => void): void;
 }
 
 export interface StreamGap {
   destination: string;
   /** How many messages were lost, or 'unknown' (the server's history started anew: a restart, a new epoch). */
   missed: number | 'unknown';
-  /** The MESSAGE that carried `x-stream-gap`; the subscription's callback gets it right after onGap returns. */
-  message: ResumableMessage;
+  /**
+   * The MESSAGE that carried `x-stream-gap`; the subscription's callback gets it right after onGap returns.
+   * Undefined when the RECEIPT of the resuming SUBSCRIBE told it (nothing kept from the old epoch, nothing new
+   * yet): the next message's `x-stream-gap` is then the same gap and is not reported again.
+   */
+  message?: ResumableMessage;
 }
 
 export interface ResumableOptions {
@@ -70,28 +81,58 @@ interface Entry {
   callback: (message: ResumableMessage) => void;
   position: { offset: number; epoch: string } | undefined;
   current: { unsubscribe(): void } | undefined;
+  /** The position a resume asked for again, until the first message after it. */
+  resumedFrom: { offset: number; epoch: string } | undefined;
+  /** A gap the RECEIPT told: the `x-stream-gap` of the next message is that one. */
+  gapTold: boolean;
 }
 
 /** Wraps `client` (one wrapper per Client); the user's own `onConnect` keeps working, set before or after. */
 export function resumableSubscriptions(client: ResumableClient, options: ResumableOptions = {}): ResumableSubscriptions {
   const entries = new Set<Entry>();
+  let receipts = 0;
 
   const deliver = (entry: Entry, message: ResumableMessage): void => {
     const offset = Number(message.headers[OFFSET]);
     const epoch = message.headers[EPOCH];
+    const gap = message.headers[GAP];
+    const resumed = entry.resumedFrom;
+    const told = entry.gapTold;
+    entry.resumedFrom = undefined;
+    entry.gapTold = false;
+    // The message handed on before the connection dropped, asked for again to confirm the epoch.
+    if (resumed && gap === undefined && epoch === resumed.epoch && offset === resumed.offset) return;
     // A pattern subscription mixes destinations with offsets of their own: it cannot resume, so it keeps no position.
     if (Number.isInteger(offset) && epoch !== undefined && message.headers.destination === entry.destination) {
       entry.position = { offset, epoch };
     }
-    const gap = message.headers[GAP];
-    if (gap !== undefined)
-      options.onGap?.({ destination: entry.destination, missed: gap === 'unknown' ? 'unknown' : Number(gap), message });
+    let missed: StreamGap['missed'] | undefined =
+      gap === 'unknown' ? (told ? undefined : 'unknown') : gap === undefined ? undefined : Number(gap);
+    // Asked from the last offset handed on, the server counts that one among the lost.
+    if (resumed && typeof missed === 'number' && epoch === resumed.epoch) missed = missed > 1 ? missed - 1 : undefined;
+    if (missed !== undefined) options.onGap?.({ destination: entry.destination, missed, message });
     entry.callback(message);
   };
 
   const open = (entry: Entry): void => {
     const headers = { ...entry.headers };
-    if (entry.position) Object.assign(headers, { [OFFSET]: String(entry.position.offset + 1), [EPOCH]: entry.position.epoch });
+    const position = entry.position;
+    entry.resumedFrom = undefined;
+    entry.gapTold = false;
+    if (position && client.watchForReceipt && headers.receipt === undefined) {
+      const receipt = `resume-${++receipts}`;
+      Object.assign(headers, { [OFFSET]: String(position.offset), [EPOCH]: position.epoch, receipt });
+      entry.resumedFrom = position;
+      client.watchForReceipt(receipt, () => {
+        // Anything at all before the RECEIPT (the confirming message, a gap) has cleared resumedFrom.
+        if (entry.resumedFrom !== position || !entries.has(entry)) return;
+        entry.resumedFrom = undefined;
+        entry.gapTold = true;
+        options.onGap?.({ destination: entry.destination, missed: 'unknown' });
+      });
+    } else if (position) {
+      Object.assign(headers, { [OFFSET]: String(position.offset + 1), [EPOCH]: position.epoch });
+    }
     entry.current = client.subscribe(entry.destination, (message) => deliver(entry, message), headers);
   };
 
@@ -118,6 +159,8 @@ export function resumableSubscriptions(client: ResumableClient, options: Resumab
         callback: callback as (m: ResumableMessage) => void,
         position: undefined,
         current: undefined,
+        resumedFrom: undefined,
+        gapTold: false,
       };
       entries.add(entry);
       if (client.connected) open(entry);

@@ -56,10 +56,12 @@ export class StompCore {
       this.events.emit({ type: 'broker', available });
     };
     this.broker = options.relay
-      ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability, (message) => log.warn(message))
+      ? new StompBrokerRelay(options.relay, this.matcher, this.users, availability, (message) => log.warn(message), options)
       : new SimpleBroker(this.matcher, options.cacheLimit, options.maxPatternSubscriptions, this.queueStore(options));
-    this.registry = new StompBrokerRegistry(options, this.directory, this.broker);
-    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination, stagesOf(options, this.matcher));
+    const stages = stagesOf(options, this.matcher);
+    const history = stages.find((stage): stage is HistoryStage => stage instanceof HistoryStage)?.store;
+    this.registry = new StompBrokerRegistry(options, this.directory, this.broker, this.matcher, history);
+    this.outbound = new OutboundPath(this.broker, this.users, this.directory, options.errorDestination, stages);
     this.template = new SimpMessagingTemplate(this.prefixes, this.outbound, outboundHeaders);
     this.authorizer = new DestinationAuthorizer(options.authorization, this.matcher, options.authorizationFailure);
   }
@@ -73,7 +75,8 @@ export class StompCore {
 /** The delivery features the options turn on, each a stage on the outbound path. */
 function stagesOf(options: ResolvedStompOptions, matcher: DestinationMatcher): DestinationStage[] {
   const stages: DestinationStage[] = [];
-  if (options.history.length > 0) {
+  // With the relay, history destinations are RabbitMQ streams (broker/relay/relay.streams.ts).
+  if (options.history.length > 0 && !options.relay) {
     // Half the send budget may wait for a replaying client: the other half is for its live traffic.
     const replayBufferBytes = Math.max(1, Math.floor(options.sendBufferSizeLimit / 2));
     const history = { rules: options.history, bytesLimit: options.historyBytesLimit, replayBufferBytes };

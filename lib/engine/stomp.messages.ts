@@ -8,6 +8,7 @@ export const CLIENT_MESSAGES = {
   headerTooLong: 'Header line too long',
   bareCr: 'Bare CR in header line',
   unknownCommand: (name: string) => `Unknown command '${clip(name)}'`,
+  notText: (type: string) => `A SockJS message must be a JSON string holding STOMP frames, got a ${type}`,
   tooManyHeaders: 'Too many headers',
   headerWithoutColon: 'Header line without a colon',
   emptyHeaderName: 'Empty header name',

@@ -85,6 +85,8 @@ export class StompServer {
 
   private open(connection: StompConnection): void {
     const session = new StompSession(connection, this.router, this.sessionLimits, this.core.registry.counters, this.heartbeats);
+    const backlog = this.core.registry.sendBacklog;
+    if (backlog !== undefined) connection.observeBacklog?.(backlog);
     this.sessions.set(connection, session);
     connection.onClose(this.forget);
   }

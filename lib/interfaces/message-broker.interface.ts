@@ -9,6 +9,11 @@ export interface MessageFrames {
   render(subscriptionId: string, messageId: string, version: StompVersion, ack?: string): Buffer;
   /** For text-only transports (SockJS): a body that is not UTF-8 is replaced, with a matching content-length. */
   renderText(subscriptionId: string, messageId: string, version: StompVersion, ack?: string): Buffer;
+  /**
+   * The hot path of both: `prefix` is the subscription's encoded frame start (the serializer's messagePrefix),
+   * `messageId` digits only; `withAck` repeats the id as the ack header; `textOnly` renders as renderText.
+   */
+  renderPrefixed(prefix: Buffer, messageId: string, version: StompVersion, withAck: boolean, textOnly: boolean): Buffer;
 }
 
 /** A message on its way to subscribers. */

@@ -58,6 +58,8 @@ export interface ResolvedStompOptions {
   queueMessagesLimit: number;
   queueBytesLimit: number;
   queueTotalBytesLimit: number;
+  queueDeliveryLimit: number;
+  queueDeadLetterDestination?: string;
   history: StompHistoryRule[];
   historyBytesLimit: number;
 }

@@ -11,6 +11,8 @@ export type ProtocolErrorCode =
   | 'BAD_CONTENT_LENGTH'
   | 'MISSING_NUL'
   | 'UNKNOWN_COMMAND'
+  // A transport message that cannot hold a frame (a SockJS message array with a number or an object in it).
+  | 'MALFORMED_FRAME'
   | 'UNSUPPORTED_VERSION'
   | 'NOT_CONNECTED'
   | 'ALREADY_CONNECTED'

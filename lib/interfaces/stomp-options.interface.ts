@@ -137,6 +137,13 @@ export interface StompModuleOptions {
   /** Bytes all queues hold together. Default 64 MiB (or `queueBytesLimit` when larger). */
   queueTotalBytesLimit?: number;
   /**
+   * Deliveries of one queue message without an ACK (NACKed, or its consumer went) before it leaves the queue instead of
+   * being redelivered again: a message every consumer fails on cannot circle forever. Default 20, as RabbitMQ's quorum queues.
+   */
+  queueDeliveryLimit?: number;
+  /** Where such a message goes (a broker destination, e.g. a queue `/queue/dead-letters`), with RabbitMQ's `x-first-death-*` headers; none = dropped. */
+  queueDeadLetterDestination?: string;
+  /**
    * Destinations that keep their last messages, so a client can resume where it left off (`x-stream-offset`
    * on SUBSCRIBE, see the README's Delivery guarantees). The first matching rule decides. In-memory broker only.
    */

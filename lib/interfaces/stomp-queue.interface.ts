@@ -14,4 +14,27 @@ export interface StompQueueView {
   refused: number;
   /** MESSAGE frames sent from this queue (redeliveries included). */
   delivered: number;
+  /** Messages taken out after `queueDeliveryLimit` deliveries without an ACK (sent to `queueDeadLetterDestination` when set). */
+  deadLettered: number;
+}
+
+/**
+ * The queues one `queues` pattern claims, summed: what metrics label by (a bounded set, the configured
+ * patterns), where queue names are the clients' choice.
+ */
+export interface StompQueueTotals {
+  pattern: string;
+  queues: number;
+  depth: number;
+  unacked: number;
+  bytes: number;
+}
+
+/** What the history keeps for the destinations one `history` rule claims (its `destination` pattern), summed. */
+export interface StompHistoryTotals {
+  pattern: string;
+  destinations: number;
+  messages: number;
+  /** As counted against `historyBytesLimit`. */
+  bytes: number;
 }

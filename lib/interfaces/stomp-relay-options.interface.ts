@@ -12,8 +12,12 @@ export interface StompRelayOptions {
   virtualHost?: string;
   /** Heart-beat with the broker, ms: [send every, expect every]. Default [10000, 10000] (Spring). */
   heartbeat?: [number, number];
-  /** Wait between reconnection attempts, ms. Default 5000 (Spring). */
+  /** Wait before the first reconnection attempt, ms; doubled after each failed one, up to `maxReconnectDelay`. Default 5000 (Spring). */
   reconnectDelay?: number;
+  /** Longest wait between reconnection attempts, ms. Default 30000. */
+  maxReconnectDelay?: number;
+  /** A `queues` queue unused (no consumer) this long is deleted by RabbitMQ (`x-expires`), with what it holds; 0 = never. Default 1 h. */
+  queueExpiresMs?: number;
 }
 
 /** Relay options with every default applied. */

@@ -19,6 +19,8 @@ describe('point-to-point queues', () => {
     running = await startApp({
       ...TEST_OPTIONS,
       queues: ['/queue/**'],
+      queueDeliveryLimit: 3,
+      queueDeadLetterDestination: '/queue/dead-letters',
       authenticate: ({ headers }) => ({ name: headers.login ?? randomUUID() }),
     });
     registry = running.app.get(StompBrokerRegistry);
@@ -84,6 +86,37 @@ describe('point-to-point queues', () => {
     await pause(100);
     expect(firstInbox.messages).toHaveLength(1);
     expect(view(destination)).toMatchObject({ unacked: 0, depth: 0, redeliveries: 1 });
+  });
+
+  it('sends a message NACKed queueDeliveryLimit times to queueDeadLetterDestination, and the queue goes on', async () => {
+    const destination = queue();
+    const [worker, auditor] = [await connectWebSocket(running.baseUrl), await connectSockJs(running.baseUrl, 'xhr-streaming')];
+    open.push(worker, auditor);
+    const deadLetters = await auditor.subscribeConfirmed('/queue/dead-letters', { ack: 'client-individual' });
+    const jobs = await worker.subscribeConfirmed(destination, { ack: 'client-individual' });
+    await produce(destination, ['poison', 'fine']);
+    // The worker fails on 'poison' every time and takes 'fine': poison, fine, poison, poison, then it is gone.
+    const settled = new Set<IMessage>();
+    for (let n = 2; n <= 4; n++) {
+      for (const m of await jobs.waitFor(n)) {
+        if (settled.has(m)) continue;
+        settled.add(m);
+        if (m.body === 'poison') m.nack();
+        else m.ack();
+      }
+    }
+    const [dead] = await deadLetters.waitFor(1);
+    dead.ack();
+    expect(dead.body).toBe('poison');
+    expect(dead.headers).toMatchObject({
+      'x-first-death-queue': destination,
+      'x-first-death-reason': 'delivery_limit',
+      'x-delivery-count': '3',
+    });
+    expect(jobs.messages.filter((m) => m.body === 'poison')).toHaveLength(3);
+    expect(jobs.messages.filter((m) => m.body === 'fine')).toHaveLength(1);
+    await pause(100);
+    expect(view(destination)).toMatchObject({ deadLettered: 1, depth: 0 });
   });
 
   it('redelivers what a session had not acknowledged when it ends, and keeps the acknowledged', async () => {

@@ -12,14 +12,22 @@ describe('sample app: the operator page in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [sample, browser] = await Promise.all([startSample({ ...FROZEN_CHAIN, ADMIN_STATS_INTERVAL_MS: '250' }), launchChromium()]);
+    [sample, browser] = await Promise.all([
+      startSample({
+        ...FROZEN_CHAIN,
+        ADMIN_STATS_INTERVAL_MS: '250',
+        STOMP_BROKER_PREFIXES: '/topic/,/queue/',
+        STOMP_QUEUES: '/queue/jobs/**',
+      }),
+      launchChromium(),
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
     await sample?.close();
   });
 
-  it('shows sessions by transport, deliveries per second, top destinations and close reasons, live over STOMP', async () => {
+  it('shows sessions by transport, deliveries per second, top destinations, close reasons and queue depths, live over STOMP', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -60,6 +68,19 @@ describe('sample app: the operator page in Chromium', () => {
     expect(closes[0][0]).toContain('carol (raw-websocket)');
     expect(closes[0][1]).toBe('client-disconnect');
     expect(await page.textContent('#close-totals')).toContain('client-disconnect 1');
+    // Queue depths: three jobs nobody takes; two more, of which a consumer with prefetch 1 holds one unacknowledged.
+    expect(await cells(page, 'queues')).toEqual([['No queue holds a message (queues: STOMP_QUEUES)']]);
+    for (let i = 0; i < 3; i++) await ana.sendConfirmed('/queue/jobs/build', `build ${i}`);
+    for (let i = 0; i < 2; i++) await ana.sendConfirmed('/queue/jobs/deploy', `deploy ${i}`);
+    const dave = await connectWebSocket(sample.baseUrl, '/block', { connectHeaders: { login: 'dave' } });
+    const jobs = await dave.subscribeConfirmed('/queue/jobs/deploy', { ack: 'client-individual', 'prefetch-count': '1' });
+    await jobs.waitFor(1);
+    await page.waitForFunction(() => document.getElementById('queue-totals')?.textContent === '4 waiting · 1 unacknowledged');
+    expect(await cells(page, 'queues')).toEqual([
+      ['/queue/jobs/build', '3 · 0'],
+      ['/queue/jobs/deploy', '1 · 1'],
+    ]);
+
     // The chart has drawn points: uPlot's canvas exists and the page took several pushes.
     expect(await page.$$eval('#chart canvas', (c) => c.length)).toBe(1);
     expect(Number(await page.evaluate(() => document.body.dataset.updates))).toBeGreaterThanOrEqual(3);
@@ -67,7 +88,7 @@ describe('sample app: the operator page in Chromium', () => {
     await page.screenshot({ path: screenshotPath('admin') });
     sending = false;
     await traffic;
-    await Promise.all([ana.disconnect(), bob.disconnect()]);
+    await Promise.all([ana.disconnect(), bob.disconnect(), dave.disconnect()]);
     expect(errors).toEqual([]);
     await context.close();
   });

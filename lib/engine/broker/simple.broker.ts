@@ -35,6 +35,7 @@ export class SimpleBroker implements MessageBroker {
     private readonly queueStore?: QueueStore,
   ) {
     this.registry = new SubscriptionRegistry<SubscriberEntry>(matcher, cacheLimit, maxPatternSubscriptions);
+    if (queueStore) queueStore.republish = (message) => this.publish(message);
   }
 
   subscribe(

@@ -51,6 +51,8 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'queueMessagesLimit',
   'queueBytesLimit',
   'queueTotalBytesLimit',
+  'queueDeliveryLimit',
+  'queueDeadLetterDestination',
   'conflate',
   'history',
   'historyBytesLimit',

@@ -122,7 +122,7 @@ export function authorizationRules(value: unknown): StompAuthorizationRule[] {
 
 const HISTORY_EXAMPLE = "[{ destination: '/topic/prices.*', size: 1000, maxAgeMs: 60000 }]";
 
-export function historyRules(value: unknown, relay: boolean): StompHistoryRule[] {
+export function historyRules(value: unknown): StompHistoryRule[] {
   if (value === undefined) return [];
   const count = (n: unknown): boolean => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
   const valid =
@@ -141,18 +141,16 @@ export function historyRules(value: unknown, relay: boolean): StompHistoryRule[]
     throw new StompOptionsError(
       `StompModule option 'history' takes rules such as ${HISTORY_EXAMPLE} (size and maxAgeMs positive whole numbers)`,
     );
-  if (relay && value.length > 0) {
-    // The relay's messages reach this process from every process: a history kept here would have holes.
-    throw new StompOptionsError(
-      "StompModule option 'history' is kept per process by the in-memory broker and cannot be used with 'relay' (RabbitMQ streams keep history across processes)",
-    );
-  }
   return value.map((rule: StompHistoryRule) => ({ ...rule }));
 }
 
 export function relayOptions(value: StompRelayOptions | undefined): ResolvedRelayOptions | undefined {
   if (value === undefined) return undefined;
   const relay = { ...RELAY_DEFAULTS, ...value };
+  // A reconnectDelay above the default longest wait is the longest wait too.
+  if (value.maxReconnectDelay === undefined && Number.isInteger(relay.reconnectDelay)) {
+    relay.maxReconnectDelay = Math.max(RELAY_DEFAULTS.maxReconnectDelay, relay.reconnectDelay);
+  }
   const valid =
     typeof relay.host === 'string' &&
     Number.isInteger(relay.port) &&
@@ -162,10 +160,15 @@ export function relayOptions(value: StompRelayOptions | undefined): ResolvedRela
     typeof relay.passcode === 'string' &&
     typeof relay.virtualHost === 'string' &&
     Number.isInteger(relay.reconnectDelay) &&
-    relay.reconnectDelay > 0;
+    relay.reconnectDelay > 0 &&
+    Number.isInteger(relay.maxReconnectDelay) &&
+    relay.maxReconnectDelay >= relay.reconnectDelay &&
+    Number.isInteger(relay.queueExpiresMs) &&
+    relay.queueExpiresMs >= 0;
   if (!valid) {
     throw new StompOptionsError(
-      "StompModule option 'relay' takes { host: '127.0.0.1', port: 61613, login: 'guest', passcode: 'guest', virtualHost: '/', reconnectDelay: 5000 }",
+      "StompModule option 'relay' takes { host: '127.0.0.1', port: 61613, login: 'guest', passcode: 'guest', virtualHost: '/', reconnectDelay: 5000, maxReconnectDelay: 30000, queueExpiresMs: 3600000 }" +
+        ' (maxReconnectDelay at least reconnectDelay)',
     );
   }
   return { ...relay, heartbeat: heartbeat(relay.heartbeat) };

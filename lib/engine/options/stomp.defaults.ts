@@ -66,6 +66,8 @@ export const STOMP_DEFAULTS = {
   queueMessagesLimit: 10_000,
   queueBytesLimit: 8 * 1024 * 1024,
   queueTotalBytesLimit: 64 * 1024 * 1024,
+  /** As RabbitMQ's quorum queues since 4.0: a message delivered this often without an ACK is a poison message. */
+  queueDeliveryLimit: 20,
   /** Bytes the history of all destinations holds together (each message counted as in history.store.ts). */
   historyBytesLimit: 64 * 1024 * 1024,
 } as const;
@@ -89,4 +91,6 @@ export const RELAY_DEFAULTS: ResolvedRelayOptions = {
   virtualHost: '/',
   heartbeat: [10_000, 10_000],
   reconnectDelay: 5_000,
+  maxReconnectDelay: 30_000,
+  queueExpiresMs: 3_600_000,
 };

@@ -1,7 +1,7 @@
 import { STOMP_DEFAULTS } from './stomp.defaults.js';
 import type { StompModuleOptions } from '../../interfaces/stomp-options.interface.js';
 import { rejectUnknownOptions } from './stomp-options.names.js';
-import { queuePatterns } from '../broker/queue/queue.options.js';
+import { deadLetterDestination, queuePatterns } from '../broker/queue/queue.options.js';
 import { conflationRules } from './conflation.options.js';
 import {
   authorizationRules,
@@ -74,12 +74,14 @@ export function resolveStompOptions(options: StompModuleOptions = {}): ResolvedS
     metrics: resolveMetricsOptions(options.metrics),
     tracing: bool(options, 'tracing', d.tracing),
     conflate: conflationRules(options.conflate),
-    queues: queuePatterns(options.queues, brokerPrefixes, options.relay !== undefined),
+    queues: queuePatterns(options.queues, brokerPrefixes),
     queueMessagesLimit: positiveInt(options, 'queueMessagesLimit', d.queueMessagesLimit),
     queueBytesLimit,
     // One fullest queue always fits.
     queueTotalBytesLimit: positiveInt(options, 'queueTotalBytesLimit', Math.max(d.queueTotalBytesLimit, queueBytesLimit)),
-    history: historyRules(options.history, relay !== undefined),
+    queueDeliveryLimit: positiveInt(options, 'queueDeliveryLimit', d.queueDeliveryLimit),
+    queueDeadLetterDestination: deadLetterDestination(options.queueDeadLetterDestination, brokerPrefixes),
+    history: historyRules(options.history),
     historyBytesLimit: positiveInt(options, 'historyBytesLimit', d.historyBytesLimit),
   };
 }

@@ -78,6 +78,10 @@ export class FrameParser {
   /** Feeds bytes (strings as UTF-8); emits every completed frame; throws StompProtocolError, after which the parser stays dead. */
   push(chunk: Buffer | string): void {
     if (this.error) throw this.error;
+    // SockJS hands on whatever JSON the client put in its message array: a number or an object is not a frame.
+    if (typeof chunk !== 'string' && !Buffer.isBuffer(chunk)) {
+      throw new StompProtocolError('MALFORMED_FRAME', CLIENT_MESSAGES.notText(typeof chunk));
+    }
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (bytes.length === 0) return;
     this.chunks.push(bytes);

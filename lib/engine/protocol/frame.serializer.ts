@@ -1,9 +1,12 @@
 import type { MessageFrames } from '../../interfaces/message-broker.interface.js';
-import { isUtf8 } from 'node:buffer';
+// Imported, not the global: `Buffer` on globalThis is an accessor, which every hot-path use would call.
+import { Buffer, isUtf8 } from 'node:buffer';
 import type { StompCommand, StompHeaders, StompVersion } from '../../interfaces/stomp-frame.interface.js';
 import { commandIsEscapeExempt, escapeHeaderValue } from './header.codec.js';
 
 const EMPTY = Buffer.alloc(0);
+const LF = 0x0a;
+const ACK_NAME = Buffer.from('ack:');
 const EOL = /[\r\n]/;
 const EOLS = /[\r\n]/g;
 /**
@@ -47,6 +50,20 @@ function join(head: string, tail: Buffer, nulTerminated: boolean): Buffer {
   tail.copy(out, headLength);
   if (nulTerminated) out[out.length - 1] = 0;
   return out;
+}
+
+/**
+ * The start of every MESSAGE one subscription receives: the command, its `subscription` header and
+ * the name of `message-id`, encoded once per subscription (MessageFrameTemplate.renderPrefixed).
+ */
+export function messagePrefix(subscriptionId: string, version: StompVersion): Buffer {
+  return Buffer.from(`MESSAGE\nsubscription:${encoderFor('MESSAGE', version)(subscriptionId)}\nmessage-id:`, 'utf8');
+}
+
+/** Writes an ASCII string (digits) byte by byte: cheaper than a UTF-8 encode for a few characters. */
+function writeAscii(out: Buffer, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+  return at;
 }
 
 /**
@@ -149,17 +166,44 @@ export class MessageFrameTemplate implements MessageFrames {
   }
 
   /**
+   * One subscriber's MESSAGE, the fan-out's hot path: `prefix` (messagePrefix, cached by the session)
+   * and `messageId` (digits only, so nothing to escape) are copied as bytes, with no string building
+   * or UTF-8 encoding per delivery; the ack header repeats the id where `withAck`. `textOnly` as renderText.
+   */
+  renderPrefixed(prefix: Buffer, messageId: string, version: StompVersion, withAck: boolean, textOnly: boolean): Buffer {
+    if (textOnly && !this.bodyIsUtf8) return this.replacedTemplate().renderPrefixed(prefix, messageId, version, withAck, false);
+    const shared = this.sharedBytes(version);
+    const idLength = messageId.length + 1;
+    const out = Buffer.allocUnsafe(prefix.length + idLength + (withAck ? ACK_NAME.length + idLength : 0) + shared.length);
+    out.set(prefix, 0);
+    let at = writeAscii(out, prefix.length, messageId);
+    out[at++] = LF;
+    if (withAck) {
+      out.set(ACK_NAME, at);
+      at = writeAscii(out, at + ACK_NAME.length, messageId);
+      out[at++] = LF;
+    }
+    out.set(shared, at);
+    return out;
+  }
+
+  /**
    * The frame for a text-only transport: valid UTF-8 whatever the body. A UTF-8 body shares the bytes
    * of `render`; any other is replaced once per message (U+FFFD, marked x-body-replaced:utf8) with a
    * content-length for the replaced bytes, so a reader can never be made to stop inside the body.
    */
   renderText(subscriptionId: string, messageId: string, version: StompVersion, ack?: string): Buffer {
     if (this.bodyIsUtf8) return this.render(subscriptionId, messageId, version, ack);
+    return this.replacedTemplate().render(subscriptionId, messageId, version, ack);
+  }
+
+  /** The same message with its body replaced for text-only transports, made once. */
+  private replacedTemplate(): MessageFrameTemplate {
     if (this.replaced === undefined) {
       this.replaced = new MessageFrameTemplate(Object.fromEntries(this.entries), replaceInvalidUtf8(this.body));
       // Past the constructor, which drops the header from callers.
       this.replaced.entries.push([BODY_REPLACED_HEADER, 'utf8']);
     }
-    return this.replaced.render(subscriptionId, messageId, version, ack);
+    return this.replaced;
   }
 }

@@ -20,6 +20,7 @@ import type { HeartbeatWheel } from './heartbeat.wheel.js';
 import { TransactionBuffer } from './transaction.buffer.js';
 import { InboundBacklog, type InboundHost } from './inbound.backlog.js';
 import { CLIENT_MESSAGES } from '../stomp.messages.js';
+import { DeliveryFrames } from './delivery.frames.js';
 
 type SessionState = 'awaiting-connect' | 'connecting' | 'connected' | 'closed';
 
@@ -42,6 +43,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   readonly inbound: InboundBacklog;
   private transactionBuffer: TransactionBuffer | undefined;
   private deliveries = 0;
+  private frames: DeliveryFrames | undefined;
   private heartbeat: HeartbeatMonitor | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
 
@@ -91,12 +93,12 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   }
 
   /** Sends one MESSAGE from a broker subscription; the shared bytes were serialised once by the broker. */
-  deliver({ template, conflationKey }: OutboundMessage, subscriptionId: string, ackMode: AckMode): string | undefined {
+  deliver(message: OutboundMessage, subscriptionId: string, ackMode: AckMode): string | undefined {
     if (this.state !== 'connected') return undefined;
     const messageId = String(++this.deliveries);
-    const ack = ackMode !== 'auto' && this.version === '1.2' ? messageId : undefined;
-    const frame = template[this.connection.textOnly ? 'renderText' : 'render'](subscriptionId, messageId, this.version!, ack);
-    this.write(frame, template.binary, conflationKey === undefined ? undefined : `${subscriptionId}\0${conflationKey}`);
+    this.frames ??= new DeliveryFrames(this.version!, this.connection.textOnly, this.subscriptions);
+    const key = message.conflationKey === undefined ? undefined : `${subscriptionId}\0${message.conflationKey}`;
+    this.write(this.frames.render(message.template, subscriptionId, messageId, ackMode), message.template.binary, key);
     this.counters.messagesDelivered++;
     return messageId;
   }
@@ -206,7 +208,8 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
       case 'ABORT':
         return this.transactions.handle(frame, (f) => (f.command === 'SEND' ? this.router.send(this, f) : this.handleAck(f, true)));
       case 'DISCONNECT':
-        return this.handleDisconnect(frame);
+        this.acknowledge(frame);
+        return this.close('client-disconnect');
       default:
         throw new StompProtocolError('UNKNOWN_COMMAND', CLIENT_MESSAGES.notAClientCommand(frame.command));
     }
@@ -262,6 +265,7 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     const id = unsubscribeIdOf(frame, this.version);
     // An unknown id is harmless (the client may race its own UNSUBSCRIBE): nothing to undo.
     if (!this.subscriptions.delete(id)) return;
+    this.frames?.forget(id);
     return this.router.unsubscribe(this, id);
   }
 
@@ -270,11 +274,6 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
     const ackId = ackIdOf(frame, this.version);
     if (frame.headers.transaction !== undefined && !committed) return this.transactions.handle(frame);
     return this.router.ack(this, ackId, frame.command === 'ACK');
-  }
-
-  private handleDisconnect(frame: StompFrame): void {
-    this.acknowledge(frame);
-    this.close('client-disconnect');
   }
 
   private write(frame: Buffer, binary: boolean, conflationKey?: string): void {

@@ -3,6 +3,11 @@ import type { Writable } from 'node:stream';
 /** Whoever corked a socket: counts what it wrote while corked. */
 export interface CorkOwner {
   corkedBytes: number;
+  /**
+   * Set only while send-buffer metrics are on: called once each time the tick's corked writes go out, so
+   * metrics look at a session's backlog once per flush, never per message. Off, it costs one load per flush.
+   */
+  flushed: (() => void) | undefined;
 }
 
 /**
@@ -17,7 +22,11 @@ const owners: CorkOwner[] = [];
 function uncorkAll(): void {
   for (let i = 0; i < sockets.length; i++) {
     sockets[i].uncork();
-    owners[i].corkedBytes = 0;
+    const owner = owners[i];
+    const corked = owner.corkedBytes;
+    owner.corkedBytes = 0;
+    // A socket uncorked early (past the cap) and corked again is listed twice: observed at its first entry only.
+    if (owner.flushed !== undefined && corked !== 0) owner.flushed();
   }
   sockets.length = 0;
   owners.length = 0;

@@ -6,6 +6,7 @@ import { OutboundQueue, type OutboundLimits, type OutboundSink } from './outboun
 import { corkUntilNextTick, MAX_CORKED_BYTES, uncorkNow, type CorkOwner } from './socket.corker.js';
 import type { ConnectionCloseListener, ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
+import type { HistogramCounts } from '../session/histogram.counts.js';
 
 /** The parts of sockjs-node 0.3.24's private session that flow control needs (the package is pinned). */
 interface SockJsSessionInternals {
@@ -43,6 +44,7 @@ export interface SockJsLimits extends OutboundLimits {
 export class SockJsConnection implements StompConnection, OutboundSink<string>, CorkOwner {
   readonly textOnly = true;
   corkedBytes = 0;
+  flushed: (() => void) | undefined = undefined;
   /** Bytes of this tick's messages waiting in sockjs-node's buffer, 0 when none. */
   private batchedBytes = 0;
   private readonly queue: OutboundQueue<string>;
@@ -217,6 +219,10 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
 
   bufferedBytes(): number {
     return this.queue.heldBytes + this.backlogBytes();
+  }
+
+  observeBacklog(histogram: HistogramCounts): void {
+    this.flushed = () => histogram.observe(this.bufferedBytes());
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
+import type { HistogramCounts } from '../session/histogram.counts.js';
 /** Why a transport ended, as reported to the session. */
 export type ConnectionCloseReason = 'transport-closed' | 'send-buffer-overflow' | 'send-time-limit' | 'http-cache-overflow';
 
@@ -47,4 +48,6 @@ export interface StompConnection {
   canSend?(maxBufferedBytes: number): boolean;
   /** Calls back once, when what waits for the client may have shrunk, or the connection closed. */
   whenWritable?(callback: () => void): void;
+  /** Metrics on: `bufferedBytes()` goes to `histogram` each time the connection's writes of one tick go out. */
+  observeBacklog?(histogram: HistogramCounts): void;
 }

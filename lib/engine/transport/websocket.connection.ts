@@ -5,6 +5,8 @@ import { directWriteLimit, OutboundQueue, type OutboundLimits, type OutboundSink
 import { corkUntilNextTick, uncorkNow, type CorkOwner } from './socket.corker.js';
 import type { ConnectionCloseListener, ConnectionCloseReason, ConnectionRequestInfo, StompConnection } from './stomp.connection.js';
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
+import type { HistogramCounts } from '../session/histogram.counts.js';
+import { BINARY_OPCODE, TEXT_OPCODE, writeMessage } from './websocket.framing.js';
 
 /** Text frames travel as the Buffer itself; the rare binary one is wrapped. */
 type WebSocketFrame = Buffer | BinaryFrame;
@@ -76,7 +78,13 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
   private closeReason: ConnectionCloseReason = 'transport-closed';
   private readonly raw: Socket;
   private writableWaiters: Array<() => void> | undefined;
+  /**
+   * No extension negotiated (the server offers none): a message goes out as it is, so it is framed here and
+   * written to the socket in the order of `ws`'s own writes (close, pong), without `ws.send`'s per-message work.
+   */
+  private readonly framesItself: boolean;
   corkedBytes = 0;
+  flushed: (() => void) | undefined = undefined;
 
   /** `headers` are the upgrade request's, kept only when the authenticate hook will read them. */
   constructor(
@@ -90,6 +98,7 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
     this.request = new WebSocketRequest(url, this.raw, headers);
     this.directWriteLimit = directWriteLimit(limits);
     (socket as WebSocket & { [CONNECTION]: WebSocketConnection })[CONNECTION] = this;
+    this.framesItself = socket.extensions === '';
     // ws refuses oversized messages (close 1009) and invalid UTF-8 (1007) itself and then emits
     // 'error'; without a listener that error would take the whole process down.
     socket.on('error', terminateOnError);
@@ -137,8 +146,11 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
 
   write(frame: WebSocketFrame): void {
     corkUntilNextTick(this.raw, this, frame.length);
-    if (frame instanceof BinaryFrame) this.socket.send(frame.data, AS_BINARY);
-    else this.socket.send(frame, AS_TEXT);
+    const binary = frame instanceof BinaryFrame;
+    if (!this.framesItself) return this.socket.send(binary ? frame.data : frame, binary ? AS_BINARY : AS_TEXT);
+    // As ws.send after close(): nothing may follow the close frame (a queue draining late would write after it).
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    writeMessage(this.raw, binary ? BINARY_OPCODE : TEXT_OPCODE, binary ? frame.data : frame);
   }
 
   /** `ws` has no drain event of its own; its socket has. A closed socket never drains, so close also ends the wait. */
@@ -155,6 +167,10 @@ export class WebSocketConnection implements StompConnection, OutboundSink<WebSoc
 
   bufferedBytes(): number {
     return (this.queue?.heldBytes ?? 0) + this.raw.writableLength;
+  }
+
+  observeBacklog(histogram: HistogramCounts): void {
+    this.flushed = () => histogram.observe(this.bufferedBytes());
   }
 
   canSend(maxBufferedBytes: number): boolean {

@@ -2,8 +2,11 @@ import type * as PromClient from 'prom-client';
 import type { StompBrokerRegistry } from '../../engine/session/stomp.registry.js';
 import type { TransportName } from '../../interfaces/stomp-session.interface.js';
 import { HANDLER_DURATION_BUCKETS, type HandlerTimings } from './handler.timings.js';
+import { SEND_BACKLOG_BUCKETS, type HistogramCounts } from '../../engine/session/histogram.counts.js';
+import type { StompHistoryTotals, StompQueueTotals } from '../../interfaces/stomp-queue.interface.js';
 
 const HANDLER_DURATION = 'stomp_handler_duration_seconds';
+const SEND_BACKLOG = 'stomp_send_buffer_bytes';
 
 const TRANSPORTS: TransportName[] = [
   'websocket',
@@ -41,8 +44,17 @@ export function attachStompMetrics(
   if (!entry) {
     const sources = new Map<StompBrokerRegistry, HandlerTimings>();
     const names = registerStompMetrics(client, registry, sources.keys.bind(sources));
-    registry.registerMetric(handlerDurations(sources) as unknown as PromClient.Metric);
-    entry = { sources, names: [...names, HANDLER_DURATION] };
+    const durations = function* (): Generator<[string, HistogramCounts]> {
+      for (const timings of sources.values()) yield* timings.entries();
+    };
+    const backlogs = function* (): Generator<[string, HistogramCounts]> {
+      for (const server of sources.keys()) if (server.sendBacklog) yield ['', server.sendBacklog];
+    };
+    const help = "STOMP handler invocations by mapping pattern: time from the frame to the handler's result";
+    registry.registerMetric(countedHistogram(HANDLER_DURATION, help, HANDLER_DURATION_BUCKETS, 'pattern', durations) as never);
+    const backlogHelp = 'Bytes waiting for a client (send queue and socket buffer) each time its writes of one tick went out';
+    registry.registerMetric(countedHistogram(SEND_BACKLOG, backlogHelp, SEND_BACKLOG_BUCKETS, undefined, backlogs) as never);
+    entry = { sources, names: [...names, HANDLER_DURATION, SEND_BACKLOG] };
     attached.set(registry, entry);
   }
   const { sources, names } = entry;
@@ -98,7 +110,43 @@ function registerStompMetrics(client: Client, registry: PromClient.Registry, ser
         }
       },
     });
+  // A gauge per configured pattern (queues, history rules): bounded labels, never the destinations themselves.
+  const byPattern = <T extends { pattern: string }>(
+    name: string,
+    help: string,
+    read: (source: StompBrokerRegistry) => T[],
+    value: (totals: T) => number,
+  ): PromClient.Gauge =>
+    new client.Gauge({
+      name,
+      help,
+      labelNames: ['pattern'],
+      registers,
+      collect() {
+        this.reset();
+        for (const source of sources) for (const totals of read(source)) this.inc({ pattern: totals.pattern }, value(totals));
+      },
+    });
+  const queues = (source: StompBrokerRegistry): StompQueueTotals[] => source.queueTotals();
+  const history = (source: StompBrokerRegistry): StompHistoryTotals[] => source.historyTotals();
   const metrics = [
+    byPattern(
+      'stomp_queues',
+      'Point-to-point queues that exist (holding a message or a consumer), by queues pattern',
+      queues,
+      (t) => t.queues,
+    ),
+    byPattern('stomp_queue_depth', 'Queued messages waiting for a consumer, by queues pattern', queues, (t) => t.depth),
+    byPattern('stomp_queue_unacked', 'Queued messages delivered and not yet acknowledged, by queues pattern', queues, (t) => t.unacked),
+    byPattern('stomp_queue_bytes', 'Bytes queues hold (waiting and unacknowledged), by queues pattern', queues, (t) => t.bytes),
+    byPattern('stomp_history_destinations', 'Destinations with kept messages, by history rule', history, (t) => t.destinations),
+    byPattern('stomp_history_messages', 'Messages the history keeps, by history rule', history, (t) => t.messages),
+    byPattern(
+      'stomp_history_bytes',
+      'Bytes the history keeps (as counted against historyBytesLimit), by history rule',
+      history,
+      (t) => t.bytes,
+    ),
     new client.Gauge({
       name: 'stomp_sessions',
       help: 'Connected STOMP sessions',
@@ -156,40 +204,44 @@ function registerStompMetrics(client: Client, registry: PromClient.Registry, ser
 }
 
 /**
- * `stomp_handler_duration_seconds{pattern}` as prom-client expects a histogram to read, built at scrape
- * time from the timings' plain counts (prom-client's own Histogram can only be fed one observation at a time).
+ * A histogram as prom-client expects one to read, built at scrape time from plain counts (prom-client's own
+ * Histogram can only be fed one observation at a time), summed over the counts `read` yields per label value.
  */
-function handlerDurations(sources: ReadonlyMap<StompBrokerRegistry, HandlerTimings>) {
-  const help = "STOMP handler invocations by mapping pattern: time from the frame to the handler's result";
+function countedHistogram(
+  name: string,
+  help: string,
+  bounds: readonly number[],
+  label: string | undefined,
+  read: () => Iterable<[string, HistogramCounts]>,
+) {
   return {
-    name: HANDLER_DURATION,
+    name,
     help,
     type: 'histogram',
     aggregator: 'sum',
     reset: () => undefined,
     get: async () => {
       const merged = new Map<string, { counts: number[]; sum: number; count: number }>();
-      for (const timings of sources.values()) {
-        for (const [pattern, buckets] of timings.entries()) {
-          const into = merged.get(pattern) ?? { counts: buckets.counts.map(() => 0), sum: 0, count: 0 };
-          buckets.counts.forEach((n, i) => (into.counts[i] += n));
-          into.sum += buckets.sum;
-          into.count += buckets.count;
-          merged.set(pattern, into);
-        }
+      for (const [key, buckets] of read()) {
+        const into = merged.get(key) ?? { counts: buckets.counts.map(() => 0), sum: 0, count: 0 };
+        buckets.counts.forEach((n, i) => (into.counts[i] += n));
+        into.sum += buckets.sum;
+        into.count += buckets.count;
+        merged.set(key, into);
       }
       const values: { value: number; labels: Record<string, string | number>; metricName: string }[] = [];
-      for (const [pattern, { counts, sum, count }] of merged) {
+      for (const [key, { counts, sum, count }] of merged) {
+        const labels = label === undefined ? {} : { [label]: key };
         let cumulative = 0;
         counts.forEach((n, i) => {
           cumulative += n;
-          const le = i < HANDLER_DURATION_BUCKETS.length ? HANDLER_DURATION_BUCKETS[i] : '+Inf';
-          values.push({ value: cumulative, labels: { le, pattern }, metricName: `${HANDLER_DURATION}_bucket` });
+          const le = i < bounds.length ? bounds[i] : '+Inf';
+          values.push({ value: cumulative, labels: { le, ...labels }, metricName: `${name}_bucket` });
         });
-        values.push({ value: sum, labels: { pattern }, metricName: `${HANDLER_DURATION}_sum` });
-        values.push({ value: count, labels: { pattern }, metricName: `${HANDLER_DURATION}_count` });
+        values.push({ value: sum, labels, metricName: `${name}_sum` });
+        values.push({ value: count, labels, metricName: `${name}_count` });
       }
-      return { name: HANDLER_DURATION, help, type: 'histogram', aggregator: 'sum', values };
+      return { name, help, type: 'histogram', aggregator: 'sum', values };
     },
   };
 }

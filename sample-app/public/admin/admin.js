@@ -86,6 +86,12 @@ class AdminPage {
       stats.recentCloses.map((c) => [`${clock(c.time)} · ${c.user} (${c.transport})`, code(c.reason, 'reason')]),
       'No session closed yet',
     );
+    fillTable(
+      'queues',
+      stats.topQueues.map((q) => [code(q.destination), `${number(q.depth)} · ${number(q.unacked)}`]),
+      'No queue holds a message (queues: STOMP_QUEUES)',
+    );
+    setText('queue-totals', `${number(stats.queued)} waiting · ${number(stats.unacked)} unacknowledged`);
     const totals = Object.entries(stats.closeReasons).map(([reason, count]) => `${reason} ${count}`);
     setText('close-totals', totals.join(' · '));
     document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);

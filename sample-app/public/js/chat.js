@@ -4,6 +4,8 @@ import { avatar, clock, el, toast } from './format.js';
 
 const FIRST_ROOM = 'lobby';
 const ROOM_ID = /^[a-z0-9][a-z0-9-]{0,23}$/;
+// Lines a room keeps on the page (the server's own answer to /dap/rooms/{id} has the last 50).
+const KEPT_EVENTS = 500;
 
 export class Chat {
   constructor() {
@@ -30,13 +32,16 @@ export class Chat {
   }
 
   /**
-   * Called on every (re)connect: subscriptions are per session, so rooms are entered again. `me` is
-   * undefined for a guest, who reads the rooms (subscribes) but neither joins nor sends: the server
-   * refuses a guest's SEND to the chat, so the page does not try.
+   * Called on every (re)connect: subscriptions are per session, so the plain ones are made again and
+   * the rooms joined again. A room's topic is resumable (the helper subscribes again from its last
+   * line, so the lines posted meanwhile arrive in order); on a new connection, or when it cannot resume,
+   * the room is entered afresh. `me` is undefined for a guest, who reads the rooms (subscribes) but
+   * neither joins nor sends: the server refuses a guest's SEND to the chat, so the page does not try.
    */
   attach(connection, me, appPrefix) {
     // A guest who picks a name keeps the rooms open; another name starts afresh (private conversations are per user).
     if (this.me !== undefined && this.me !== me) this.reset();
+    const reconnect = this.connection === connection;
     this.appPrefix = appPrefix;
     this.connection = connection;
     this.me = me;
@@ -47,8 +52,14 @@ export class Chat {
     connection.subscribe('/topic/users', (users) => this.showOnline(users));
     connection.fetchOnce(`${this.appPrefix}/users`, (users) => this.showOnline(users));
     if (this.conversations.size === 0) this.openRoom(FIRST_ROOM);
-    else for (const conversation of this.conversations.values()) if (conversation.kind === 'room') this.enter(conversation);
+    else for (const conversation of this.conversations.values()) if (conversation.kind === 'room') this.rejoin(conversation, reconnect);
     this.render();
+  }
+
+  rejoin(conversation, reconnect) {
+    if (!reconnect || !conversation.subscription) return this.enter(conversation);
+    if (conversation.reloading || !conversation.subscription.position) this.reload(conversation, true);
+    if (this.me) this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/join`, {});
   }
 
   reset() {
@@ -73,25 +84,39 @@ export class Chat {
     this.activate(this.privateConversation(user).key, { focus: true });
   }
 
-  /** Subscribes to the room's topic, fetches who is there and the recent history, then says "joined". */
+  /** Subscribes to the room's topic (resumable), fetches who is there and the recent history, then says "joined". */
   enter(conversation) {
-    Object.assign(conversation, { events: new Map(), membersAt: 0 });
     const topic = `/topic/rooms/${conversation.id}`;
-    conversation.subscription = this.connection.subscribe(topic, (event) => this.receiveRoomEvent(conversation, event));
+    conversation.subscription = this.connection.resume(
+      topic,
+      (event) => this.receiveRoomEvent(conversation, event),
+      () => this.reload(conversation),
+    );
+    this.reload(conversation, true);
+    if (this.me) this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/join`, {});
+  }
+
+  /** Starts the room afresh from the server's answer, once however many times a gap is told before it. */
+  reload(conversation, again = false) {
+    if (conversation.reloading && !again) return;
+    const mine = (conversation.reloading = (conversation.reloads ?? 0) + 1);
+    Object.assign(conversation, { events: new Map(), membersAt: 0, reloads: mine });
     this.connection.fetchOnce(`${this.appPrefix}/rooms/${conversation.id}`, ({ members, history, lastEventId }) => {
+      if (conversation.reloading !== mine) return;
+      conversation.reloading = undefined;
       for (const event of history) conversation.events.set(event.id, event);
       // The answer may arrive after newer live events: keep whichever member list is newer.
       if (lastEventId >= conversation.membersAt) Object.assign(conversation, { members, membersAt: lastEventId });
       this.render();
     });
-    if (this.me) this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/join`, {});
   }
 
   close(key) {
     const conversation = this.conversations.get(key);
-    if (conversation.kind === 'room' && this.connection?.connected) {
+    if (conversation.kind === 'room') {
+      // Also while disconnected: else the helper would subscribe again on the next connect.
       conversation.subscription?.unsubscribe();
-      if (this.me) this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/leave`, {});
+      if (this.me && this.connection?.connected) this.connection.publish(`${this.appPrefix}/rooms/${conversation.id}/leave`, {});
     }
     this.conversations.delete(key);
     if (this.active === key) this.active = this.conversations.keys().next().value;
@@ -118,6 +143,7 @@ export class Chat {
 
   receiveRoomEvent(conversation, event) {
     conversation.events.set(event.id, event);
+    if (conversation.events.size > KEPT_EVENTS) conversation.events.delete(conversation.events.keys().next().value);
     if (event.id >= conversation.membersAt) Object.assign(conversation, { members: event.members, membersAt: event.id });
     if (this.active !== conversation.key && event.kind === 'message') conversation.unread++;
     this.render();

@@ -2,6 +2,8 @@
 
 /* global StompJs, SockJS */
 
+import { resumableSubscriptions } from '/vendor/nestjs-stomp/client.js';
+
 // The server's words (src/auth/name.claims.ts) when another session holds the name.
 const NAME_IN_USE = 'Name already in use';
 // A tab coming back under its own name waits this many attempts (2 s apart) for the server to end its old session.
@@ -15,6 +17,10 @@ const NAME_RETRIES = 15;
  * The server gives a name to one session at a time and does not know a tab that comes back: after a
  * lost connection, a transport switch or a reload (`resuming`), its old session may still be open on
  * the server for a few seconds, so "Name already in use" is retried for a while before it counts.
+ *
+ * Topics with history on the server are subscribed through `nestjs-stomp/client` (`resume`): after a
+ * lost connection they continue from the last message the page had, and a gap (a restart, an outage
+ * longer than the server keeps) goes to the subscriber's `onGap`, which reloads its snapshot.
  */
 export class Connection {
   constructor({ endpoint, name, transport, resuming = false, onConnected, onState, onRefused, onServerError }) {
@@ -33,6 +39,8 @@ export class Connection {
       heartbeatIncoming: 10000,
       heartbeatOutgoing: 10000,
     });
+    this.gapHandlers = new Map();
+    this.streams = resumableSubscriptions(this.client, { onGap: (gap) => this.gapHandlers.get(gap.destination)?.(gap) });
     this.client.beforeConnect = () => {
       this.connectedThisSocket = false;
     };
@@ -80,6 +88,24 @@ export class Connection {
   /** Subscribes with a JSON body handler; returns the subscription (unsubscribe()). */
   subscribe(destination, handler) {
     return this.client.subscribe(destination, (message) => handler(JSON.parse(message.body), message));
+  }
+
+  /**
+   * Subscribes once, for the life of this connection: the helper subscribes again after every reconnect,
+   * from where the page stood. Returns the helper's subscription (`position`: undefined until a message came).
+   */
+  resume(destination, handler, onGap) {
+    this.gapHandlers.set(destination, onGap);
+    const subscription = this.streams.subscribe(destination, (message) => handler(JSON.parse(message.body), message));
+    return {
+      get position() {
+        return subscription.position;
+      },
+      unsubscribe: () => {
+        this.gapHandlers.delete(destination);
+        subscription.unsubscribe();
+      },
+    };
   }
 
   /** Subscribes to an application destination whose handler answers once (@SubscribeMapping), then lets go. */

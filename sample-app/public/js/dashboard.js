@@ -19,23 +19,56 @@ export class Dashboard {
   }
 
   /**
-   * Called on every (re)connect: subscribes to the three topics of the original page, then asks
-   * /dap/dashboard for the state so far. The page starts afresh from that state, since the server may
-   * be a restarted one with a new chain and a new history, which merged with the old would zig-zag.
+   * Called on every (re)connect. A new connection subscribes to the three topics of the original page
+   * (resumable: the server keeps their history), then asks /dap/dashboard for the state so far. A
+   * reconnect of the same one has nothing to do: the helper has subscribed again from the last message
+   * of each topic, and what was published meanwhile arrives in order. Unless a topic cannot resume (it had
+   * heard nothing yet, or the snapshot asked for was lost with the connection) or the resume reports a
+   * gap (a restarted server: a new chain and a new history, which merged with the old would zig-zag): then
+   * the page starts afresh from the snapshot.
    */
   attach(connection, appPrefix) {
+    if (this.connection === connection) {
+      if (this.reloading || this.streams.some((stream) => !stream.position)) this.reload(true);
+      return;
+    }
+    this.connection = connection;
+    this.appPrefix = appPrefix;
+    const reload = () => this.reload();
+    this.streams = [
+      connection.resume(
+        '/topic/blockInfo',
+        (block) => {
+          this.addBlock(block, true);
+          bump('liveBlocks');
+        },
+        reload,
+      ),
+      connection.resume('/topic/tranInfo', (transaction) => this.addTransaction(transaction, true), reload),
+      connection.resume(
+        '/topic/supply',
+        (supply) => {
+          this.showSupply(supply);
+          this.addTpsPoint(supply.time, supply.tps);
+          bump('supplyUpdates');
+        },
+        reload,
+      ),
+    ];
+    this.reload(true);
+  }
+
+  /**
+   * Empties the page and asks for the snapshot, once for however many topics report a gap: the resumes
+   * are all sent before it, so every gap of one reconnect is told before the snapshot's answer.
+   */
+  reload(again = false) {
+    if (this.reloading && !again) return;
+    const mine = (this.reloading = this.reloads = (this.reloads ?? 0) + 1);
     this.reset();
-    connection.subscribe('/topic/blockInfo', (block) => {
-      this.addBlock(block, true);
-      bump('liveBlocks');
-    });
-    connection.subscribe('/topic/tranInfo', (transaction) => this.addTransaction(transaction, true));
-    connection.subscribe('/topic/supply', (supply) => {
-      this.showSupply(supply);
-      this.addTpsPoint(supply.time, supply.tps);
-      bump('supplyUpdates');
-    });
-    connection.fetchOnce(`${appPrefix}/dashboard`, (snapshot) => {
+    this.connection.fetchOnce(`${this.appPrefix}/dashboard`, (snapshot) => {
+      if (this.reloading !== mine) return;
+      this.reloading = undefined;
       this.showSnapshot(snapshot);
       bump('snapshots');
     });
@@ -125,6 +158,8 @@ export class Dashboard {
   }
 
   addTpsPoint(time, tps) {
+    // Replayed points a snapshot already had.
+    if (time / 1000 <= (this.chartTimes.at(-1) ?? -Infinity)) return;
     this.chartTimes.push(time / 1000);
     this.chartValues.push(tps);
     if (this.chartTimes.length > CHART_POINTS) {

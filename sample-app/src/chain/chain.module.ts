@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { chainConfig } from '../config/chain.config.js';
 import { ChainScheduler } from './chain.scheduler.js';
 import { ChainSimulator } from './chain.simulator.js';
+import { ChainLeadership } from './cluster/chain.leadership.js';
 import { DashboardController } from './dashboard.controller.js';
 import { DashboardFeed } from './dashboard.feed.js';
 import { DashboardPublisher } from './dashboard.publisher.js';
@@ -17,6 +18,7 @@ import { DashboardPublisher } from './dashboard.publisher.js';
       inject: [chainConfig.KEY],
     },
     DashboardFeed,
+    ChainLeadership,
     ChainScheduler,
     DashboardPublisher,
   ],

@@ -3,12 +3,14 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ConfigType } from '@nestjs/config';
 import { chainConfig } from '../config/chain.config.js';
 import { ChainSimulator } from './chain.simulator.js';
+import { ChainLeadership } from './cluster/chain.leadership.js';
 import { DashboardFeed } from './dashboard.feed.js';
 
 /**
  * The original's server-side scheduler: transactions, blocks and supply statistics on their own
  * intervals. The intervals come from configuration, so they are registered with @nestjs/schedule's
  * SchedulerRegistry (which clears them on shutdown) rather than with fixed `@Interval(ms)` decorators.
+ * In a cluster every node ticks, and only the leader's ticks produce anything (ChainLeadership).
  */
 @Injectable()
 export class ChainScheduler implements OnApplicationBootstrap {
@@ -17,6 +19,7 @@ export class ChainScheduler implements OnApplicationBootstrap {
     private readonly chain: ChainSimulator,
     private readonly feed: DashboardFeed,
     private readonly scheduler: SchedulerRegistry,
+    private readonly leadership: ChainLeadership,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -28,6 +31,11 @@ export class ChainScheduler implements OnApplicationBootstrap {
   }
 
   private every(name: string, ms: number, tick: () => void): void {
-    this.scheduler.addInterval(name, setInterval(tick, ms));
+    this.scheduler.addInterval(
+      name,
+      setInterval(() => {
+        if (this.leadership.leading) tick();
+      }, ms),
+    );
   }
 }

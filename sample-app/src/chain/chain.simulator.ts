@@ -33,6 +33,8 @@ export class ChainSimulator {
   private countedSinceStats = 0;
   private lastStatsAt: number;
   private latestStats: SupplyStats;
+  /** The blocks are still the short history made up at startup, not yet followed by a mined or followed block. */
+  private madeUpHistory = false;
 
   constructor(
     private readonly pace: ChainPace,
@@ -51,6 +53,7 @@ export class ChainSimulator {
     this.lastStatsAt = now;
     this.countedSinceStats = 0;
     this.latestStats = this.statsAt(now, this.tpsHistory[this.tpsHistory.length - 1].tps);
+    this.madeUpHistory = true;
   }
 
   /** Draws the transactions that arrived during one transaction interval. */
@@ -61,6 +64,7 @@ export class ChainSimulator {
 
   /** Mines every pending transaction into a new block. */
   mineBlock(now = Date.now()): Block {
+    this.madeUpHistory = false;
     const included = this.pending;
     this.pending = [];
     const previous = this.blocks[0];
@@ -92,6 +96,41 @@ export class ChainSimulator {
     if (this.tpsHistory.length > TPS_POINTS) this.tpsHistory.shift();
     this.latestStats = this.statsAt(now, tps);
     return this.latestStats;
+  }
+
+  /**
+   * A block mined by the cluster's leader, taken as this node's own (standby nodes follow the chain, so the
+   * one that leads next continues it). False for a block this node has already got: its own, echoed back.
+   */
+  followBlock(block: Block): boolean {
+    if (block.height <= this.height) return false;
+    const included = new Set(block.transactionHashes);
+    this.pending = this.pending.filter((transaction) => !included.has(transaction.hash));
+    this.height = block.height;
+    this.circulatingSupply += block.reward;
+    // The history this node made up at startup is not the leader's: drop it, so every node shows one chain.
+    if (this.madeUpHistory) this.blocks.length = 0;
+    this.madeUpHistory = false;
+    keepNewest(this.blocks, block, KEPT_BLOCKS);
+    return true;
+  }
+
+  /** A transaction the leader saw; it waits in `pending` for the leader's next block. */
+  followTransaction(transaction: Transaction): void {
+    keepNewest(this.recentTransactions, transaction, KEPT_TRANSACTIONS);
+    this.pending.push(transaction);
+    this.totalTransactions++;
+  }
+
+  /** The leader's statistics: the exact supply and counts, which also repair what a late joiner has not seen. */
+  followSupply(stats: SupplyStats): void {
+    this.latestStats = stats;
+    this.circulatingSupply = stats.circulatingSupply;
+    this.totalTransactions = stats.totalTransactions;
+    this.lastStatsAt = stats.time;
+    this.countedSinceStats = 0;
+    this.tpsHistory.push({ time: stats.time, tps: stats.tps });
+    if (this.tpsHistory.length > TPS_POINTS) this.tpsHistory.shift();
   }
 
   /** The latest state, for a page that just subscribed. */

@@ -22,9 +22,13 @@ export class DashboardFeed implements OnModuleDestroy {
   private seq = 0;
   private readonly kept: DashboardUpdate[] = [];
   private readonly subject = new Subject<DashboardUpdate>();
+  private readonly producedHere = new Subject<DashboardUpdate>();
 
   /** Every update as it happens; completes when the app shuts down. */
   readonly updates$: Observable<DashboardUpdate> = this.subject.asObservable();
+
+  /** The updates this node's chain produced, not those it followed from the cluster's leader: what it must push to STOMP. */
+  readonly produced$: Observable<DashboardUpdate> = this.producedHere.asObservable();
 
   /** Number of the latest update (0 before the first). */
   get lastSeq(): number {
@@ -32,6 +36,13 @@ export class DashboardFeed implements OnModuleDestroy {
   }
 
   publish<T extends DashboardTopic>(topic: T, payload: PayloadOf<T>): DashboardUpdate {
+    const update = this.record(topic, payload);
+    this.producedHere.next(update);
+    return update;
+  }
+
+  /** An update the cluster's leader pushed: kept for this node's HTTP clients; its STOMP subscribers have it from the broker. */
+  record<T extends DashboardTopic>(topic: T, payload: PayloadOf<T>): DashboardUpdate {
     const update = { seq: ++this.seq, topic, payload } as DashboardUpdate;
     this.kept.push(update);
     if (this.kept.length > KEPT_UPDATES) this.kept.shift();
@@ -50,5 +61,6 @@ export class DashboardFeed implements OnModuleDestroy {
   /** Ends the stream, which releases every waiting long-poll before the HTTP server closes. */
   onModuleDestroy(): void {
     this.subject.complete();
+    this.producedHere.complete();
   }
 }

@@ -20,7 +20,7 @@ export class DashboardPublisher implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.subscription = this.feed.updates$.subscribe(({ topic, payload }) => {
+    this.subscription = this.feed.produced$.subscribe(({ topic, payload }) => {
       this.template.convertAndSend(`${TOPIC_PREFIX}${topic}`, payload).catch((error: unknown) => {
         this.logger.error(`Could not push to ${TOPIC_PREFIX}${topic}: ${String(error)}`);
       });

@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import {
   MessageMapping,
   Payload,
@@ -10,6 +10,7 @@ import {
   SubscribeMapping,
   type StompPrincipal,
 } from '../../../lib/index.js';
+import { stompConfig, type StompConfig } from '../config/stomp.config.js';
 import { PrivateMessageDto, validChat } from './chat.dto.js';
 import type { OnlineUsers, PrivateMessage } from './chat.model.js';
 import { PresenceService } from './presence.service.js';
@@ -21,6 +22,7 @@ export class DirectController {
     private readonly template: SimpMessagingTemplate,
     private readonly registry: StompBrokerRegistry,
     private readonly presence: PresenceService,
+    @Inject(stompConfig.KEY) private readonly stomp: StompConfig,
   ) {}
 
   /** The users online now, to the subscriber of `/dap/users`; changes follow on `/topic/users`. */
@@ -33,7 +35,8 @@ export class DirectController {
   @MessageMapping('/private')
   @SendToUser('/queue/messages')
   async send(@Payload(validChat) message: PrivateMessageDto, @Principal() user: StompPrincipal): Promise<PrivateMessage> {
-    if (this.registry.sessionsOf(message.to).size === 0) throw new StompException(`${message.to} is not online`);
+    // In a cluster the recipient may be on another node, which this one cannot see: RabbitMQ drops a message for nobody.
+    if (!this.stomp.relay && this.registry.sessionsOf(message.to).size === 0) throw new StompException(`${message.to} is not online`);
     const sent: PrivateMessage = {
       kind: 'private',
       sender: user.name,

@@ -1,5 +1,5 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import type { StompModuleOptions } from '../../../lib/index.js';
+import type { StompModuleOptions, StompRelayOptions } from '../../../lib/index.js';
 import { chatAccessRules } from '../auth/chat-access.rules.js';
 import { loginByName } from '../auth/login.js';
 import { envInt, envList, envString } from './env.reader.js';
@@ -20,12 +20,46 @@ export const stompConfig = registerAs('stomp', () => ({
   allowedOrigins: envList('STOMP_ALLOWED_ORIGINS'),
   heartbeat: [envInt('STOMP_HEARTBEAT_SEND_MS', 10_000), envInt('STOMP_HEARTBEAT_RECEIVE_MS', 10_000)] as [number, number],
   disconnectDelay: envInt('STOMP_DISCONNECT_DELAY_MS', 5000),
+  // None by default, as in the original; the operator page shows their depths.
+  // E.g. STOMP_BROKER_PREFIXES=/topic/,/queue/ STOMP_QUEUES=/queue/jobs/**
+  queues: envList('STOMP_QUEUES'),
+  relay: relayFromEnv(),
 }));
+
+/**
+ * `STOMP_RELAY_HOST` set: broker destinations go to RabbitMQ's STOMP plugin, so several processes of the
+ * sample share them (`npm run cluster`). Unset: the in-memory broker, one process, as the original.
+ */
+function relayFromEnv():
+  Required<Pick<StompRelayOptions, 'host' | 'port' | 'login' | 'passcode' | 'virtualHost' | 'reconnectDelay'>> | undefined {
+  if (!process.env.STOMP_RELAY_HOST?.trim()) return undefined;
+  return {
+    host: envString('STOMP_RELAY_HOST', '127.0.0.1'),
+    port: envInt('STOMP_RELAY_PORT', 61613, 1),
+    login: envString('STOMP_RELAY_LOGIN', 'guest'),
+    passcode: envString('STOMP_RELAY_PASSCODE', 'guest'),
+    virtualHost: envString('STOMP_RELAY_VHOST', '/'),
+    reconnectDelay: envInt('STOMP_RELAY_RECONNECT_DELAY_MS', 2000, 1),
+  };
+}
 
 export type StompConfig = ConfigType<typeof stompConfig>;
 
 /** The sample publishes under `/topic/`, so the broker must own that prefix whatever the environment says. */
 export const TOPIC_PREFIX = '/topic/';
+
+/**
+ * What a page that lost its connection resumes (public/js/connection.js, through `nestjs-stomp/client`):
+ * the dashboard topics and every room, each keeping more than a few minutes of the default chain's
+ * pace (a block every 5 s, 4 transactions and 1 supply update a second) and far more than a room's 50
+ * lines of @SubscribeMapping history. `/topic/users` is a whole list each time: the page fetches it again.
+ */
+export const SAMPLE_HISTORY = [
+  { destination: `${TOPIC_PREFIX}blockInfo`, size: 500 },
+  { destination: `${TOPIC_PREFIX}tranInfo`, size: 2000 },
+  { destination: `${TOPIC_PREFIX}supply`, size: 600 },
+  { destination: `${TOPIC_PREFIX}rooms/*`, size: 500 },
+];
 
 /**
  * `forRootAsync`'s factory: the configuration above, the login-by-name hook (no `login` header: a
@@ -43,6 +77,7 @@ export function stompOptionsFactory(config: StompConfig): StompModuleOptions {
     authenticate: loginByName,
     authorization: chatAccessRules(config.appPrefix),
     authorizationFailure: 'report',
+    history: SAMPLE_HISTORY,
     asyncApi: {
       path: '/asyncapi.json',
       title: 'nestjs-stomp sample: blockchain dashboard and chat',

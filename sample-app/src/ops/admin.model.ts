@@ -28,6 +28,11 @@ export interface AdminStats {
   inboundBacklogFrames: number;
   inboundBacklogBytes: number;
   droppedMessages: number;
+  /** Point-to-point queues (STOMP_QUEUES) with the most messages held, most first. */
+  topQueues: { destination: string; depth: number; unacked: number; consumers: number }[];
+  /** Over every queue: messages waiting for a consumer, and delivered but not yet acknowledged. */
+  queued: number;
+  unacked: number;
 }
 
 /** What a page subscribing to `/dap/admin/stats` gets at once: the last minute, then `/topic/admin/stats` follows. */

@@ -2,6 +2,7 @@ import type { StompBrokerRegistry } from '../../../lib/index.js';
 import type { AdminStats, ClosedSession } from './admin.model.js';
 
 const TOP_DESTINATIONS = 8;
+const TOP_QUEUES = 8;
 
 interface Totals {
   time: number;
@@ -38,6 +39,9 @@ export class AdminStatsReader {
       inboundBacklogFrames: 0,
       inboundBacklogBytes: 0,
       droppedMessages: 0,
+      topQueues: [],
+      queued: 0,
+      unacked: 0,
     };
     const subscribers = new Map<string, number>();
     for (const session of this.registry.sessionViews()) {
@@ -51,6 +55,15 @@ export class AdminStatsReader {
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, TOP_DESTINATIONS)
       .map(([destination, count]) => ({ destination, subscribers: count }));
+    const queues = this.registry.queues();
+    for (const queue of queues) {
+      stats.queued += queue.depth;
+      stats.unacked += queue.unacked;
+    }
+    stats.topQueues = queues
+      .sort((a, b) => b.depth + b.unacked - (a.depth + a.unacked) || a.destination.localeCompare(b.destination))
+      .slice(0, TOP_QUEUES)
+      .map(({ destination, depth, unacked, consumers }) => ({ destination, depth, unacked, consumers }));
     this.previous = totals;
     return stats;
   }

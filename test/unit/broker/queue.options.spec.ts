@@ -15,8 +15,8 @@ describe('queues options', () => {
     expect(resolveStompOptions({ queueBytesLimit: 100 * 1024 * 1024 }).queueTotalBytesLimit).toBe(100 * 1024 * 1024);
   });
 
-  it('are refused with the relay, where RabbitMQ owns /queue/ semantics', () => {
-    expect(() => resolveStompOptions({ queues: ['/queue/**'], relay: { host: '127.0.0.1' } })).toThrow(/in-memory broker.*RabbitMQ/);
+  it('are taken with the relay, where they are RabbitMQ queues', () => {
+    expect(resolveStompOptions({ queues: ['/queue/**'], relay: { host: '127.0.0.1' } }).queues).toEqual(['/queue/**']);
   });
 
   it('refuse a pattern no broker prefix covers, and values that are not patterns', () => {

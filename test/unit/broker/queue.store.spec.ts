@@ -39,7 +39,7 @@ class RecordingSubscriber implements BrokerSubscriber {
   }
 }
 
-const LIMITS: QueueLimits = { queueMessagesLimit: 100, queueBytesLimit: 1 << 20, queueTotalBytesLimit: 1 << 22 };
+const LIMITS: QueueLimits = { queueMessagesLimit: 100, queueBytesLimit: 1 << 20, queueTotalBytesLimit: 1 << 22, queueDeliveryLimit: 20 };
 
 function store(limits: Partial<QueueLimits> = {}): QueueStore {
   return new QueueStore(['/queue/**'], new DestinationMatcher(), { ...LIMITS, ...limits });
@@ -121,6 +121,43 @@ describe('QueueStore', () => {
     expect(b.received).toEqual([expect.objectContaining({ body: 'job', redelivered: 'true' })]);
     expect(a.received).toHaveLength(1);
     expect(queues.views()[0]).toMatchObject({ redeliveries: 1, unacked: 1 });
+  });
+
+  it('takes a message out after queueDeliveryLimit deliveries without an ACK, and frees what it held', () => {
+    const queues = store({ queueDeliveryLimit: 3 });
+    const a = new RecordingSubscriber('a');
+    queues.subscribe(a, 'sub', '/queue/work', 'client-individual');
+    send(queues, 'poison');
+    send(queues, 'fine');
+    for (let nack = 0; nack < 3; nack++) {
+      const last = a.received.filter((r) => r.body === 'poison').at(-1)!;
+      queues.ack('a', last.messageId, false);
+    }
+    // Delivered three times, NACKed three times: gone, and the next message is not held up behind it.
+    expect(a.bodies().filter((b) => b === 'poison')).toHaveLength(3);
+    expect(queues.views()[0]).toMatchObject({ deadLettered: 1, redeliveries: 2, unacked: 1, depth: 0 });
+    queues.ack('a', a.received.find((r) => r.body === 'fine')!.messageId, true);
+    expect(queues.totalBytes).toBe(0);
+  });
+
+  it('counts a consumer that goes without settling as a delivery too, and dead-letters with RabbitMQ headers', () => {
+    const queues = store({ queueDeliveryLimit: 2, queueDeadLetterDestination: '/queue/dead' });
+    const published: Array<{ destination: string; headers: Record<string, string>; body: string }> = [];
+    queues.republish = (m) => void published.push({ destination: m.destination, headers: { ...m.headers }, body: m.body.toString() });
+    for (const id of ['a', 'b']) {
+      const consumer = new RecordingSubscriber(id);
+      queues.subscribe(consumer, 'sub', '/queue/work', 'client');
+      if (id === 'a') send(queues, 'poison', '/queue/work');
+      queues.sessionClosed(id);
+    }
+    expect(published).toEqual([
+      {
+        destination: '/queue/dead',
+        headers: { 'x-first-death-queue': '/queue/work', 'x-first-death-reason': 'delivery_limit', 'x-delivery-count': '2' },
+        body: 'poison',
+      },
+    ]);
+    expect(queues.totalBytes).toBe(0);
   });
 
   it('redelivers to the same consumer when it is the only one', () => {

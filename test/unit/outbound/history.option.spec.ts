@@ -31,9 +31,9 @@ describe("options 'history' and 'historyBytesLimit'", () => {
     expect(() => resolve({ history })).toThrow("destination: '/topic/prices.*', size: 1000");
   });
 
-  it('refuse history with the relay: it is kept per process', () => {
+  it('are taken with the relay, where they are RabbitMQ streams', () => {
     const options = { history: [{ destination: '/topic/a', size: 1 }], relay: { host: '127.0.0.1', port: 61613 } };
-    expect(() => resolve(options)).toThrow(/cannot be used with 'relay'/);
+    expect(resolve(options).history).toEqual([{ destination: '/topic/a', size: 1 }]);
   });
 
   it('refuse a historyBytesLimit that is not a positive whole number', () => {

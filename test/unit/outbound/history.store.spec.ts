@@ -77,6 +77,34 @@ describe('HistoryStore', () => {
     expect(store.current('/topic/b')!.size).toBe(4);
   });
 
+  it('reports what each rule keeps, its bytes adding up to the store total through size, age and byte evictions', () => {
+    let now = 0;
+    const prices = { size: 3 };
+    const news = { size: 100, maxAgeMs: 1_000 };
+    const one = entryBytes({ destination: '/topic/p.a', 'x-stream-offset': '0', 'x-stream-epoch': 'xxxxxxxx-1' }, body('x'.repeat(50)));
+    const store = new HistoryStore(one * 8 + 20, () => now);
+    for (let i = 0; i < 5; i++) store.append('/topic/p.a', prices, {}, body('a'.repeat(50)));
+    store.append('/topic/p.b', prices, {}, body('b'.repeat(50)));
+    for (let i = 0; i < 4; i++) store.append('/topic/news', news, {}, body('n'.repeat(50)));
+    const kept = (): Array<{ destinations: number; messages: number; bytes: number } | undefined> =>
+      [prices, news].map((bounds) => store.keptByBounds().get(bounds));
+    const total = (): number => kept().reduce((sum, k) => sum + (k?.bytes ?? 0), 0);
+    // 3 of p.a (size), 1 of p.b, 4 of news: 8 fit the byte limit.
+    expect(kept().map((k) => [k?.destinations, k?.messages])).toEqual([
+      [2, 4],
+      [1, 4],
+    ]);
+    expect(total()).toBe(store.bytes);
+    // Over the byte limit: the oldest anywhere (p.a's) goes.
+    store.append('/topic/news', news, {}, body('n'.repeat(50)));
+    expect(kept().map((k) => k?.messages)).toEqual([3, 5]);
+    expect(total()).toBe(store.bytes);
+    // Aged out: news is forgotten once looked at.
+    now += 2_000;
+    expect(store.current('/topic/news')).toBeUndefined();
+    expect(kept()).toEqual([{ destinations: 2, messages: 3, bytes: store.bytes }, undefined]);
+  });
+
   it('counts each message as body and headers twice plus a fixed overhead', () => {
     expect(entryBytes({ ab: 'cd' }, body('12345'))).toBe(2 * (5 + 2 + 2 + 2) + ENTRY_OVERHEAD_BYTES);
   });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { StompFrame, StompHeaders, StompVersion } from '../../../lib/interfaces/stomp-frame.interface.js';
 import { FrameParser } from '../../../lib/engine/protocol/frame.parser.js';
-import { BODY_REPLACED_HEADER, MessageFrameTemplate, serializeFrame } from '../../../lib/engine/protocol/frame.serializer.js';
+import {
+  BODY_REPLACED_HEADER,
+  MessageFrameTemplate,
+  messagePrefix,
+  serializeFrame,
+} from '../../../lib/engine/protocol/frame.serializer.js';
 
 const VERSIONS: StompVersion[] = ['1.0', '1.1', '1.2'];
 
@@ -206,6 +211,29 @@ describe('MessageFrameTemplate', () => {
       expect(bytes.body.equals(invalid)).toBe(true);
       const [text] = parseServer(serializeFrame('MESSAGE', { destination: '/t' }, body, '1.2', true), '1.2');
       expect(text.headers[BODY_REPLACED_HEADER]).toBeUndefined();
+    });
+  });
+
+  describe('renderPrefixed (the deliveries of a session, from its cached subscription prefix)', () => {
+    it.each(VERSIONS)('is byte-identical to render under %s, with and without the ack header', (version) => {
+      const template = new MessageFrameTemplate(shared, body);
+      for (const sub of ['sub-0', 'sub:1\\x\ny']) {
+        const prefix = messagePrefix(sub, version);
+        expect(template.renderPrefixed(prefix, '42', version, false, false).equals(template.render(sub, '42', version))).toBe(true);
+        expect(
+          template.renderPrefixed(prefix, '1234567', version, true, false).equals(template.render(sub, '1234567', version, '1234567')),
+        ).toBe(true);
+      }
+    });
+
+    it('renders as renderText for a text-only transport and as render otherwise', () => {
+      const invalid = Buffer.from([0x61, 0xff, 0x0a, 0x00, 0xc3]);
+      const template = new MessageFrameTemplate(shared, invalid);
+      const prefix = messagePrefix('s', '1.2');
+      expect(template.renderPrefixed(prefix, '7', '1.2', true, true).equals(template.renderText('s', '7', '1.2', '7'))).toBe(true);
+      expect(template.renderPrefixed(prefix, '7', '1.2', false, false).equals(template.render('s', '7', '1.2'))).toBe(true);
+      const [frame] = parseServer(template.renderPrefixed(prefix, '7', '1.2', false, true), '1.2');
+      expect(frame.headers[BODY_REPLACED_HEADER]).toBe('utf8');
     });
   });
 

@@ -49,4 +49,33 @@ describe('ChainSimulator', () => {
     expect(snapshot.transactions).toHaveLength(20);
     expect(snapshot.tpsHistory).toHaveLength(60);
   });
+
+  it('follows a leader and continues its chain when it takes over (a cluster node on standby)', () => {
+    const leader = new ChainSimulator(pace, undefined, 0);
+    const standby = new ChainSimulator(pace, undefined, 0);
+    for (let i = 1; i <= 3; i++) {
+      for (const transaction of leader.nextTransactions(i * 1000)) standby.followTransaction(transaction);
+      expect(standby.followBlock(leader.mineBlock(i * 1000 + 100))).toBe(true);
+      standby.followSupply(leader.supply(i * 1000 + 200));
+    }
+    const last = leader.snapshot().blocks[0];
+    // Its own block echoed back, or one it already has: ignored.
+    expect(standby.followBlock(last)).toBe(false);
+    expect(standby.snapshot().supply).toEqual(leader.snapshot().supply);
+    // Only the leader's blocks: the history the standby made up at startup is gone.
+    expect(standby.snapshot().blocks).toEqual(leader.snapshot().blocks.slice(0, 3));
+
+    for (const transaction of leader.nextTransactions(4000)) standby.followTransaction(transaction);
+    const next = standby.mineBlock(4100);
+    expect(next.height).toBe(last.height + 1);
+    expect(next.previousHash).toBe(last.hash);
+    expect(next.transactionHashes).toEqual(
+      leader
+        .snapshot()
+        .transactions.filter((t) => t.time === 4000)
+        .map((t) => t.hash)
+        .reverse(),
+    );
+    expect(standby.supply(4200).circulatingSupply).toBe(leader.snapshot().supply.circulatingSupply + next.reward);
+  });
 });

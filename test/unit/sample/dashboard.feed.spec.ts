@@ -31,4 +31,17 @@ describe('DashboardFeed', () => {
     feed.onModuleDestroy();
     expect(completed).toBe(true);
   });
+
+  it('pushes to STOMP (produced$) what this node produced, not what it followed from the leader (record)', () => {
+    const feed = new DashboardFeed();
+    const all: number[] = [];
+    const produced: number[] = [];
+    feed.updates$.subscribe((update) => all.push(update.seq));
+    feed.produced$.subscribe((update) => produced.push(update.seq));
+    feed.publish('supply', supply(1));
+    feed.record('supply', supply(2));
+    expect(all).toEqual([1, 2]);
+    expect(produced).toEqual([1]);
+    expect(feed.after(0)!.map((u) => u.payload.time)).toEqual([1, 2]);
+  });
 });

@@ -12,6 +12,8 @@ export interface QueuedMessage {
   redelivered: boolean;
   /** Who had it last: a redelivery goes to another consumer whenever another one has room. */
   lastConsumer?: QueueConsumer;
+  /** MESSAGE frames it caused; at the delivery limit, a hand-back dead-letters it instead. */
+  deliveries?: number;
   first?: OutboundMessage;
   again?: OutboundMessage;
 }
@@ -33,6 +35,12 @@ export interface QueueBytes {
   total: number;
 }
 
+/** What a queue does with a message no consumer settles: after `limit` deliveries it goes to `deadLetter` instead of back in line. */
+export interface PoisonPolicy {
+  readonly limit: number;
+  deadLetter(message: BrokerMessage, from: string, deliveries: number): void;
+}
+
 /**
  * The point-to-point queue of one destination: each message goes to one consumer, round-robin among
  * those with room; `client` / `client-individual` deliveries are held until ACK and handed back on
@@ -50,10 +58,12 @@ export class MessageQueue {
   refused = 0;
   private redeliveries = 0;
   private delivered = 0;
+  private deadLettered = 0;
 
   constructor(
     readonly destination: string,
     private readonly account: QueueBytes,
+    private readonly poison: PoisonPolicy,
   ) {}
 
   /** Messages held: waiting and unacknowledged. */
@@ -112,18 +122,29 @@ export class MessageQueue {
   }
 
   view(): StompQueueView {
-    const { destination, bytes, refused, redeliveries, delivered } = this;
+    const { destination, bytes, refused, redeliveries, delivered, deadLettered } = this;
     const depth = this.waiting.length - this.head;
-    return { destination, depth, unacked: this.unackedCount, bytes, consumers: this.consumers.length, redeliveries, refused, delivered };
+    const consumers = this.consumers.length;
+    return { destination, depth, unacked: this.unackedCount, bytes, consumers, redeliveries, refused, delivered, deadLettered };
   }
 
-  /** Puts messages back at the head of the queue, in their order, marked redelivered. */
+  /**
+   * Puts messages back at the head of the queue, in their order, marked redelivered; one that reached the
+   * delivery limit leaves the queue instead, so a message every consumer fails on cannot circle forever.
+   */
   private handBack(entries: QueuedMessage[]): void {
     for (let i = entries.length - 1; i >= 0; i--) {
-      entries[i].redelivered = true;
-      this.putFirst(entries[i]);
+      const entry = entries[i];
+      if ((entry.deliveries ?? 0) >= this.poison.limit) {
+        this.release(entry);
+        this.deadLettered++;
+        this.poison.deadLetter(entry.message, this.destination, entry.deliveries!);
+        continue;
+      }
+      entry.redelivered = true;
+      this.putFirst(entry);
+      this.redeliveries++;
     }
-    this.redeliveries += entries.length;
   }
 
   private putFirst(entry: QueuedMessage): void {
@@ -164,6 +185,7 @@ export class MessageQueue {
       return;
     }
     this.delivered++;
+    entry.deliveries = (entry.deliveries ?? 0) + 1;
     if (consumer.ackMode === 'auto') return this.release(entry);
     entry.lastConsumer = consumer;
     if (consumer.detached) return this.handBack([entry]);

@@ -4,7 +4,7 @@ import type { StompHeaders } from '../../../interfaces/stomp-frame.interface.js'
 import type { BrokerMessage, BrokerSubscriber, BrokerSubscriptionView } from '../../../interfaces/message-broker.interface.js';
 import type { StompQueueView } from '../../../interfaces/stomp-queue.interface.js';
 import type { CompiledPattern, DestinationMatcher } from '../destination.matcher.js';
-import { MessageQueue, type QueueBytes, type QueueConsumer } from './message.queue.js';
+import { MessageQueue, type PoisonPolicy, type QueueBytes, type QueueConsumer } from './message.queue.js';
 import { CLIENT_MESSAGES } from '../../stomp.messages.js';
 
 /** How much the queues may hold; unacknowledged messages count as much as waiting ones. */
@@ -15,6 +15,10 @@ export interface QueueLimits {
   queueBytesLimit: number;
   /** Bytes all queues hold together: destinations are the clients' choice, so per-queue limits alone bound nothing. */
   queueTotalBytesLimit: number;
+  /** Deliveries of one message without an ACK before it leaves its queue (a poison message). */
+  queueDeliveryLimit: number;
+  /** Where such a message goes (any broker destination, a queue too); none = it is dropped. */
+  queueDeadLetterDestination?: string;
 }
 
 /** What one held message costs beyond its body and headers (its entry, its share of a queue): keeps the total honest for tiny messages. */
@@ -35,6 +39,9 @@ export class QueueStore {
   private readonly queues = new Map<string, MessageQueue>();
   private readonly bySession = new Map<string, Map<string, ConsumerEntry>>();
   private readonly account: QueueBytes = { total: 0 };
+  private readonly poison: PoisonPolicy;
+  /** How a dead-lettered message is published: set by the broker, which owns every destination. */
+  republish: (message: BrokerMessage) => void = () => undefined;
 
   constructor(
     patterns: readonly string[],
@@ -42,6 +49,10 @@ export class QueueStore {
     private readonly limits: QueueLimits,
   ) {
     this.patterns = patterns.map((p) => matcher.compile(p));
+    this.poison = {
+      limit: limits.queueDeliveryLimit,
+      deadLetter: (message, from, deliveries) => this.deadLetter(message, from, deliveries),
+    };
   }
 
   /** Bytes held by all queues together. */
@@ -143,8 +154,25 @@ export class QueueStore {
 
   private queueOf(destination: string): MessageQueue {
     let queue = this.queues.get(destination);
-    if (!queue) this.queues.set(destination, (queue = new MessageQueue(destination, this.account)));
+    if (!queue) this.queues.set(destination, (queue = new MessageQueue(destination, this.account, this.poison)));
     return queue;
+  }
+
+  /** Headers as RabbitMQ's dead-lettering writes them, so a consumer of the dead letters reads both alike. */
+  private deadLetter(message: BrokerMessage, from: string, deliveries: number): void {
+    const destination = this.limits.queueDeadLetterDestination;
+    if (destination === undefined) return;
+    const headers = {
+      ...message.headers,
+      'x-first-death-queue': from,
+      'x-first-death-reason': 'delivery_limit',
+      'x-delivery-count': String(deliveries),
+    };
+    try {
+      this.republish({ ...message, destination, headers });
+    } catch {
+      // A full dead-letter queue refuses it (QUEUE_FULL): dropped, as without a dead-letter destination.
+    }
   }
 
   private forgetIfIdle(queue: MessageQueue): void {
@@ -152,7 +180,7 @@ export class QueueStore {
   }
 }
 
-function prefetchOf(value: string | undefined): number {
+export function prefetchOf(value: string | undefined): number {
   if (value === undefined) return 0;
   if (!/^\d{1,9}$/.test(value)) throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.badPrefetch(value));
   return Number(value);

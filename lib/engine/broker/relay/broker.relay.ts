@@ -17,6 +17,9 @@ import { relayedHeaders } from './relay-headers.validator.js';
 import { ORIGINAL_DESTINATION, USER_DESTINATION_HEADER, USER_HEADER, withoutBrokerHeaders } from './relay.headers.js';
 import type { ResolvedRelayOptions } from '../../../interfaces/stomp-relay-options.interface.js';
 import { brokerUnavailable, RelayReceipts } from './relay.receipts.js';
+import { pending, type Pending, type RelayRoutes } from './relay.consumers.js';
+import { RelayQueues } from './relay.queues.js';
+import { RelayStreams } from './relay.streams.js';
 import { StompTcpClient } from './stomp-tcp.client.js';
 import { RelayUserRoutes, userRouteDestination } from './relay.user-routes.js';
 import { CLIENT_MESSAGES } from '../../stomp.messages.js';
@@ -37,11 +40,6 @@ interface SharedSubscription {
   pending: Pending | undefined;
 }
 
-interface Pending {
-  readonly promise: Promise<void>;
-  settle(error?: StompProtocolError): void;
-}
-
 /**
  * A relay to an external STOMP broker (RabbitMQ) for more than one process. Unlike Spring's relay
  * (one TCP connection per client), each process keeps one connection and one broker subscription
@@ -57,6 +55,8 @@ export class StompBrokerRelay implements MessageBroker {
   private readonly bySession = new Map<string, Map<string, string>>();
   private readonly receipts = new RelayReceipts();
   private readonly userRoutes: RelayUserRoutes;
+  private readonly workQueues: RelayQueues;
+  private readonly streams: RelayStreams;
   private nextId = 0;
   private ackWarned = false;
 
@@ -66,6 +66,7 @@ export class StompBrokerRelay implements MessageBroker {
     private readonly userMessages: UserMessageSink,
     private readonly onAvailability: (available: boolean) => void = () => undefined,
     private readonly warn: (message: string) => void = () => undefined,
+    routes: RelayRoutes = { queues: [], history: [], historyBytesLimit: 0 },
   ) {
     this.mapper = new RelayDestinationMapper(matcher.separator);
     this.client = new StompTcpClient(options, {
@@ -73,11 +74,17 @@ export class StompBrokerRelay implements MessageBroker {
       disconnected: () => {
         this.receipts.dropped();
         for (const shared of this.shared.values()) shared.pending ??= pending();
+        this.workQueues.consumers.disconnected();
+        this.streams.disconnected();
+        this.streams.consumers.disconnected();
         this.onAvailability(false);
       },
       frame: (frame) => this.receive(frame),
     });
     this.userRoutes = new RelayUserRoutes(this.client, this.receipts);
+    const { client, receipts, mapper } = this;
+    this.workQueues = new RelayQueues(client, receipts, matcher, mapper, routes.queues, options.queueExpiresMs);
+    this.streams = new RelayStreams(client, receipts, matcher, mapper, routes.history, routes.historyBytesLimit, options.virtualHost);
   }
 
   get available(): boolean {
@@ -101,14 +108,18 @@ export class StompBrokerRelay implements MessageBroker {
     ackMode: AckMode,
     confirm = false,
     filter?: DeliveryFilter,
+    headers?: Readonly<StompHeaders>,
   ): void | Promise<void> {
     this.refuseReserved(destination);
+    const request = { subscriber, subscriptionId, destination, ackMode, confirm, headers };
+    if (this.workQueues.claims(destination)) return this.workQueues.subscribe(request);
+    if (this.streams.claims(destination)) return this.streams.subscribe(request);
     if (ackMode !== 'auto' && !this.ackWarned) {
       // Once per process: code written for Spring's relay (whose /queue/ are RabbitMQ queues) would otherwise never learn it.
       this.ackWarned = true;
       this.warn(
-        `Broker relay: '${clipForError(destination)}' subscribed with ack:${ackMode}, but relayed subscriptions are shared per destination and ` +
-          'auto-acknowledged: ACK/NACK settle nothing and every subscriber gets every message (no competing consumers, no redelivery)',
+        `Broker relay: '${clipForError(destination)}' subscribed with ack:${ackMode}, but it is not one of the 'queues': topic ` +
+          'subscriptions are shared per destination and auto-acknowledged, so ACK/NACK settle nothing (no competing consumers, no redelivery)',
       );
     }
     let forSession = this.bySession.get(subscriber.id);
@@ -128,6 +139,7 @@ export class StompBrokerRelay implements MessageBroker {
   }
 
   unsubscribe(sessionId: string, subscriptionId: string): void {
+    if (this.workQueues.consumers.remove(sessionId, subscriptionId) || this.streams.consumers.remove(sessionId, subscriptionId)) return;
     const forSession = this.bySession.get(sessionId);
     const destination = forSession?.get(subscriptionId);
     if (destination === undefined) return;
@@ -139,11 +151,15 @@ export class StompBrokerRelay implements MessageBroker {
   /** With `confirm`, resolves only on the broker's RECEIPT, and rejects when the broker refuses the message or goes away first. */
   publish(message: BrokerMessage): number | Promise<number> {
     this.refuseReserved(message.destination);
-    const headers: StompHeaders = {
+    const ready = this.streams.claims(message.destination) ? this.streams.ready(message.destination) : undefined;
+    // Later messages to the destination chain on the same promise, so they keep their order.
+    if (ready) return ready.then(() => this.publish(message));
+    let headers: StompHeaders = {
       destination: this.mapper.toBroker(message.destination),
       ...relayedHeaders(message.headers),
       [ORIGINAL_DESTINATION]: message.destination,
     };
+    if (this.workQueues.claims(message.destination)) headers = this.workQueues.sendHeaders(message.destination, headers);
     // Deliveries happen when the broker hands the message back, on this process and every other.
     if (!message.confirm) return (this.sendOrThrow(headers, message.body), 0);
     const { receipt, confirmed } = this.receipts.confirmation();
@@ -179,11 +195,14 @@ export class StompBrokerRelay implements MessageBroker {
     return this.userRoutes.bound(user);
   }
 
-  ack(): void {
-    // Broker subscriptions are auto-acknowledged: one broker message may serve many local subscribers.
+  /** Settles a queue delivery at RabbitMQ; elsewhere broker subscriptions are auto-acknowledged (one message serves many subscribers). */
+  ack(sessionId: string, ackId: string, accepted: boolean): void {
+    this.workQueues.consumers.settle(sessionId, ackId, accepted);
   }
 
   sessionClosed(sessionId: string): void {
+    this.workQueues.consumers.sessionClosed(sessionId);
+    this.streams.consumers.sessionClosed(sessionId);
     const forSession = this.bySession.get(sessionId);
     if (!forSession) return;
     this.bySession.delete(sessionId);
@@ -197,11 +216,13 @@ export class StompBrokerRelay implements MessageBroker {
         views.push({ sessionId: local.subscriber.id, subscriptionId: local.subscriptionId, destination, ackMode: local.ackMode });
       }
     }
-    return views;
+    return views.concat(this.workQueues.consumers.views(), this.streams.consumers.views());
   }
 
   close(): void {
     this.receipts.dropped();
+    this.workQueues.consumers.clear();
+    this.streams.consumers.clear();
     this.shared.clear();
     this.byBrokerId.clear();
     this.bySession.clear();
@@ -245,6 +266,8 @@ export class StompBrokerRelay implements MessageBroker {
   private resubscribeAll(): void {
     this.userRoutes.bindAll();
     for (const [destination, shared] of this.shared) this.subscribeAtBroker(destination, shared);
+    this.workQueues.consumers.reconnected();
+    this.streams.consumers.reconnected();
     this.onAvailability(true);
   }
 
@@ -252,9 +275,8 @@ export class StompBrokerRelay implements MessageBroker {
     if (frame.command === 'RECEIPT') return this.receipts.received(frame.headers['receipt-id']);
     // An ERROR names no frame; RabbitMQ keeps the connection after most (and closes it after the rest).
     if (frame.command === 'ERROR') return this.receipts.refused();
-    if (frame.command !== 'MESSAGE') return;
-    const routedUser = this.userRoutes.userOf(frame.headers.subscription);
-    if (routedUser !== undefined) return this.receiveUserMessage(frame, routedUser);
+    if (frame.command !== 'MESSAGE' || this.workQueues.consumers.receive(frame) || this.streams.consumers.receive(frame)) return;
+    if (this.userRoutes.receive(frame, this.userMessages)) return;
     const key = this.byBrokerId.get(frame.headers.subscription);
     const shared = key === undefined ? undefined : this.shared.get(key);
     // A user message on a client subscription can only come from an older node's topic: never fan it out.
@@ -267,22 +289,6 @@ export class StompBrokerRelay implements MessageBroker {
       if (local.filter === undefined || local.filter(destination)) local.subscriber.deliver(outbound, local.subscriptionId, local.ackMode);
     }
   }
-
-  private receiveUserMessage(frame: StompFrame, routedUser: string): void {
-    const user = frame.headers[USER_HEADER];
-    const destination = frame.headers[USER_DESTINATION_HEADER];
-    // A hashed key may, in theory, be shared by two names: the header says whose message it is.
-    if (user !== routedUser || destination === undefined) return;
-    this.userMessages.deliverUserMessage({ user, destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
-  }
-}
-
-function pending(): Pending {
-  let settle!: Pending['settle'];
-  const promise = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
-  // Nobody may be waiting (subscribed without confirm); the sessions that wait still see the rejection.
-  promise.catch(() => undefined);
-  return { promise, settle };
 }
 
 function localKey(sessionId: string, subscriptionId: string): string {

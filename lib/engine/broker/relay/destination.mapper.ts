@@ -15,6 +15,11 @@ export class RelayDestinationMapper {
     return `/topic/${this.words(destination).map(encodeWord).join('.')}`;
   }
 
+  /** A `queues` destination: the RabbitMQ queue of the same words, `/queue/work` ⇄ queue `queue.work`. */
+  toBrokerQueue(destination: string): string {
+    return `/queue/${this.words(destination).map(encodeWord).join('.')}`;
+  }
+
   /** True for the destinations, and patterns, of the reserved first word: only the relay's own traffic is named so. */
   isReserved(destination: string): boolean {
     return this.words(destination)[0] === RESERVED_WORD;

@@ -14,6 +14,8 @@ const BROKER_HOP_HEADERS: ReadonlySet<string> = new Set([
   'redelivered',
   'ack',
   'content-length',
+  // RabbitMQ keeps a SEND's `receipt` among the message's headers.
+  'receipt',
   ORIGINAL_DESTINATION,
   USER_HEADER,
   USER_DESTINATION_HEADER,
@@ -23,5 +25,31 @@ const BROKER_HOP_HEADERS: ReadonlySet<string> = new Set([
 export function withoutBrokerHeaders(headers: StompHeaders): StompHeaders {
   const kept: StompHeaders = {};
   for (const name in headers) if (!BROKER_HOP_HEADERS.has(name)) kept[name] = headers[name];
+  return kept;
+}
+
+/**
+ * Headers RabbitMQ reads as a queue declaration on a SEND to `/queue/...`: a value unlike the relay's
+ * own would make it close the connection under every session (PRECONDITION_FAILED), so a client's go.
+ */
+const DECLARATION_HEADERS: ReadonlySet<string> = new Set([
+  'durable',
+  'persistent',
+  'auto-delete',
+  'exclusive',
+  'x-queue-name',
+  'x-queue-type',
+  'x-expires',
+  'x-max-length',
+  'x-max-length-bytes',
+  'x-max-priority',
+  'x-message-ttl',
+  'x-dead-letter-exchange',
+  'x-dead-letter-routing-key',
+]);
+
+export function withoutDeclarationHeaders(headers: StompHeaders): StompHeaders {
+  const kept: StompHeaders = {};
+  for (const name in headers) if (!DECLARATION_HEADERS.has(name)) kept[name] = headers[name];
   return kept;
 }

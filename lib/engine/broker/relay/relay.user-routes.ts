@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { StompTcpClient } from './stomp-tcp.client.js';
 import type { RelayReceipts } from './relay.receipts.js';
+import type { StompFrame } from '../../../interfaces/stomp-frame.interface.js';
+import type { UserMessageSink } from '../../../interfaces/message-broker.interface.js';
+import { USER_DESTINATION_HEADER, USER_HEADER, withoutBrokerHeaders } from './relay.headers.js';
 
 interface Route {
   readonly id: string;
@@ -75,9 +78,18 @@ export class RelayUserRoutes {
     for (const [user, route] of this.routes) this.bind(user, route);
   }
 
-  /** The user a broker subscription routes for, if it is one of ours. */
-  userOf(subscriptionId: string | undefined): string | undefined {
-    return subscriptionId === undefined ? undefined : this.userById.get(subscriptionId);
+  /** A MESSAGE on one of the user routes goes to the user's sessions on this node; true when it was on one. */
+  receive(frame: StompFrame, sink: UserMessageSink): boolean {
+    const subscription = frame.headers.subscription;
+    const routedUser = subscription === undefined ? undefined : this.userById.get(subscription);
+    if (routedUser === undefined) return false;
+    const user = frame.headers[USER_HEADER];
+    const destination = frame.headers[USER_DESTINATION_HEADER];
+    // A hashed key may, in theory, be shared by two names: the header says whose message it is.
+    if (user === routedUser && destination !== undefined) {
+      sink.deliverUserMessage({ user, destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
+    }
+    return true;
   }
 
   clear(): void {

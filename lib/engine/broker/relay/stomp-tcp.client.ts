@@ -27,7 +27,7 @@ export const RELAY_CONNECTED_TIMEOUT_MS = 5_000;
 
 /**
  * A STOMP 1.2 client over TCP for talking to an external broker: our own frame parser and
- * serializer, heart-beats both ways, and reconnection at a fixed interval (as Spring's relay).
+ * serializer, heart-beats both ways, and reconnection with exponential backoff (Spring's relay retries at a fixed interval).
  */
 export class StompTcpClient {
   private socket: Socket | undefined;
@@ -38,6 +38,8 @@ export class StompTcpClient {
   private stopped = false;
   private isConnected = false;
   private firstAttemptDone: (() => void) | undefined;
+  /** Attempts since the last connection: each waits twice as long as the one before, up to maxReconnectDelay. */
+  private failedAttempts = 0;
 
   constructor(
     private readonly options: ResolvedRelayOptions,
@@ -114,7 +116,11 @@ export class StompTcpClient {
       clearTimeout(this.connectedTimer);
       this.drop('connection closed');
       this.settleFirstAttempt();
-      if (!this.stopped) this.reconnectTimer = setTimeout(() => this.open(), this.options.reconnectDelay);
+      if (this.stopped) return;
+      const { reconnectDelay, maxReconnectDelay } = this.options;
+      // A broker that is down for long is not hammered by every node at once; a short outage is still retried soon.
+      const delay = Math.min(maxReconnectDelay, reconnectDelay * 2 ** Math.min(this.failedAttempts++, 30));
+      this.reconnectTimer = setTimeout(() => this.open(), delay);
     });
   }
 
@@ -131,6 +137,7 @@ export class StompTcpClient {
         this.heartbeats,
       );
       this.isConnected = true;
+      this.failedAttempts = 0;
       this.events.connected();
       this.settleFirstAttempt();
       return;

@@ -37,6 +37,8 @@ export class DestinationHistory {
   private head = 0;
   /** The offset the next message gets. */
   nextOffset = 0;
+  /** Bytes of the kept messages, for metrics. */
+  bytes = 0;
 
   constructor(
     readonly destination: string,
@@ -62,6 +64,7 @@ export class DestinationHistory {
   append(entry: HistoryEntry): void {
     this.entries.push(entry);
     this.nextOffset = entry.offset + 1;
+    this.bytes += entry.bytes;
   }
 
   /** Drops the oldest kept message; returns it. */
@@ -70,6 +73,7 @@ export class DestinationHistory {
     const entry = this.entries[this.head];
     this.entries[this.head++] = undefined as unknown as HistoryEntry;
     entry.evicted = true;
+    this.bytes -= entry.bytes;
     if (this.head === this.entries.length) {
       this.entries = [];
       this.head = 0;
@@ -150,6 +154,19 @@ export class HistoryStore {
       for (let oldest = history.oldest(); oldest && oldest.at < oldestAllowed; oldest = history.oldest()) this.drop(history);
     }
     return this.histories.get(destination) === history ? history : undefined;
+  }
+
+  /** Kept destinations, messages and bytes by the bounds (the rule) each history was made under; read at scrape time. */
+  keptByBounds(): Map<HistoryBounds, { destinations: number; messages: number; bytes: number }> {
+    const kept = new Map<HistoryBounds, { destinations: number; messages: number; bytes: number }>();
+    for (const history of this.histories.values()) {
+      let totals = kept.get(history.bounds);
+      if (!totals) kept.set(history.bounds, (totals = { destinations: 0, messages: 0, bytes: 0 }));
+      totals.destinations++;
+      totals.messages += history.size;
+      totals.bytes += history.bytes;
+    }
+    return kept;
   }
 
   /** Destinations with something kept. */
