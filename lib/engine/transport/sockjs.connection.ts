@@ -130,8 +130,13 @@ export class SockJsConnection implements StompConnection, OutboundSink<string>, 
     const current = this.socket();
     if (current !== this.lastSocket) this.leaveBehind(current);
     let bytes = current?.writableLength ?? 0;
-    const buffered = this.session?.send_buffer;
-    if (buffered) for (let i = 0; i < buffered.length; i++) bytes += buffered[i].length;
+    // While a receiver is attached sockjs-node's buffer holds only this tick's batch, counted as it grew (summing
+    // it on every push made a tick's fan-out to one session quadratic).
+    if (this.batchedBytes > 0 && this.session?.recv) bytes += this.batchedBytes;
+    else {
+      const buffered = this.session?.send_buffer;
+      if (buffered) for (let i = 0; i < buffered.length; i++) bytes += buffered[i].length;
+    }
     if (this.unreadSockets.size > 0) bytes += this.unreadBytes();
     return bytes;
   }
