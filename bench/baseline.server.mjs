@@ -10,6 +10,9 @@ import { serveControl } from './lib/control.mjs';
 // The same trick nestjs-stomp uses: a socket's writes of one tick go out in one syscall. A baseline
 // without it would be weaker than a bare Node server can be (BASELINE_UNCORKED=1 gives the old one).
 import { corkUntilNextTick } from '../dist/engine/transport/socket.corker.js';
+// nestjs-stomp frames raw WebSocket messages itself when no extension is negotiated (no ws.send per message):
+// the baseline does the same, or it would be weaker than a bare Node server can be.
+import { TEXT_OPCODE, writeMessage } from '../dist/engine/transport/websocket.framing.js';
 
 const CORKED = process.env.BASELINE_UNCORKED !== '1';
 /** Corks the socket under a transport before a write, as nestjs-stomp's WebSocket path does. */
@@ -136,9 +139,11 @@ server.on('upgrade', (req, socket, head) => {
   if (req.url !== RAW_PATH) return socket.destroy();
   wss.handleUpgrade(req, socket, head, (ws) => {
     const owner = { corkedBytes: 0 };
+    const framesItself = CORKED && ws.extensions === '';
     const conn = new Connection((frame) => {
       cork(ws._socket, owner, frame.length);
-      ws.send(frame, { binary: false });
+      if (!framesItself) ws.send(frame, { binary: false });
+      else if (ws.readyState === ws.OPEN) writeMessage(ws._socket, TEXT_OPCODE, frame);
     }, false);
     ws.on('message', (data) => conn.receive(data.toString('utf8')));
     ws.on('close', () => conn.closed());

@@ -7,17 +7,9 @@ import { userRouteDestination } from '../../lib/engine/broker/relay/relay.user-r
 import type { Block } from '../../sample-app/src/chain/chain.model.js';
 import { clusterNginxConf } from '../../scripts/cluster.mjs';
 import { launchChromium } from '../fixtures/browser.fixture.js';
-import {
-  rabbitBindings,
-  rabbitQueues,
-  sessionIdFor,
-  startClusterNode,
-  stopClusterNode,
-  waitUntil,
-  type ClusterNode,
-} from '../fixtures/cluster.fixture.js';
+import { sessionIdFor, startClusterNode, stopClusterNode, waitUntil, type ClusterNode } from '../fixtures/cluster.fixture.js';
 import { replaceOnce, startNginx, type RunningNginx } from '../fixtures/nginx.fixture.js';
-import { requireRabbitMqStomp } from '../fixtures/rabbitmq.fixture.js';
+import { deleteRabbitQueues, rabbitBindings, rabbitQueues, requireRabbitMqStomp } from '../fixtures/rabbitmq.fixture.js';
 import { openAs, type SamplePage } from '../fixtures/sample-app.fixture.js';
 import { connectSockJs, type MessageInbox, type SockJsTransport, type TestClient } from '../fixtures/stomp-clients.fixture.js';
 
@@ -193,11 +185,13 @@ describe('the sample as a cluster: 3 node processes behind nginx-cluster.conf on
     expect(pageHeights).toEqual([...new Set(pageHeights)].sort((a, b) => b - a));
   });
 
-  it('leaves no queue or binding of its own on RabbitMQ once the nodes stop', async () => {
+  it('leaves no queue or binding of its own on RabbitMQ once the nodes stop, but the history streams', async () => {
+    // The history rules' streams stay by design (a client resumes from them after any restart): not litter.
     const ours = (line: string): boolean =>
-      line.includes(RUN) ||
-      [ANA, BOB, CARL].some((user) => line.includes(userRouteDestination(user).slice('/exchange/amq.direct/'.length))) ||
-      / topic\.(blockInfo|tranInfo|supply) -> /.test(line);
+      !line.includes('nestjs-stomp.stream.') &&
+      (line.includes(RUN) ||
+        [ANA, BOB, CARL].some((user) => line.includes(userRouteDestination(user).slice('/exchange/amq.direct/'.length))) ||
+        / topic\.(blockInfo|tranInfo|supply) -> /.test(line));
     // While they run: the room's, the users' and the dashboard's bindings, so the filter above sees real lines.
     expect((await rabbitBindings()).filter(ours).length).toBeGreaterThanOrEqual(6);
     await Promise.all(clients.map((client) => client.disconnect().catch(() => undefined)));
@@ -205,10 +199,16 @@ describe('the sample as a cluster: 3 node processes behind nginx-cluster.conf on
     // RabbitMQ deletes exclusive and auto-delete queues as it sees each connection close: allow it a moment.
     await waitUntil(
       async () =>
-        (await rabbitBindings()).filter(ours).length === 0 && !(await rabbitQueues()).includes('nestjs-stomp-sample.chain.leader'),
+        (await rabbitBindings()).filter(ours).length === 0 &&
+        !(await rabbitQueues()).some(([name]) => name === 'nestjs-stomp-sample.chain.leader'),
       10_000,
       async () => `left behind: ${JSON.stringify((await rabbitBindings()).filter(ours))}`,
     );
+    const streams = (await rabbitQueues(['name', 'type'])).filter(([name]) => name.startsWith('nestjs-stomp.stream.'));
+    expect(streams).toContainEqual(['nestjs-stomp.stream.topic.blockInfo', 'stream']);
+    expect(streams.map(([name]) => name)).toContain(`nestjs-stomp.stream.topic.rooms.${ROOM}`);
+    // This run's room stream is the test's to delete (the dashboard's are reused by the next run).
+    await deleteRabbitQueues(`nestjs-stomp.stream.topic.rooms.${ROOM}`);
   });
 });
 

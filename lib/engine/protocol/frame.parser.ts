@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { StompProtocolError } from '../errors/protocol.error.js';
 import { CLIENT_COMMANDS, SERVER_COMMANDS } from './frame.model.js';
 import { type StompCommand, type StompFrame, type StompHeaders, type StompVersion } from '../../interfaces/stomp-frame.interface.js';
@@ -19,11 +20,8 @@ const CR = 0x0d;
 const NUL = 0x00;
 const EMPTY = Buffer.alloc(0);
 const DIGITS = /^\d+$/;
-/**
- * C0 control bytes other than TAB. The frame grammar has no place for them in a header; a NUL ends a
- * frame for clients that split on NUL (stompjs 2.x), so a forwarded one would let a sender inject a frame.
- * LF ends the line and a bare CR is refused before this check.
- */
+/** C0 control bytes but TAB: no place for them in a header, and a forwarded NUL ends a frame for clients that split on NUL
+ * (stompjs 2.x), so a sender could inject one. LF ends the line and a bare CR is refused before this check. */
 const CONTROL = /[\x00-\x08\x0a-\x1f]/;
 
 type State = 'command' | 'headers' | 'body';
@@ -34,10 +32,9 @@ const CLIENT_COMMAND_SET: ReadonlySet<string> = new Set<string>(CLIENT_COMMANDS)
 const SERVER_COMMAND_SET: ReadonlySet<string> = new Set<string>(SERVER_COMMANDS);
 
 /**
- * Streaming STOMP frame decoder: an explicit state machine (as `ws`'s Receiver) that consumes
- * only complete lines/bodies and otherwise waits for more bytes. Chunks are kept in a list and
- * scanned incrementally, so a frame arriving in many small chunks is copied once, not re-joined
- * on every push.
+ * Streaming STOMP frame decoder: an explicit state machine (as `ws`'s Receiver) that consumes only complete lines/bodies
+ * and otherwise waits for more bytes. Chunks are kept in a list and scanned incrementally, so a frame arriving in many
+ * small chunks is copied once, not re-joined on every push.
  */
 export class FrameParser {
   /** Negotiated version; `undefined` before CONNECTED, when non-exempt headers use 1.2 rules. */
@@ -45,9 +42,10 @@ export class FrameParser {
 
   private readonly commands: ReadonlySet<string>;
   private readonly chunks: Buffer[] = [];
+  /** Bytes of `chunks[0]` already consumed: moving an offset costs nothing, a subarray per line a Buffer object. */
+  private head = 0;
   private buffered = 0;
-  // Resume point of the current terminator search: bytes from the front already searched,
-  // plus the chunk holding that offset and the chunk's own offset, so no chunk is searched twice.
+  // Resume point of the terminator search: bytes searched, the chunk holding that offset and its start (none searched twice).
   private scanned = 0;
   private scanChunk = 0;
   private scanChunkStart = 0;
@@ -92,6 +90,7 @@ export class FrameParser {
       if (err instanceof StompProtocolError) {
         this.error = err;
         this.chunks.length = 0;
+        this.head = 0;
         this.buffered = 0;
       }
       throw err;
@@ -111,8 +110,8 @@ export class FrameParser {
     }
   }
 
-  /** Returns the next line without its EOL, or undefined while it is incomplete. */
-  private readLine(): Buffer | undefined {
+  /** Returns the next line (UTF-8 decoded) without its EOL, or undefined while it is incomplete. */
+  private readLine(): string | undefined {
     const { maxHeaderLineBytes } = this.limits;
     const lf = this.find(LF);
     if (lf < 0) {
@@ -124,21 +123,22 @@ export class FrameParser {
       this.checkFrameSize(pending);
       return undefined;
     }
-    const raw = this.consume(lf + 1);
-    const end = lf > 0 && raw[lf - 1] === CR ? lf - 1 : lf;
+    let line = this.consumeText(lf + 1);
+    // Decoded with its LF; a CR is one byte and one character whatever the rest, so the byte count follows.
+    const crlf = lf > 0 && line.charCodeAt(line.length - 2) === CR;
+    const end = crlf ? lf - 1 : lf;
+    line = line.slice(0, line.length - (crlf ? 2 : 1));
     // An empty line before a command is a heart-beat, not part of any frame.
-    if (end === 0 && this.state === 'command') return EMPTY;
+    if (end === 0 && this.state === 'command') return '';
     if (end > maxHeaderLineBytes) throw new StompProtocolError('HEADER_TOO_LONG', CLIENT_MESSAGES.headerTooLong);
     this.frameBytes += lf + 1;
     this.checkFrameSize(0);
-    const line = raw.subarray(0, end);
-    if (line.indexOf(CR) >= 0) throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.bareCr);
+    if (line.indexOf('\r') >= 0) throw new StompProtocolError('MALFORMED_HEADER', CLIENT_MESSAGES.bareCr);
     return line;
   }
 
-  private onCommandLine(line: Buffer): void {
-    if (line.length === 0) return;
-    const name = line.toString('utf8');
+  private onCommandLine(name: string): void {
+    if (name.length === 0) return;
     if (!this.commands.has(name)) throw new StompProtocolError('UNKNOWN_COMMAND', CLIENT_MESSAGES.unknownCommand(name));
     this.command = name as StompCommand;
     this.headers = Object.create(null) as StompHeaders;
@@ -147,14 +147,13 @@ export class FrameParser {
     this.state = 'headers';
   }
 
-  private onHeaderLine(line: Buffer): void {
-    if (line.length === 0) {
+  private onHeaderLine(text: string): void {
+    if (text.length === 0) {
       if (this.contentLength >= 0) this.checkFrameSize(this.contentLength);
       this.state = 'body';
       return;
     }
     if (++this.headerCount > this.limits.maxHeaders) throw new StompProtocolError('TOO_MANY_HEADERS', CLIENT_MESSAGES.tooManyHeaders);
-    const text = line.toString('utf8');
     const control = CONTROL.exec(text);
     if (control) throw controlByteError(control[0].charCodeAt(0));
     const colon = text.indexOf(':');
@@ -190,7 +189,8 @@ export class FrameParser {
     if (this.contentLength >= 0) {
       if (this.buffered < this.contentLength + 1) return false;
       body = this.consume(this.contentLength);
-      if (this.consume(1)[0] !== NUL) throw new StompProtocolError('MISSING_NUL', CLIENT_MESSAGES.missingNul);
+      if (this.chunks[0][this.head] !== NUL) throw new StompProtocolError('MISSING_NUL', CLIENT_MESSAGES.missingNul);
+      this.skip(1);
     } else {
       const nul = this.find(NUL);
       if (nul < 0) {
@@ -199,7 +199,7 @@ export class FrameParser {
       }
       this.checkFrameSize(nul);
       body = this.consume(nul);
-      this.consume(1);
+      this.skip(1);
     }
     const frame: StompFrame = { command: this.command, headers: this.headers, body };
     this.headers = NO_HEADERS;
@@ -219,14 +219,15 @@ export class FrameParser {
     let start = this.scanChunkStart;
     let from = this.scanned - start;
     for (let i = this.scanChunk; i < chunks.length; i++) {
-      const at = chunks[i].indexOf(byte, from);
+      const skip = i === 0 ? this.head : 0;
+      const at = chunks[i].indexOf(byte, from + skip) - skip;
       if (at >= 0) {
         this.scanChunk = i;
         this.scanChunkStart = start;
         this.scanned = start + at;
         return start + at;
       }
-      start += chunks[i].length;
+      start += chunks[i].length - skip;
       from = 0;
     }
     this.scanChunk = chunks.length;
@@ -237,32 +238,53 @@ export class FrameParser {
 
   /** Removes `n` bytes from the front; copies only when they span several chunks. */
   private consume(n: number): Buffer {
-    this.buffered -= n;
-    this.scanned = this.scanChunk = this.scanChunkStart = 0;
-    if (n === 0) return EMPTY;
-    const { chunks } = this;
-    const first = chunks[0];
-    if (n <= first.length) {
-      // length = 0 lets the array's slots go (an optimised shift or splice keeps them): an idle session's parser holds none.
-      if (n < first.length) chunks[0] = first.subarray(n);
-      else if (chunks.length === 1) chunks.length = 0;
-      else chunks.shift();
-      return first.subarray(0, n);
+    // The frame's NUL (or the line's LF) is still buffered, so there is always a first chunk.
+    const first = this.chunks[0];
+    const head = this.head;
+    if (n <= first.length - head) {
+      this.skip(n);
+      return n === 0 ? EMPTY : first.subarray(head, head + n);
     }
     const out = Buffer.allocUnsafe(n);
     let copied = 0;
-    let used = 0;
-    while (copied < n) {
-      const chunk = chunks[used];
-      const take = Math.min(chunk.length, n - copied);
-      chunk.copy(out, copied, 0, take);
+    for (let i = 0; copied < n; i++) {
+      const chunk = this.chunks[i];
+      const from = i === 0 ? head : 0;
+      const take = Math.min(chunk.length - from, n - copied);
+      chunk.copy(out, copied, from, from + take);
       copied += take;
-      if (take === chunk.length) used++;
-      else chunks[used] = chunk.subarray(take);
     }
-    if (used === chunks.length) chunks.length = 0;
-    else chunks.splice(0, used);
+    this.skip(n);
     return out;
+  }
+
+  /** The next `n` bytes as UTF-8 text, decoded in place when they lie in one chunk (as a header line does). */
+  private consumeText(n: number): string {
+    const first = this.chunks[0];
+    const head = this.head;
+    if (n > first.length - head) return this.consume(n).toString('utf8');
+    this.skip(n);
+    return first.toString('utf8', head, head + n);
+  }
+
+  /** Drops `n` buffered bytes from the front. */
+  private skip(n: number): void {
+    this.buffered -= n;
+    this.scanned = this.scanChunk = this.scanChunkStart = 0;
+    const { chunks } = this;
+    let left = n;
+    while (left > 0) {
+      const rest = chunks[0].length - this.head;
+      if (left < rest) {
+        this.head += left;
+        return;
+      }
+      left -= rest;
+      // length = 0 lets the array's slots go (an optimised shift keeps them): an idle session's parser holds none.
+      if (chunks.length === 1) chunks.length = 0;
+      else chunks.shift();
+      this.head = 0;
+    }
   }
 
   private lastByte(): number {

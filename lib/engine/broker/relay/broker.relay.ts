@@ -75,8 +75,6 @@ export class StompBrokerRelay implements MessageBroker {
         this.receipts.dropped();
         for (const shared of this.shared.values()) shared.pending ??= pending();
         this.workQueues.consumers.disconnected();
-        this.streams.disconnected();
-        this.streams.consumers.disconnected();
         this.onAvailability(false);
       },
       frame: (frame) => this.receive(frame),
@@ -84,7 +82,7 @@ export class StompBrokerRelay implements MessageBroker {
     this.userRoutes = new RelayUserRoutes(this.client, this.receipts);
     const { client, receipts, mapper } = this;
     this.workQueues = new RelayQueues(client, receipts, matcher, mapper, routes.queues, options.queueExpiresMs);
-    this.streams = new RelayStreams(client, receipts, matcher, mapper, routes.history, routes.historyBytesLimit, options.virtualHost);
+    this.streams = new RelayStreams(options, client, matcher, mapper, routes.history, routes.historyBytesLimit);
   }
 
   get available(): boolean {
@@ -93,7 +91,7 @@ export class StompBrokerRelay implements MessageBroker {
 
   /** Waits for the first connection attempt, so the app starts ready. */
   async start(): Promise<void> {
-    await this.client.start();
+    await Promise.all([this.client.start(), this.streams.start()]);
   }
 
   /**
@@ -222,7 +220,7 @@ export class StompBrokerRelay implements MessageBroker {
   close(): void {
     this.receipts.dropped();
     this.workQueues.consumers.clear();
-    this.streams.consumers.clear();
+    this.streams.close();
     this.shared.clear();
     this.byBrokerId.clear();
     this.bySession.clear();
@@ -267,7 +265,6 @@ export class StompBrokerRelay implements MessageBroker {
     this.userRoutes.bindAll();
     for (const [destination, shared] of this.shared) this.subscribeAtBroker(destination, shared);
     this.workQueues.consumers.reconnected();
-    this.streams.consumers.reconnected();
     this.onAvailability(true);
   }
 
@@ -275,7 +272,7 @@ export class StompBrokerRelay implements MessageBroker {
     if (frame.command === 'RECEIPT') return this.receipts.received(frame.headers['receipt-id']);
     // An ERROR names no frame; RabbitMQ keeps the connection after most (and closes it after the rest).
     if (frame.command === 'ERROR') return this.receipts.refused();
-    if (frame.command !== 'MESSAGE' || this.workQueues.consumers.receive(frame) || this.streams.consumers.receive(frame)) return;
+    if (frame.command !== 'MESSAGE' || this.workQueues.consumers.receive(frame)) return;
     if (this.userRoutes.receive(frame, this.userMessages)) return;
     const key = this.byBrokerId.get(frame.headers.subscription);
     const shared = key === undefined ? undefined : this.shared.get(key);

@@ -8,6 +8,8 @@ interface Waiter {
   settle: Settle;
   /** True for subscriptions: they are made again on reconnection, so a lost connection says nothing about them yet. */
   survivesDrop: boolean;
+  /** When it was sent (Date.now()): a broker that never answers is seen by the age of the oldest waiter. */
+  since: number;
 }
 
 export function brokerUnavailable(): StompProtocolError {
@@ -31,7 +33,7 @@ export class RelayReceipts {
   /** A fresh receipt id, settled by the broker's RECEIPT, an ERROR, or the end of the connection. */
   expect(settle: Settle, survivesDrop: boolean): string {
     const receipt = `r${++this.next}`;
-    this.waiting.set(receipt, { settle, survivesDrop });
+    this.waiting.set(receipt, { settle, survivesDrop, since: Date.now() });
     return receipt;
   }
 
@@ -49,6 +51,12 @@ export class RelayReceipts {
     return { receipt, confirmed };
   }
 
+  /** How long the oldest frame still waiting has waited, in ms; 0 when none waits. Insertion order is age order. */
+  oldestWaitMs(): number {
+    for (const waiter of this.waiting.values()) return Date.now() - waiter.since;
+    return 0;
+  }
+
   received(receiptId: string): void {
     const waiter = this.waiting.get(receiptId);
     if (!waiter) return;
@@ -56,9 +64,12 @@ export class RelayReceipts {
     waiter.settle();
   }
 
-  /** The broker sent an ERROR: every frame still waiting may be the one it refused. */
-  refused(): void {
-    this.settleAll(() => true, brokerRefused());
+  /**
+   * The broker sent an ERROR: every frame still waiting may be the one it refused. With `keepSubscriptions`,
+   * subscriptions wait on: the connection is about to be made again, and they with it.
+   */
+  refused(keepSubscriptions = false): void {
+    this.settleAll((waiter) => !keepSubscriptions || !waiter.survivesDrop, brokerRefused());
   }
 
   /** The connection is gone: a SEND not yet confirmed never will be; subscriptions wait for the next connection. */

@@ -24,6 +24,8 @@ const BROKER_FRAME_LIMIT = 64 * 1024 * 1024;
  * the relay, and the app's start, forever; dropping the attempt lets the usual reconnection retry it.
  */
 export const RELAY_CONNECTED_TIMEOUT_MS = 5_000;
+/** A connection that lasted this long was a real one: the next loss starts the backoff from reconnectDelay again. */
+const STABLE_CONNECTION_MS = 2_000;
 
 /**
  * A STOMP 1.2 client over TCP for talking to an external broker: our own frame parser and
@@ -40,6 +42,8 @@ export class StompTcpClient {
   private firstAttemptDone: (() => void) | undefined;
   /** Attempts since the last connection: each waits twice as long as the one before, up to maxReconnectDelay. */
   private failedAttempts = 0;
+  /** When the broker last said CONNECTED: a connection it ends at once (a refused frame) does not reset the backoff. */
+  private connectedAt = 0;
 
   constructor(
     private readonly options: ResolvedRelayOptions,
@@ -62,6 +66,11 @@ export class StompTcpClient {
     this.heartbeat?.markWritten();
     this.socket.write(serializeFrame(command, headers, body, '1.2'));
     return true;
+  }
+
+  /** Drops the connection now and reconnects as after any loss: for a connection the broker left half-dead. */
+  reconnect(): void {
+    this.socket?.destroy();
   }
 
   stop(): void {
@@ -114,6 +123,7 @@ export class StompTcpClient {
     socket.on('close', () => {
       if (this.socket !== socket) return;
       clearTimeout(this.connectedTimer);
+      if (this.isConnected && Date.now() - this.connectedAt >= STABLE_CONNECTION_MS) this.failedAttempts = 0;
       this.drop('connection closed');
       this.settleFirstAttempt();
       if (this.stopped) return;
@@ -137,7 +147,7 @@ export class StompTcpClient {
         this.heartbeats,
       );
       this.isConnected = true;
-      this.failedAttempts = 0;
+      this.connectedAt = Date.now();
       this.events.connected();
       this.settleFirstAttempt();
       return;
