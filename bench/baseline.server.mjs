@@ -152,6 +152,29 @@ server.on('upgrade', (req, socket, head) => {
 });
 
 // response_limit as nestjs-stomp's bench server has it (streamBytesLimit): streaming sessions poll again as often.
+/**
+ * Also as nestjs-stomp does (since c35225e): a SockJS session's messages of one tick go out as one `a[...]`
+ * frame through sockjs-node's own buffer, not one frame each; under the cork cap, so large ones go at once.
+ */
+const batching = [];
+function flushBatch(session) {
+  if (!session.batched) return;
+  session.batched = false;
+  if (session.recv && session.readyState === 1 && session.send_buffer.length > 0) session.tryFlush();
+}
+function sockJsWrite(sock, message) {
+  const session = sock._session;
+  if (CORKED && session?.recv && session.readyState === 1 && message.length <= 16 * 1024) {
+    session.send_buffer.push(message);
+    if (session.batched) return;
+    session.batched = true;
+    if (batching.push(session) === 1) process.nextTick(() => batching.splice(0).forEach(flushBatch));
+    return;
+  }
+  if (session) flushBatch(session);
+  sock.write(message);
+}
+
 const sockjsServer = sockjs.createServer({ prefix: SOCKJS_PREFIX, log: () => {}, disconnect_delay: 5000, response_limit: 512 * 1024 });
 sockjsServer.on('connection', (sock) => {
   if (!sock) return;
@@ -159,7 +182,7 @@ sockjsServer.on('connection', (sock) => {
   const conn = new Connection((frame, text) => {
     const recv = sock._session?.recv;
     cork(recv?.connection ?? recv?.response?.socket, owner, frame.length);
-    sock.write(text ?? frame.toString('utf8'));
+    sockJsWrite(sock, text ?? frame.toString('utf8'));
   }, true);
   sock.on('data', (data) => conn.receive(data));
   sock.on('close', () => conn.closed());

@@ -505,7 +505,18 @@ async function original(p, target, server) {
 
   async function join(i) {
     const room = Math.floor(i / p.roomSize);
-    const member = { i, room, R: [], sends: [], chat: 0, dash: 0, real: i < p.real.length ? p.real[i] : null, timer: null, failed: false };
+    const member = {
+      i,
+      room,
+      R: [],
+      sends: [],
+      chat: 0,
+      dash: 0,
+      real: i < p.real.length ? p.real[i] : null,
+      timer: null,
+      failed: false,
+      lost: null,
+    };
     const destinations = [...topics.map((t) => `/topic/${t}`), `/topic/rooms/${room}`];
     const chatDestination = p.mode === 'handlers' ? `/dap/rooms/${room}/send` : `/topic/rooms/${room}`;
     let send;
@@ -536,10 +547,16 @@ async function original(p, target, server) {
     members[i] = member;
     let seq = 0;
     const chat = () => {
-      if (stopped) return;
+      if (stopped || member.lost) return;
       const t = now();
+      try {
+        send(JSON.stringify({ k: 'c', roomId: String(room), sender: i, seq: seq++, t, sendMessage: chatText }));
+      } catch (error) {
+        // A stompjs client whose connection went away throws here; it is a lost client, not a crashed load generator.
+        member.lost = error.message;
+        return;
+      }
       member.sends.push(t);
-      send(JSON.stringify({ k: 'c', roomId: String(room), sender: i, seq: seq++, t, sendMessage: chatText }));
     };
     member.timer = setTimeout(() => {
       chat();
@@ -598,6 +615,8 @@ async function original(p, target, server) {
   return {
     clients: C,
     joined: C - failed.length,
+    /** Real clients that lost their connection mid-run (their sends threw). */
+    lost: members.filter((m) => m?.lost).length,
     failed: failed.length,
     errors: [...new Set(failed.map((m) => m?.error ?? 'never joined'))].slice(0, 3),
     unexpectedCloses,

@@ -297,6 +297,8 @@ export function keepsUp(r) {
   const load = `server CPU ${fmt(r.serverCpuPct)} %, load generator ${fmt(r.loadgenCpuPct)} %`;
   if (r.failed > 0)
     return { ok: false, why: `${r.failed} of ${r.clients} clients could not join (${(r.errors ?? []).join('; ')}); ${load}` };
+  const dropped = (r.lost ?? 0) + (r.unexpectedCloses ?? 0);
+  if (dropped > 0) return { ok: false, why: `${dropped} clients lost their connection; ${load}` };
   if (!(r.deliveredRatio >= 0.999)) return { ok: false, why: `${(r.deliveredRatio * 100).toFixed(1)} % delivered; ${load}` };
   if (!(r.latency?.p99 < 1000)) return { ok: false, why: `p99 latency ${fmt(r.latency?.p99)} ms; ${load}` };
   return { ok: true, why: `p99 ${fmt(r.latency?.p99)} ms; ${load}` };

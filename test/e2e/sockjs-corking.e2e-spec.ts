@@ -28,6 +28,17 @@ function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<v
   });
 }
 
+/** A STOMP session over SockJS's websocket transport spoken by hand (SockJS framing visible), CONNECTed. */
+async function connectSockJsWebSocket(port: number, name: string): Promise<{ ws: WebSocket; got: string[] }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/stomp/000/${name}${Date.now()}/websocket`);
+  const got: string[] = [];
+  ws.on('message', (data) => got.push(data.toString()));
+  await until(() => got.includes('o'), 'SockJS open frame');
+  ws.send(JSON.stringify(['CONNECT\naccept-version:1.2\nhost:localhost\n\n\0']));
+  await until(() => got.some((m) => m.includes('CONNECTED')), 'CONNECTED');
+  return { ws, got };
+}
+
 describe('SockJS sessions cork their socket until the end of the tick', () => {
   let running: RunningApp;
   beforeAll(async () => (running = await startApp(TEST_OPTIONS)));
@@ -73,15 +84,31 @@ describe('SockJS sessions cork their socket until the end of the tick', () => {
     },
   );
 
+  // sockjs-node frames every message on its own (a["..."], then a WebSocket frame each): a fan-out over SockJS
+  // cost twice the CPU of raw WebSocket per message. A tick's messages to one session now travel as one frame.
+  it('websocket: the messages of one tick reach the client as one SockJS frame, in order', async () => {
+    const { ws, got } = await connectSockJsWebSocket(running.port, 'batch');
+    const sessionId = /session:([^\\]+)\\n/.exec(got.find((m) => m.includes('CONNECTED'))!)![1];
+    ws.send(JSON.stringify(['SUBSCRIBE\nid:sub-0\ndestination:/topic/batch\nreceipt:r1\n\n\0']));
+    await until(() => got.some((m) => m.includes('receipt-id:r1')), 'RECEIPT');
+    const before = got.length;
+    const session = running.app.get(StompBrokerRegistry).session(sessionId)!;
+    for (let i = 0; i < 20; i++) {
+      const frame = stompFrame('MESSAGE', { destination: '/topic/batch', subscription: 'sub-0', 'message-id': `b${i}` }, `n${i}`);
+      session.connection.send(Buffer.from(frame), false);
+    }
+    const frames = () => got.slice(before).filter((m) => m.startsWith('a'));
+    const bodies = () => frames().flatMap((m) => (JSON.parse(m.slice(1)) as string[]).map((f) => f.slice(f.indexOf('\n\n') + 2, -1)));
+    await until(() => bodies().length >= 20, '20 messages');
+    expect(bodies()).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`));
+    expect(frames()).toHaveLength(1);
+    ws.close(1000);
+  });
+
   // faye-websocket answers the close frame and destroys the socket in the read callback that also
   // carried the SEND: a RECEIPT still corked then was thrown away with the close reply (1006).
   it('websocket: a SEND with a receipt and the close frame in one read get the RECEIPT and a clean close', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${running.port}/stomp/000/corked${Date.now()}/websocket`);
-    const got: string[] = [];
-    ws.on('message', (data) => got.push(data.toString()));
-    await until(() => got.includes('o'), 'SockJS open frame');
-    ws.send(JSON.stringify(['CONNECT\naccept-version:1.2\nhost:localhost\n\n\0']));
-    await until(() => got.some((m) => m.includes('CONNECTED')), 'CONNECTED');
+    const { ws, got } = await connectSockJsWebSocket(running.port, 'corked');
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     // One TCP write for both, so the server reads them in one callback.
     const raw = (ws as unknown as { _socket: Writable })._socket;

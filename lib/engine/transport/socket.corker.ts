@@ -14,7 +14,7 @@ export interface CorkOwner {
  * Past this many bytes in one tick the socket is written out at once: batching helps small frames,
  * and the backlog a flow-control check sees must stay what the kernel has not taken, not what we held.
  */
-const MAX_CORKED_BYTES = 16 * 1024;
+export const MAX_CORKED_BYTES = 16 * 1024;
 
 const sockets: Writable[] = [];
 const owners: CorkOwner[] = [];
