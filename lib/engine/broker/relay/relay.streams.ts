@@ -17,6 +17,8 @@ interface StreamReader extends RelayConsumer {
   /** The offset the next message should have (a resume): a later one means RabbitMQ no longer had those (retention). */
   expected: number | undefined;
   gap: number | 'unknown' | undefined;
+  /** Unix seconds of its first broker SUBSCRIBE: where a live-only reader that got nothing yet reads on after a reconnection. */
+  since?: number;
 }
 
 /** Credit per reader: RabbitMQ requires a prefetch on stream consumers; we ACK each message once written to the session. */
@@ -34,7 +36,7 @@ const STREAM_RECONNECT_DELAY_MS = 100;
  */
 const STREAM_RECEIPT_TIMEOUT_MS = RELAY_CONNECTED_TIMEOUT_MS;
 /** ERRORs in a row (no RECEIPT between them) after which the subscriptions waiting are refused too: the cause is not a race. */
-const ERRORS_BEFORE_REFUSING = 3;
+const ERRORS_BEFORE_REFUSING = 6;
 
 /**
  * The `history` destinations through the relay: each is a RabbitMQ stream (`nestjs-stomp.stream.<key>`,
@@ -159,6 +161,10 @@ export class RelayStreams implements ConsumerKind<StreamReader> {
   }
 
   subscribeHeaders(reader: StreamReader): StompHeaders {
+    // `next` again after a reconnection would skip what was published in between: read from the first SUBSCRIBE's
+    // second, less one (RabbitMQ's timestamp is a chunk's: messages up to 2 s older may come too, rather than any lost).
+    if (reader.start === 'next' && reader.since !== undefined) reader.start = `timestamp=${reader.since}`;
+    reader.since ??= Math.floor(Date.now() / 1000) - 1;
     return { ...this.declaration(reader.destination), 'prefetch-count': String(STREAM_PREFETCH), 'x-stream-offset': reader.start };
   }
 
