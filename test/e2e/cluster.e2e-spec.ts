@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { userRouteDestination } from '../../lib/engine/broker/relay/relay.user-routes.js';
 import type { Block } from '../../sample-app/src/chain/chain.model.js';
-import { clusterNginxConf } from '../../scripts/cluster.mjs';
 import { launchChromium } from '../fixtures/browser.fixture.js';
-import { sessionIdFor, startClusterNode, stopClusterNode, waitUntil, type ClusterNode } from '../fixtures/cluster.fixture.js';
-import { replaceOnce, startNginx, type RunningNginx } from '../fixtures/nginx.fixture.js';
+import { sessionIdFor, clusterLogs, startCluster, stopClusterNode, waitUntil, type ClusterNode } from '../fixtures/cluster.fixture.js';
+import type { RunningNginx } from '../fixtures/nginx.fixture.js';
 import { deleteRabbitQueues, rabbitBindings, rabbitQueues, requireRabbitMqStomp } from '../fixtures/rabbitmq.fixture.js';
 import { openAs, type SamplePage } from '../fixtures/sample-app.fixture.js';
 import { connectSockJs, type MessageInbox, type SockJsTransport, type TestClient } from '../fixtures/stomp-clients.fixture.js';
-
-const run = promisify(execFile);
 
 /** A fast chain, so that a hand-over shows within a few blocks. */
 const CHAIN_ENV = {
@@ -52,25 +47,8 @@ describe('the sample as a cluster: 3 node processes behind nginx-cluster.conf on
 
   beforeAll(async () => {
     await requireRabbitMqStomp();
-    // The nodes are the built sample, as `npm run cluster` runs them: build it from the sources under test.
-    await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'sample-app/tsconfig.build.json']);
-    // Each node joins the list as soon as it runs, so afterAll stops it even if another fails to start.
-    await Promise.all([0, 1, 2].map(async () => nodes.push(await startClusterNode(CHAIN_ENV))));
-    const ports = nodes.map((node) => node.port);
-    // Which node answered, for the test to pin its clients; deploy/nginx-cluster.conf does not tell clients.
-    nginx = await startNginx((port) =>
-      replaceOnce(
-        clusterNginxConf(ports, port),
-        'proxy_connect_timeout 2s;',
-        'proxy_connect_timeout 2s;\n    add_header X-Upstream $upstream_addr always;',
-      ),
-    );
+    nginx = await startCluster(nodes, CHAIN_ENV);
     browser = await launchChromium();
-    await waitUntil(
-      () => nodes.filter((node) => node.leading()).length === 1,
-      15_000,
-      () => `no single leader:\n${logs()}`,
-    );
   }, 60_000);
 
   afterAll(async () => {
@@ -81,7 +59,7 @@ describe('the sample as a cluster: 3 node processes behind nginx-cluster.conf on
     await nginx?.stop();
   });
 
-  const logs = (): string => nodes.map((node) => `--- node ${node.port}\n${node.log().slice(-3000)}`).join('\n');
+  const logs = (): string => clusterLogs(nodes);
 
   it('carries room messages between nodes: Node clients on each node and a page in Chromium', async () => {
     chatters = await Promise.all([
