@@ -6,8 +6,11 @@
  *
  * With a Client that watches receipts (stompjs does), the resume asks again for the last message handed
  * on, with a `receipt`: that message coming back confirms the epoch (it is not handed on twice), and a
- * RECEIPT with nothing before it means the history it belonged to is gone (a restarted server that has
- * published nothing yet), which is reported at once instead of with the next message, however late.
+ * RECEIPT with nothing before it and nothing within `receiptGraceMs` after it means the history it belonged
+ * to is gone (a restarted server that has published nothing yet), which is reported then instead of with the
+ * next message, however late. The grace is for the relay, whose RECEIPT (RabbitMQ has the subscription) can
+ * come before the replay. Whatever the server does, a message at or before the last offset handed on, in the
+ * same epoch, is never handed on again.
  *
  * No import at all, not even of @stomp/stompjs: the page loads this file as an ES module beside the
  * stompjs bundle it already has, and Node code passes its own Client. The types below are the parts of
@@ -50,6 +53,8 @@ export interface StreamGap {
 export interface ResumableOptions {
   /** Called before the callback with the first message after a gap: the place to reload state. */
   onGap?: (gap: StreamGap) => void;
+  /** How long after the RECEIPT of a resume the confirming message may still come (through the relay). Default 1000 ms. */
+  receiptGraceMs?: number;
 }
 
 export interface ResumableSubscription {
@@ -100,8 +105,11 @@ export function resumableSubscriptions(client: ResumableClient, options: Resumab
     const told = entry.gapTold;
     entry.resumedFrom = undefined;
     entry.gapTold = false;
-    // The message handed on before the connection dropped, asked for again to confirm the epoch.
-    if (resumed && gap === undefined && epoch === resumed.epoch && offset === resumed.offset) return;
+    // The message handed on before the connection dropped, asked for again to confirm the epoch; or one a
+    // replay brings again (the relay's RECEIPT came first): handed on once only.
+    const last = entry.position;
+    if (gap === undefined && last && epoch === last.epoch && offset <= last.offset && message.headers.destination === entry.destination)
+      return;
     // A pattern subscription mixes destinations with offsets of their own: it cannot resume, so it keeps no position.
     if (Number.isInteger(offset) && epoch !== undefined && message.headers.destination === entry.destination) {
       entry.position = { offset, epoch };
@@ -123,13 +131,14 @@ export function resumableSubscriptions(client: ResumableClient, options: Resumab
       const receipt = `resume-${++receipts}`;
       Object.assign(headers, { [OFFSET]: String(position.offset), [EPOCH]: position.epoch, receipt });
       entry.resumedFrom = position;
-      client.watchForReceipt(receipt, () => {
-        // Anything at all before the RECEIPT (the confirming message, a gap) has cleared resumedFrom.
+      const gone = (): void => {
+        // Anything at all before it (the confirming message, a gap) has cleared resumedFrom.
         if (entry.resumedFrom !== position || !entries.has(entry)) return;
         entry.resumedFrom = undefined;
         entry.gapTold = true;
         options.onGap?.({ destination: entry.destination, missed: 'unknown' });
-      });
+      };
+      client.watchForReceipt(receipt, () => setTimeout(gone, options.receiptGraceMs ?? 1000));
     } else if (position) {
       Object.assign(headers, { [OFFSET]: String(position.offset + 1), [EPOCH]: position.epoch });
     }
