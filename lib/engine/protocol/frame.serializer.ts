@@ -126,6 +126,9 @@ export class MessageFrameTemplate implements MessageFrames {
   private id: string | undefined;
   private readonly frames: Partial<Record<StompVersion, Map<string, Buffer>>> = {};
   private framesKept = 0;
+  private lastId: string | undefined;
+  private lastVersion: StompVersion | undefined;
+  private lastFrame: Buffer | undefined;
 
   /**
    * `headers` are those common to every delivery; subscription, message-id, ack, content-length
@@ -150,8 +153,12 @@ export class MessageFrameTemplate implements MessageFrames {
 
   /** Sent as a WebSocket binary message where the transport has them (see travelsAsBinary). */
   get binary(): boolean {
-    // Asked once per delivery: decided once per message, without a closure per subscriber.
-    return (this.asBinary ??= travelsAsBinary(this.contentType, () => this.bodyIsUtf8));
+    // Asked once per delivery: decided once per message (small enough to be inlined into the caller).
+    return this.asBinary ?? this.decideBinary();
+  }
+
+  private decideBinary(): boolean {
+    return (this.asBinary = travelsAsBinary(this.contentType, () => this.bodyIsUtf8));
   }
 
   /** The cached shared header block + blank line + body + NUL for this version's escape mode. */
@@ -198,7 +205,7 @@ export class MessageFrameTemplate implements MessageFrames {
 
   /** The message-id of every shared frame of this message (renderShared), the same for all its subscribers. */
   get fanOutMessageId(): string {
-    return (this.id ??= `b${++fanOutMessages}`);
+    return this.id ?? (this.id = `b${++fanOutMessages}`);
   }
 
   /**
@@ -211,13 +218,17 @@ export class MessageFrameTemplate implements MessageFrames {
       replaced.id = this.fanOutMessageId;
       return replaced.renderShared(subscriptionId, version, false);
     }
+    // Most subscribers of a broadcast share one id and version: the last frame is asked before the map.
+    if (subscriptionId === this.lastId && version === this.lastVersion) return this.lastFrame!;
     const byId = (this.frames[version] ??= new Map<string, Buffer>());
     let frame = byId.get(subscriptionId);
     if (frame === undefined) {
       frame = this.renderPrefixed(messagePrefix(subscriptionId, version), this.fanOutMessageId, version, false, false);
       if (this.framesKept++ < SHARED_FRAMES_KEPT) byId.set(subscriptionId, frame);
     }
-    return frame;
+    this.lastId = subscriptionId;
+    this.lastVersion = version;
+    return (this.lastFrame = frame);
   }
 
   /**

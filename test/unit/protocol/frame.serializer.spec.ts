@@ -273,8 +273,10 @@ describe('MessageFrameTemplate', () => {
       const template = new MessageFrameTemplate(shared, body, true);
       for (let i = 0; i < 64; i++) template.renderShared(`s${i}`, '1.2', false);
       const late = template.renderShared('late', '1.2', false);
-      expect(template.renderShared('late', '1.2', false)).not.toBe(late);
-      expect(template.renderShared('late', '1.2', false).equals(late)).toBe(true);
+      template.renderShared('later', '1.2', false);
+      const again = template.renderShared('late', '1.2', false);
+      expect(again).not.toBe(late);
+      expect(again.equals(late)).toBe(true);
       expect(template.renderShared('s0', '1.2', false)).toBe(template.renderShared('s0', '1.2', false));
     });
   });
