@@ -11,9 +11,15 @@ export interface MessageFrames {
   renderText(subscriptionId: string, messageId: string, version: StompVersion, ack?: string): Buffer;
   /**
    * The hot path of both: `prefix` is the subscription's encoded frame start (the serializer's messagePrefix),
-   * `messageId` digits only; `withAck` repeats the id as the ack header; `textOnly` renders as renderText.
+   * `messageId` ASCII with nothing to escape; `withAck` repeats the id as the ack header; `textOnly` renders as renderText.
    */
   renderPrefixed(prefix: Buffer, messageId: string, version: StompVersion, withAck: boolean, textOnly: boolean): Buffer;
+  /** A broker's broadcast: deliveries without an ack header share one frame per subscription id (renderShared). */
+  readonly fanOut: boolean;
+  /** The one message-id of the shared frames, unique across the server. */
+  readonly fanOutMessageId: string;
+  /** The frame shared by every delivery of this message to `subscriptionId` in `version` without an ack header. */
+  renderShared(subscriptionId: string, version: StompVersion, textOnly: boolean): Buffer;
 }
 
 /** A message on its way to subscribers. */

@@ -250,6 +250,28 @@ describe('STOMP protocol semantics', () => {
       expect(second.headers['message-id']).not.toBe(first.headers['message-id']);
     });
 
+    it('a broadcast has one message-id for its ack:auto deliveries, and an own one with the ack header where the client acks', async () => {
+      const a = await connect();
+      await a.sendWithReceipt('SUBSCRIBE', { id: 'auto', destination: '/topic/ids' });
+      await a.sendWithReceipt('SUBSCRIBE', { id: 'acked', destination: '/topic/ids', ack: 'client-individual' });
+      const b = await connect();
+      await b.sendWithReceipt('SUBSCRIBE', { id: 'auto', destination: '/topic/ids' });
+      const sender = await connect();
+      await sender.sendWithReceipt('SEND', { destination: '/topic/ids' }, 'one');
+      await sender.sendWithReceipt('SEND', { destination: '/topic/ids' }, 'two');
+      const ofA = await a.waitForCount((f) => f.command === 'MESSAGE', 4);
+      const ofB = await b.waitForCount((f) => f.command === 'MESSAGE', 2);
+      const autoOfA = ofA.filter((f) => f.headers.subscription === 'auto');
+      expect(autoOfA.map((f) => f.body)).toEqual(['one', 'two']);
+      expect(autoOfA.map((f) => f.headers['message-id'])).toEqual(ofB.map((f) => f.headers['message-id']));
+      expect(new Set(ofA.map((f) => f.headers['message-id'])).size).toBe(4);
+      expect([...autoOfA, ...ofB].every((f) => f.headers.ack === undefined)).toBe(true);
+      for (const acked of ofA.filter((f) => f.headers.subscription === 'acked')) {
+        expect(acked.headers.ack).toBe(acked.headers['message-id']);
+        await a.sendWithReceipt('ACK', { id: acked.headers.ack! });
+      }
+    });
+
     it('/topic/** (separator /) receives every destination below /topic/, /topic/* only one level', async () => {
       const deep = await connect();
       await deep.sendWithReceipt('SUBSCRIBE', { id: 'deep', destination: '/topic/**' });

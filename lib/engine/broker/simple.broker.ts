@@ -61,7 +61,7 @@ export class SimpleBroker implements MessageBroker {
     if (this.queueStore?.claims(message.destination)) return this.queueStore.publish(message);
     const subscriptions = this.registry.match(message.destination);
     if (subscriptions.length === 0) return 0;
-    const outbound = toOutboundMessage(message);
+    const outbound = toOutboundMessage(message, true);
     for (const subscription of subscriptions) {
       subscription.data.subscriber.deliver(outbound, subscription.id, subscription.data.ackMode);
     }
@@ -99,8 +99,8 @@ export class SimpleBroker implements MessageBroker {
   }
 }
 
-/** Builds the shared part of a MESSAGE frame once, whatever the number of subscribers. */
-export function toOutboundMessage(message: BrokerMessage): OutboundMessage {
+/** Builds the shared part of a MESSAGE frame once, whatever the number of subscribers; `fanOut` as MessageFrameTemplate. */
+export function toOutboundMessage(message: BrokerMessage, fanOut = false): OutboundMessage {
   const headers: StompHeaders = { destination: message.destination, ...message.headers };
-  return { template: new MessageFrameTemplate(headers, message.body), conflationKey: message.conflationKey };
+  return { template: new MessageFrameTemplate(headers, message.body, fanOut), conflationKey: message.conflationKey };
 }

@@ -9,6 +9,10 @@ const LF = 0x0a;
 const ACK_NAME = Buffer.from('ack:');
 const EOL = /[\r\n]/;
 const EOLS = /[\r\n]/g;
+/** Distinct subscription ids (per version) whose shared frame one fan-out message keeps; past it each delivery renders its own. */
+const SHARED_FRAMES_KEPT = 64;
+/** Server-wide, so a fan-out message's one id never names another message, whichever session sees both. */
+let fanOutMessages = 0;
 /**
  * Set on a MESSAGE whose body was not UTF-8 and went over a text-only transport (SockJS) with each
  * invalid sequence replaced by U+FFFD; `content-length` then counts the replaced bytes.
@@ -119,14 +123,22 @@ export class MessageFrameTemplate implements MessageFrames {
   private utf8: boolean | undefined;
   private asBinary: boolean | undefined;
   private replaced: MessageFrameTemplate | undefined;
+  private id: string | undefined;
+  private readonly frames: Partial<Record<StompVersion, Map<string, Buffer>>> = {};
+  private framesKept = 0;
+  private lastId: string | undefined;
+  private lastVersion: StompVersion | undefined;
+  private lastFrame: Buffer | undefined;
 
   /**
    * `headers` are those common to every delivery; subscription, message-id, ack, content-length
-   * and x-body-replaced are ignored.
+   * and x-body-replaced are ignored. `fanOut`: a broker's broadcast, whose `auto` deliveries share
+   * one frame per subscription id (renderShared); not for messages kept for later (history, queues).
    */
   constructor(
     headers: StompHeaders,
     private readonly body: Buffer,
+    readonly fanOut = false,
   ) {
     // Snapshot now: the Buffers are built lazily and must not see later mutations.
     this.entries = Object.entries(headers).filter(([name]) => !NOT_SHARED.has(name));
@@ -141,8 +153,12 @@ export class MessageFrameTemplate implements MessageFrames {
 
   /** Sent as a WebSocket binary message where the transport has them (see travelsAsBinary). */
   get binary(): boolean {
-    // Asked once per delivery: decided once per message, without a closure per subscriber.
-    return (this.asBinary ??= travelsAsBinary(this.contentType, () => this.bodyIsUtf8));
+    // Asked once per delivery: decided once per message (small enough to be inlined into the caller).
+    return this.asBinary ?? this.decideBinary();
+  }
+
+  private decideBinary(): boolean {
+    return (this.asBinary = travelsAsBinary(this.contentType, () => this.bodyIsUtf8));
   }
 
   /** The cached shared header block + blank line + body + NUL for this version's escape mode. */
@@ -167,7 +183,7 @@ export class MessageFrameTemplate implements MessageFrames {
 
   /**
    * One subscriber's MESSAGE, the fan-out's hot path: `prefix` (messagePrefix, cached by the session)
-   * and `messageId` (digits only, so nothing to escape) are copied as bytes, with no string building
+   * and `messageId` (ASCII with nothing to escape: digits, or a broadcast's b<digits>) are copied as bytes, with no string building
    * or UTF-8 encoding per delivery; the ack header repeats the id where `withAck`. `textOnly` as renderText.
    */
   renderPrefixed(prefix: Buffer, messageId: string, version: StompVersion, withAck: boolean, textOnly: boolean): Buffer {
@@ -185,6 +201,34 @@ export class MessageFrameTemplate implements MessageFrames {
     }
     out.set(shared, at);
     return out;
+  }
+
+  /** The message-id of every shared frame of this message (renderShared), the same for all its subscribers. */
+  get fanOutMessageId(): string {
+    return this.id ?? (this.id = `b${++fanOutMessages}`);
+  }
+
+  /**
+   * The MESSAGE of every subscriber with this subscription id and version and no ack header: one Buffer
+   * for all of them (never written to once made), as a broadcast needs no per-session id without ACKs.
+   */
+  renderShared(subscriptionId: string, version: StompVersion, textOnly: boolean): Buffer {
+    if (textOnly && !this.bodyIsUtf8) {
+      const replaced = this.replacedTemplate();
+      replaced.id = this.fanOutMessageId;
+      return replaced.renderShared(subscriptionId, version, false);
+    }
+    // Most subscribers of a broadcast share one id and version: the last frame is asked before the map.
+    if (subscriptionId === this.lastId && version === this.lastVersion) return this.lastFrame!;
+    const byId = (this.frames[version] ??= new Map<string, Buffer>());
+    let frame = byId.get(subscriptionId);
+    if (frame === undefined) {
+      frame = this.renderPrefixed(messagePrefix(subscriptionId, version), this.fanOutMessageId, version, false, false);
+      if (this.framesKept++ < SHARED_FRAMES_KEPT) byId.set(subscriptionId, frame);
+    }
+    this.lastId = subscriptionId;
+    this.lastVersion = version;
+    return (this.lastFrame = frame);
   }
 
   /**

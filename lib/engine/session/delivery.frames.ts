@@ -17,8 +17,12 @@ export class DeliveryFrames {
     private readonly subscriptions: ReadonlyMap<string, unknown>,
   ) {}
 
-  /** `messageId`: digits only. The ack header (the id again) only where STOMP 1.2 and the subscription's mode want it. */
-  render(template: MessageFrames, subscriptionId: string, messageId: string, ackMode: AckMode): Buffer {
+  /**
+   * `messageId`: ASCII with nothing to escape; none for a fan-out's frame shared with other sessions (renderShared). The ack
+   * header (the id again) only where STOMP 1.2 and the subscription's mode want it.
+   */
+  render(template: MessageFrames, subscriptionId: string, messageId: string | undefined, ackMode: AckMode): Buffer {
+    if (messageId === undefined) return template.renderShared(subscriptionId, this.version, this.textOnly);
     const withAck = ackMode !== 'auto' && this.version === '1.2';
     return template.renderPrefixed(this.prefix(subscriptionId), messageId, this.version, withAck, this.textOnly);
   }

@@ -95,12 +95,14 @@ export class StompSession implements BrokerSubscriber, HeartbeatActions, Inbound
   /** Sends one MESSAGE from a broker subscription; the shared bytes were serialised once by the broker. */
   deliver(message: OutboundMessage, subscriptionId: string, ackMode: AckMode): string | undefined {
     if (this.state !== 'connected') return undefined;
-    const messageId = String(++this.deliveries);
+    const { template } = message;
+    // Without an ack header nothing in a broadcast's MESSAGE is this session's own: it shares the frame (and id) of the others.
+    const own = ackMode !== 'auto' || !template.fanOut ? String(++this.deliveries) : undefined;
     this.frames ??= new DeliveryFrames(this.version!, this.connection.textOnly, this.subscriptions);
     const key = message.conflationKey === undefined ? undefined : `${subscriptionId}\0${message.conflationKey}`;
-    this.write(this.frames.render(message.template, subscriptionId, messageId, ackMode), message.template.binary, key);
+    this.write(this.frames.render(template, subscriptionId, own, ackMode), template.binary, key);
     this.counters.messagesDelivered++;
-    return messageId;
+    return own ?? template.fanOutMessageId;
   }
 
   /** Heart-beat due: an EOL (HeartbeatActions, called by the monitor). */

@@ -237,6 +237,50 @@ describe('MessageFrameTemplate', () => {
     });
   });
 
+  describe('renderShared (a broadcast to subscribers without an ack header)', () => {
+    it.each(VERSIONS)('is one Buffer per subscription id under %s, equal to render with the message-id of the message', (version) => {
+      const template = new MessageFrameTemplate(shared, body, true);
+      const id = template.fanOutMessageId;
+      const first = template.renderShared('sub-0', version, false);
+      expect(template.renderShared('sub-0', version, false)).toBe(first);
+      expect(template.renderShared('sub-0', version, true)).toBe(first);
+      expect(first.equals(template.render('sub-0', id, version))).toBe(true);
+      const other = template.renderShared('sub:1\\x\ny', version, false);
+      expect(other).not.toBe(first);
+      expect(other.equals(template.render('sub:1\\x\ny', id, version))).toBe(true);
+      expect(template.fanOutMessageId).toBe(id);
+    });
+
+    it('gives each message its own id, never one a session counts (digits only)', () => {
+      const ids = Array.from({ length: 3 }, () => new MessageFrameTemplate(shared, body, true).fanOutMessageId);
+      expect(new Set(ids).size).toBe(3);
+      for (const id of ids) expect(id).not.toMatch(/^\d+$/);
+    });
+
+    it('keeps the versions apart, and replaces a body that is not UTF-8 for text-only transports under the same id', () => {
+      const invalid = Buffer.from([0x61, 0xff, 0x0a, 0x00, 0xc3]);
+      const template = new MessageFrameTemplate({ ...shared, x: 'a:b' }, invalid, true);
+      expect(template.renderShared('s', '1.0', false).equals(template.renderShared('s', '1.2', false))).toBe(false);
+      const text = template.renderShared('s', '1.2', true);
+      expect(template.renderShared('s', '1.2', true)).toBe(text);
+      expect(text.equals(template.renderText('s', template.fanOutMessageId, '1.2'))).toBe(true);
+      const [frame] = parseServer(text, '1.2');
+      expect(frame.headers['message-id']).toBe(template.fanOutMessageId);
+      expect(frame.headers[BODY_REPLACED_HEADER]).toBe('utf8');
+    });
+
+    it('stops keeping frames past a bound on distinct subscription ids, rendering them alike', () => {
+      const template = new MessageFrameTemplate(shared, body, true);
+      for (let i = 0; i < 64; i++) template.renderShared(`s${i}`, '1.2', false);
+      const late = template.renderShared('late', '1.2', false);
+      template.renderShared('later', '1.2', false);
+      const again = template.renderShared('late', '1.2', false);
+      expect(again).not.toBe(late);
+      expect(again.equals(late)).toBe(true);
+      expect(template.renderShared('s0', '1.2', false)).toBe(template.renderShared('s0', '1.2', false));
+    });
+  });
+
   it('travels as binary when declared octet-stream or when the body is not UTF-8, as text otherwise', () => {
     expect(new MessageFrameTemplate({ 'content-type': 'text/plain' }, Buffer.from('é')).binary).toBe(false);
     expect(new MessageFrameTemplate({}, Buffer.alloc(0)).binary).toBe(false);

@@ -281,7 +281,7 @@ export class StompBrokerRelay implements MessageBroker {
     const destination = frame.headers[ORIGINAL_DESTINATION] ?? this.mapper.fromBroker(frame.headers.destination);
     // A broker pattern is broader than ours: check the real one here.
     if (shared.isPattern && this.matcher.match(key!, destination) === null) return;
-    const outbound = toOutboundMessage({ destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body });
+    const outbound = toOutboundMessage({ destination, headers: withoutBrokerHeaders(frame.headers), body: frame.body }, true);
     for (const local of shared.locals.values()) {
       if (local.filter === undefined || local.filter(destination)) local.subscriber.deliver(outbound, local.subscriptionId, local.ackMode);
     }
