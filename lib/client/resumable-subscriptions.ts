@@ -90,6 +90,8 @@ interface Entry {
   resumedFrom: { offset: number; epoch: string } | undefined;
   /** A gap the RECEIPT told: the `x-stream-gap` of the next message is that one. */
   gapTold: boolean;
+  /** Subscriptions made so far: a RECEIPT's late verdict counts only for the latest. */
+  opened: number;
 }
 
 /** Wraps `client` (one wrapper per Client); the user's own `onConnect` keeps working, set before or after. */
@@ -125,6 +127,7 @@ export function resumableSubscriptions(client: ResumableClient, options: Resumab
   const open = (entry: Entry): void => {
     const headers = { ...entry.headers };
     const position = entry.position;
+    const opened = ++entry.opened;
     entry.resumedFrom = undefined;
     entry.gapTold = false;
     if (position && client.watchForReceipt && headers.receipt === undefined) {
@@ -133,7 +136,7 @@ export function resumableSubscriptions(client: ResumableClient, options: Resumab
       entry.resumedFrom = position;
       const gone = (): void => {
         // Anything at all before it (the confirming message, a gap) has cleared resumedFrom.
-        if (entry.resumedFrom !== position || !entries.has(entry)) return;
+        if (entry.opened !== opened || entry.resumedFrom !== position || !entries.has(entry)) return;
         entry.resumedFrom = undefined;
         entry.gapTold = true;
         options.onGap?.({ destination: entry.destination, missed: 'unknown' });
@@ -170,6 +173,7 @@ export function resumableSubscriptions(client: ResumableClient, options: Resumab
         current: undefined,
         resumedFrom: undefined,
         gapTold: false,
+        opened: 0,
       };
       entries.add(entry);
       if (client.connected) open(entry);

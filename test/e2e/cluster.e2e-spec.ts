@@ -78,6 +78,9 @@ describe('the sample as a cluster: 3 node processes behind nginx-cluster.conf on
     );
     page = await openAs(browser, nginx.baseUrl, `dora${RUN}`, 'xhr-streaming');
     await openRoom(page.page, ROOM);
+    // The page subscribes, then says it joined: once its join is seen, its subscription is live (its node sends the
+    // join only after the broker has the page's subscription).
+    for (const inbox of rooms) await waitForBody(inbox, `"sender":"dora${RUN}"`);
 
     await ana.sendConfirmed(`/dap/rooms/${ROOM}/send`, JSON.stringify({ sendMessage: 'hello from node 1' }));
     for (const inbox of rooms) await waitForBody(inbox, 'hello from node 1');

@@ -104,7 +104,7 @@ export class Chat {
     this.connection.fetchOnce(`${this.appPrefix}/rooms/${conversation.id}`, ({ members, history, lastEventId }) => {
       if (conversation.reloading !== mine) return;
       conversation.reloading = undefined;
-      for (const event of history) conversation.events.set(event.id, event);
+      for (const event of history) conversation.events.set(eventKey(event), event);
       // The answer may arrive after newer live events: keep whichever member list is newer.
       if (lastEventId >= conversation.membersAt) Object.assign(conversation, { members, membersAt: lastEventId });
       this.render();
@@ -142,7 +142,7 @@ export class Chat {
   }
 
   receiveRoomEvent(conversation, event) {
-    conversation.events.set(event.id, event);
+    conversation.events.set(eventKey(event), event);
     if (conversation.events.size > KEPT_EVENTS) conversation.events.delete(conversation.events.keys().next().value);
     if (event.id >= conversation.membersAt) Object.assign(conversation, { members: event.members, membersAt: event.id });
     if (this.active !== conversation.key && event.kind === 'message') conversation.unread++;
@@ -274,4 +274,12 @@ export class Chat {
       ),
     );
   }
+}
+
+/**
+ * Room event ids are counted per node: in a cluster two nodes' events can share one, so an event is told
+ * apart by who said what when too (the same event, replayed or fetched again, keeps all four).
+ */
+function eventKey(event) {
+  return `${event.id}|${event.time}|${event.sender}|${event.kind}`;
 }

@@ -58,6 +58,8 @@ export class RelayStreams implements ConsumerKind<StreamReader> {
   private readonly receipts = new RelayReceipts();
   private readonly rules: Array<{ pattern: CompiledPattern; rule: StompHistoryRule }>;
   private readonly ensured = new Map<string, true | Promise<void>>();
+  /** Readers' first SUBSCRIBEs the broker has not confirmed yet, by destination (see `ready`). */
+  private readonly unconfirmed = new Map<string, Set<Promise<void>>>();
   private connectionWaiters: Array<(connected: boolean) => void> = [];
   private watchdog: NodeJS.Timeout | undefined;
   private errorsInARow = 0;
@@ -129,7 +131,9 @@ export class RelayStreams implements ConsumerKind<StreamReader> {
     } else if (request.from === 'offset') {
       Object.assign(reader, { start: `offset=${request.offset}`, expected: request.offset });
     }
-    return this.consumers.add(reader, consumer.confirm);
+    const added = this.consumers.add(reader, consumer.confirm);
+    this.subscribing(destination, reader.pending?.promise);
+    return added;
   }
 
   /**
@@ -139,9 +143,13 @@ export class RelayStreams implements ConsumerKind<StreamReader> {
    * node creating the same stream) is tried again once the stream connection is back.
    */
   ready(destination: string, attempt = 1): Promise<void> | undefined {
+    // A reader and the SEND after it travel on two broker connections: without this wait a session that subscribes,
+    // then sends, could miss its own message (one connection kept them in order).
+    if (!this.main.connected) return undefined;
+    const readers = this.unconfirmed.get(destination);
+    if (readers) return Promise.all(readers).then(() => this.ready(destination, attempt));
     const known = this.ensured.get(destination);
     if (known !== undefined) return known === true ? undefined : known;
-    if (!this.main.connected) return undefined;
     if (!this.client.connected) return this.retry(destination, attempt);
     const id = `${this.prefix}${++this.nextId}`;
     const made = new Promise<void>((resolve, reject) => {
@@ -189,6 +197,18 @@ export class RelayStreams implements ConsumerKind<StreamReader> {
       frame.headers.ack,
       true,
     );
+  }
+
+  private subscribing(destination: string, confirmed: Promise<void> | undefined): void {
+    if (!confirmed) return;
+    let readers = this.unconfirmed.get(destination);
+    if (!readers) this.unconfirmed.set(destination, (readers = new Set()));
+    const settled = confirmed.catch(() => undefined);
+    readers.add(settled);
+    void settled.then(() => {
+      readers.delete(settled);
+      if (readers.size === 0 && this.unconfirmed.get(destination) === readers) this.unconfirmed.delete(destination);
+    });
   }
 
   /** The next attempt of `ready`, once the stream connection is back; refused as unavailable when it does not come back. */
