@@ -423,7 +423,8 @@ async function main() {
   }
 }
 
-main()
+// --cluster: 1 vs 3 nestjs-stomp processes on RabbitMQ behind nginx (bench/cluster.mjs), nothing else.
+(flag('cluster') ? import('./cluster.mjs').then((cluster) => cluster.main(args)) : main())
   .catch((error) => {
     console.error(error?.stack ?? error);
     process.exitCode = 1;

@@ -49,13 +49,15 @@ Module({
       ...(process.env.BENCH_METRICS === '1' && { metrics: { enabled: true } }),
       // BENCH_HISTORY=1 (the resume scenario): history on its destinations only, so other scenarios pay nothing for it.
       ...(process.env.BENCH_HISTORY === '1' && { history: [{ destination: '/topic/resume/*', size: 100_000 }] }),
+      // BENCH_RELAY=1 (bench/cluster.mjs): /topic/ on the machine's RabbitMQ through the relay, so several processes share it.
+      ...(process.env.BENCH_RELAY === '1' && { relay: { host: '127.0.0.1', port: Number(process.env.BENCH_RELAY_PORT ?? 61613) } }),
     }),
   ],
   providers,
 })(BenchModule);
 
 const app = await NestFactory.create(BenchModule, { logger: ['error', 'warn'] });
-await app.listen(0, '127.0.0.1');
+await app.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1'); // BENCH_PORT: a fixed port behind nginx
 const { port } = app.getHttpServer().address();
 const template = app.get(SimpMessagingTemplate);
 const stompServer = app.get(StompServer);

@@ -146,3 +146,20 @@ export class Histogram {
 export function filler(n) {
   return 'x'.repeat(Math.max(0, n));
 }
+
+/** CPU jiffies (1/100 s, user + system) a process has used so far (Linux /proc/<pid>/stat); 0 once it is gone. */
+export function pidJiffies(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(after[11]) + Number(after[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU jiffies the whole machine has been busy (not idle, not iowait) since boot (Linux /proc/stat). */
+export function machineBusyJiffies() {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return fields.reduce((a, b) => a + b, 0) - fields[3] - (fields[4] ?? 0);
+}
