@@ -29,7 +29,8 @@ export class Dashboard {
    */
   attach(connection, appPrefix) {
     if (this.connection === connection) {
-      if (this.reloading || this.streams.some((stream) => !stream.position)) this.reload(true);
+      // Nothing was lost there (no gap): the snapshot only fills in, so what is shown stays shown.
+      if (this.reloading || this.streams.some((stream) => !stream.position)) this.reload(true, false);
       return;
     }
     this.connection = connection;
@@ -62,10 +63,10 @@ export class Dashboard {
    * Empties the page and asks for the snapshot, once for however many topics report a gap: the resumes
    * are all sent before it, so every gap of one reconnect is told before the snapshot's answer.
    */
-  reload(again = false) {
+  reload(again = false, fresh = true) {
     if (this.reloading && !again) return;
     const mine = (this.reloading = this.reloads = (this.reloads ?? 0) + 1);
-    this.reset();
+    if (fresh) this.reset();
     this.connection.fetchOnce(`${this.appPrefix}/dashboard`, (snapshot) => {
       if (this.reloading !== mine) return;
       this.reloading = undefined;
@@ -100,6 +101,9 @@ export class Dashboard {
 
   addBlock(block, live) {
     if (this.seenBlocks.has(block.height)) return;
+    // Older than all of a full list (a snapshot filling in): it would be dropped as soon as inserted.
+    const oldest = this.blocks.lastElementChild;
+    if (this.blocks.children.length >= SHOWN_BLOCKS && oldest && block.height < Number(oldest.dataset.height)) return;
     this.seenBlocks.add(block.height);
     const item = el(
       'li',
