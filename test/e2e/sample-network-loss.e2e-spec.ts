@@ -111,10 +111,13 @@ describe('sample app: the page across a network outage', () => {
 
     const all = Array.from({ length: LINES_BEFORE + LINES_OFFLINE }, (_, i) => `line ${i + 1}`);
     expect(await chatLines(page)).toEqual(all);
-    const inserted = await page.evaluate(() => window.insertedBlocks!);
+    // Read together: the chain keeps mining, and a block landing between two reads is no fault of the page.
+    const { inserted, shown } = await page.evaluate(() => ({
+      inserted: [...window.insertedBlocks!],
+      shown: [...document.querySelectorAll<HTMLElement>('#blocks li')].map((item) => Number(item.dataset.height)),
+    }));
     // Each block once, in the order mined, none left out, from the first one after the snapshot on.
     expect(inserted).toEqual(Array.from({ length: inserted.length }, (_, i) => firstHeight + 1 + i));
-    const shown = await page.$$eval('#blocks li', (items) => items.map((item) => Number((item as HTMLElement).dataset.height)));
     expect(shown).toEqual(Array.from({ length: shown.length }, (_, i) => inserted.at(-1)! - i));
 
     expect(await page.textContent('#transport')).toBe(transport ?? 'websocket');
