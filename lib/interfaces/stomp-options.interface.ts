@@ -121,7 +121,7 @@ export interface StompModuleOptions {
   inboundBacklogFramesLimit?: number;
   /**
    * Destination patterns (as the broker's, e.g. `['/queue/**']`) that are point-to-point queues: each message goes to one
-   * subscriber, round-robin, held until acknowledged for `client` / `client-individual` subscriptions. In-memory broker only.
+   * subscriber, round-robin, held until acknowledged for `client` / `client-individual` subscriptions. With `relay`, RabbitMQ queues.
    */
   queues?: string[];
   /**
@@ -139,13 +139,14 @@ export interface StompModuleOptions {
   /**
    * Deliveries of one queue message without an ACK (NACKed, or its consumer went) before it leaves the queue instead of
    * being redelivered again: a message every consumer fails on cannot circle forever. Default 20, as RabbitMQ's quorum queues.
+   * In-memory queues only: with `relay`, RabbitMQ redelivers as its queue type does.
    */
   queueDeliveryLimit?: number;
   /** Where such a message goes (a broker destination, e.g. a queue `/queue/dead-letters`), with RabbitMQ's `x-first-death-*` headers; none = dropped. */
   queueDeadLetterDestination?: string;
   /**
    * Destinations that keep their last messages, so a client can resume where it left off (`x-stream-offset`
-   * on SUBSCRIBE, see the README's Delivery guarantees). The first matching rule decides. In-memory broker only.
+   * on SUBSCRIBE, see the README's Delivery guarantees). The first matching rule decides. With `relay`, RabbitMQ streams.
    */
   history?: StompHistoryRule[];
   /** Bytes the history of all destinations holds together; the oldest message anywhere goes first. Default 64 MiB. */

@@ -23,7 +23,7 @@ export interface HistoryStageOptions {
  * History and resume (issue 10): each destination a rule claims keeps its last messages, every
  * MESSAGE there carries `x-stream-offset` and `x-stream-epoch`, and a SUBSCRIBE with
  * `x-stream-offset` gets the kept ones first, then the live ones. In-process: the history is this
- * process's, which is why the options refuse it with the relay.
+ * process's, so with the relay the stage is not made (RabbitMQ streams keep it: broker/relay/relay.streams.ts).
  */
 export class HistoryStage implements DestinationStage {
   readonly store: HistoryStore;
